@@ -1,0 +1,41 @@
+using NasKit.Benchmarks;
+using NasKit.Experiments;
+using Spectre.Console;
+
+namespace NasKit.Cli.Commands;
+
+/// <summary>Shared plumbing: expected errors become one clear line on stderr and a non-zero exit code.</summary>
+internal static class Cli
+{
+    /// <summary>Progress bars and logs go to stderr, so stdout stays the result a script parses.</summary>
+    public static IAnsiConsole Err { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+    public static int Run(Func<int> action)
+    {
+        try { return action(); }
+        catch (Exception e) when (e is FormatException or ArgumentException or DataNotFoundException
+                                      or BenchmarkDataException or StudyConflictException or IOException
+                                      or KeyNotFoundException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    /// <summary>Runs work with a progress bar on stderr (plain when stderr is not a terminal).</summary>
+    public static void WithProgress(string label, int total, Action<Action> work)
+    {
+        if (!Err.Profile.Capabilities.Interactive)
+        {
+            work(() => { });
+            return;
+        }
+        Err.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(label, maxValue: total);
+                work(() => task.Increment(1));
+            });
+    }
+}

@@ -1,0 +1,7 @@
+using System.CommandLine;
+using NasKit.Cli.Commands;
+
+var root = new RootCommand("naskit: neural architecture search from the terminal (NasKit on TorchSharp).");
+root.Subcommands.Add(Nb201Commands.Create());
+root.Subcommands.Add(StudyCommands.Create());
+return root.Parse(args).Invoke();

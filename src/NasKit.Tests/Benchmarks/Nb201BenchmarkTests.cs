@@ -1,0 +1,107 @@
+using NasKit.Benchmarks;
+using NasKit.Spaces.Nb201;
+
+namespace NasKit.Tests.Benchmarks;
+
+public class Nb201BenchmarkTests
+{
+    [Fact]
+    public void Holds_the_published_optima()
+    {
+        var b = TestData.Nb201;
+        var best = b.Cells.MaxBy(c => b.TestAccuracy(c))!;
+        Assert.Equal(6111, b.IndexOf(best));
+        Assert.Equal(94.3733, b.TestAccuracy(best), 3);
+        Assert.Equal(91.6067, b.ValidAccuracy(best), 3);
+        Assert.Equal(73.5133, b.Cells.Max(c => b.TestAccuracy(c, Nb201Dataset.Cifar100)), 3);
+        Assert.Equal(46.7333, b.Cells.Max(c => b.ValidAccuracy(c, Nb201Dataset.ImageNet16_120)), 3);
+        Assert.Equal(84.89, b.Cells.Max(c => b.ValidAccuracy(c, Nb201Dataset.Cifar10, 12)), 1);
+    }
+
+    [Fact]
+    public void Joins_hw_nas_bench_on_the_same_key()
+    {
+        var b = TestData.Nb201;
+        // HW-NAS-Bench example.ipynb prints these for No.0 on CIFAR-10.
+        Assert.Equal(5.807418537139893, b.Hardware(b.CellAt(0), "edgegpu_latency"), 9);
+        Assert.Equal(3.60585, b.Hardware(b.CellAt(0), "pixel3_latency"), 9);
+        Assert.True(double.IsNaN(b.Hardware(b.Cells.First(c => !c.IsOutputConnected), "edgetpu_latency")));
+        Assert.Throws<ArgumentException>(() => b.Hardware(b.CellAt(0), "pixel9_latency"));
+    }
+
+    [Fact]
+    public void Loads_in_well_under_a_second_of_work()
+    {
+        // Not a timing assertion: the loader records its own time, which `naskit nb201 show` prints.
+        Assert.True(TestData.Nb201.LoadTime > TimeSpan.Zero);
+    }
+
+    private static string CopyData(Action<string> corrupt)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "naskit-data-" + Guid.NewGuid().ToString("N"));
+        var source = new DataLocator(DataLocator.Default.Roots.ToArray());
+        foreach (var f in new[] { Nb201Benchmark.Acc200File, Nb201Benchmark.Acc12File, Nb201Benchmark.HardwareFile(Nb201Dataset.Cifar10) })
+        {
+            var target = Path.Combine(root, f);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(source.Find(f), target);
+            File.SetAttributes(target, FileAttributes.Normal);
+        }
+        corrupt(root);
+        return root;
+    }
+
+    [Fact]
+    public void A_missing_file_says_which_file_and_how_to_get_it()
+    {
+        var root = CopyData(r => File.Delete(Path.Combine(r, Nb201Benchmark.Acc12File)));
+        var e = Assert.Throws<DataNotFoundException>(() => Nb201Benchmark.Load(new DataLocator(root)));
+        Assert.Contains("nasbench201/nb201_acc_12ep.csv", e.Message);
+        Assert.Contains("NASKIT_DATA", e.Message);
+        Assert.Contains("datasets/README.md", e.Message);
+    }
+
+    [Fact]
+    public void A_truncated_file_is_refused_with_its_row_count()
+    {
+        var root = CopyData(r =>
+        {
+            var p = Path.Combine(r, Nb201Benchmark.Acc200File);
+            File.WriteAllLines(p, File.ReadAllLines(p).Take(5000));
+        });
+        var e = Assert.Throws<BenchmarkDataException>(() => Nb201Benchmark.Load(new DataLocator(root)));
+        Assert.Contains("4999 data rows, expected 15625", e.Message);
+    }
+
+    [Fact]
+    public void A_corrupt_value_names_row_and_column()
+    {
+        var root = CopyData(r =>
+        {
+            var p = Path.Combine(r, Nb201Benchmark.Acc200File);
+            var lines = File.ReadAllLines(p);
+            var cells = lines[101].Split(',');
+            cells[4] = "9x.1";
+            lines[101] = string.Join(',', cells);
+            File.WriteAllLines(p, lines);
+        });
+        var e = Assert.Throws<BenchmarkDataException>(() => Nb201Benchmark.Load(new DataLocator(root)));
+        Assert.Contains("row 100", e.Message);
+        Assert.Contains("cifar10_oritest", e.Message);
+        Assert.Contains("'9x.1'", e.Message);
+    }
+
+    [Fact]
+    public void Shuffled_rows_are_refused()
+    {
+        var root = CopyData(r =>
+        {
+            var p = Path.Combine(r, Nb201Benchmark.Acc12File);
+            var lines = File.ReadAllLines(p);
+            (lines[10], lines[11]) = (lines[11], lines[10]);
+            File.WriteAllLines(p, lines);
+        });
+        var e = Assert.Throws<BenchmarkDataException>(() => Nb201Benchmark.Load(new DataLocator(root)));
+        Assert.Contains("index order", e.Message);
+    }
+}

@@ -1,0 +1,55 @@
+namespace NasKit.Tests.Cli;
+
+public class CliTests
+{
+    [Fact]
+    public void Show_prints_the_benchmark_row_of_a_cell()
+    {
+        var (code, stdout, _) = CliRunner.Run("nb201", "show", "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|");
+        Assert.Equal(0, code);
+        Assert.Contains("index:       6111", stdout);
+        Assert.Contains("1073466 built, 1073466 analytic", stdout);
+        Assert.Contains("Cifar10         200 epochs: valid 91.61  test 94.37", stdout);
+    }
+
+    [Fact]
+    public void A_malformed_cell_is_a_clear_error_and_a_non_zero_exit()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("nb201", "show", "|nor_conv_3x3~0|+|nor_conv_5x5~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|");
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("error: Malformed architecture", stderr);
+        Assert.Contains("unknown op 'nor_conv_5x5' on edge 0->2", stderr);
+    }
+
+    [Fact]
+    public void Bad_options_exit_non_zero()
+    {
+        Assert.NotEqual(0, CliRunner.Run("nb201", "params", "--sample", "abc").Code);
+        Assert.NotEqual(0, CliRunner.Run("nb201", "params", "--sample", "-3").Code);
+        Assert.NotEqual(0, CliRunner.Run("nosuchcommand").Code);
+    }
+
+    [Fact]
+    public void Every_command_has_help()
+    {
+        foreach (var cmd in new[] { new[] { "--help" }, ["nb201", "--help"], ["nb201", "params", "--help"], ["nb201", "show", "--help"],
+                                    ["study", "run", "--help"], ["study", "show", "--help"] })
+        {
+            var (code, stdout, _) = CliRunner.Run(cmd);
+            Assert.Equal(0, code);
+            Assert.Contains("Usage:", stdout);
+        }
+    }
+
+    [Fact]
+    public void Params_on_a_sample_reports_matches_and_explains_mismatches()
+    {
+        var (code, stdout, _) = CliRunner.Run("nb201", "params", "--sample", "400", "--seed", "0");
+        Assert.Equal(0, code);
+        var line = stdout.Split('\n').Single(l => l.StartsWith("params match: "));
+        var parts = line["params match: ".Length..].Trim().Split('/');
+        Assert.Equal(400, int.Parse(parts[1]));
+        Assert.Contains("unexplained: 0", stdout);
+    }
+}

@@ -1,0 +1,65 @@
+using NasKit.Runtime;
+using TorchSharp;
+
+namespace NasKit.Tests.Runtime;
+
+public class TorchRuntimeTests
+{
+    [Fact]
+    public void TorchSharp_loads_and_runs()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var a = torch.ones(3, 3);
+        Assert.Equal(9f, a.sum().item<float>());
+    }
+
+    [Fact]
+    public void The_loaded_libtorch_is_the_packaged_one_never_a_system_copy()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var _ = torch.zeros(1);
+        var maps = File.ReadAllLines("/proc/self/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Last()).Distinct().ToArray();
+        var libtorch = maps.Where(p => Path.GetFileName(p) is "libtorch_cpu.so" or "libc10.so").ToArray();
+        Assert.NotEmpty(libtorch);
+        Assert.All(libtorch, p => Assert.DoesNotContain("/usr/lib", p));
+    }
+
+    [Fact]
+    public void The_loaded_glue_library_has_no_hard_need_the_system_libstdcxx_cannot_meet()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var _ = torch.zeros(1);
+        var maps = File.ReadAllLines("/proc/self/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Last()).Distinct().ToArray();
+        var glue = maps.First(p => p.EndsWith("libLibTorchSharp.so"));
+        var stdcxx = maps.First(p => Path.GetFileName(p).StartsWith("libstdc++.so"));
+        var available = ElfVersionNeeds.DefinedVersions(stdcxx);
+        var hard = ElfVersionNeeds.Needs(glue).Where(n => n.Library == "libstdc++.so.6" && !n.IsWeak && !available.Contains(n.Version));
+        Assert.Empty(hard);
+    }
+
+    [Fact]
+    public void Weakening_touches_only_missing_versions_and_is_idempotent()
+    {
+        var source = TorchRuntime.Candidates("libLibTorchSharp.so").First();
+        var copy = Path.Combine(Path.GetTempPath(), $"naskit-elf-{Guid.NewGuid():N}.so");
+        File.Copy(source, copy);
+        try
+        {
+            var needs = ElfVersionNeeds.Needs(copy).Where(n => n.Library == "libstdc++.so.6").ToArray();
+            Assert.NotEmpty(needs);
+            // Pretend the system has every version but one: only that one may change.
+            var target = needs.Last().Version;
+            var available = needs.Select(n => n.Version).Where(v => v != target).ToHashSet();
+            File.SetAttributes(copy, FileAttributes.Normal);
+            var changed = ElfVersionNeeds.WeakenMissing(copy, "libstdc++.so.6", available);
+            Assert.True(changed.Count <= 1);
+            var after = ElfVersionNeeds.Needs(copy).Where(n => n.Library == "libstdc++.so.6").ToArray();
+            Assert.All(after.Where(n => n.Version != target), n => Assert.Equal(needs.First(m => m.Version == n.Version).IsWeak, n.IsWeak));
+            Assert.True(after.Single(n => n.Version == target).IsWeak);
+            Assert.Empty(ElfVersionNeeds.WeakenMissing(copy, "libstdc++.so.6", available)); // nothing left to do
+            // A system that has every version is left untouched.
+            Assert.Empty(ElfVersionNeeds.WeakenMissing(copy, "libstdc++.so.6", needs.Select(n => n.Version).ToHashSet()));
+        }
+        finally { File.Delete(copy); }
+    }
+}

@@ -1,0 +1,65 @@
+namespace NasKit.Benchmarks;
+
+/// <summary>
+/// The one place NasKit finds data: the folder named by <c>NASKIT_DATA</c>, then a <c>datasets/</c> folder in
+/// the current directory or any parent (so notebooks in <c>notebooks/</c> find the repository's).
+/// </summary>
+public sealed class DataLocator
+{
+    public const string EnvironmentVariable = "NASKIT_DATA";
+
+    public IReadOnlyList<string> Roots { get; }
+
+    public DataLocator(params string[] roots) => Roots = roots;
+
+    /// <summary>The default search roots, in order.</summary>
+    public static DataLocator Default
+    {
+        get
+        {
+            var roots = new List<string>();
+            var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
+            if (!string.IsNullOrWhiteSpace(env)) roots.Add(Path.GetFullPath(env));
+            for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "datasets");
+                if (Directory.Exists(candidate)) { roots.Add(candidate); break; }
+            }
+            return new DataLocator(roots.ToArray());
+        }
+    }
+
+    /// <summary>The full path of a data file given relative to a data root, e.g. <c>nasbench201/nb201_acc_200ep.csv</c>.</summary>
+    public string Find(string relativePath)
+    {
+        foreach (var root in Roots)
+        {
+            var path = Path.Combine(root, relativePath);
+            if (File.Exists(path) || Directory.Exists(path)) return path;
+        }
+        throw new DataNotFoundException(relativePath, Roots);
+    }
+
+    public bool TryFind(string relativePath, out string path)
+    {
+        try { path = Find(relativePath); return true; }
+        catch (DataNotFoundException) { path = ""; return false; }
+    }
+}
+
+/// <summary>A data file is missing: says which, where NasKit looked and how to get it.</summary>
+public sealed class DataNotFoundException : FileNotFoundException
+{
+    public DataNotFoundException(string relativePath, IReadOnlyList<string> roots)
+        : base(Describe(relativePath, roots), relativePath) { }
+
+    private static string Describe(string relativePath, IReadOnlyList<string> roots)
+    {
+        var looked = roots.Count == 0
+            ? $"no data root is set: {DataLocator.EnvironmentVariable} is empty and no datasets/ folder was found above {Directory.GetCurrentDirectory()}"
+            : "looked in " + string.Join(", ", roots);
+        return $"Data file '{relativePath}' not found ({looked}). " +
+               $"Set {DataLocator.EnvironmentVariable} to a folder that holds it, or place it under datasets/; " +
+               $"datasets/README.md says what each data set is and where to obtain it.";
+    }
+}

@@ -1,0 +1,14 @@
+using NasKit.Spaces;
+
+namespace NasKit.Estimation;
+
+/// <summary>Adds a real wait before each evaluation: stands in for training time in fault and resume tests.</summary>
+public sealed class DelayedEvaluator<TArch>(IEvaluator<TArch> inner, TimeSpan delay) : IEvaluator<TArch>
+    where TArch : class, IArchitecture
+{
+    public Evaluation Evaluate(TArch arch, Fidelity fidelity, CancellationToken cancellationToken = default)
+    {
+        if (delay > TimeSpan.Zero) Task.Delay(delay, cancellationToken).Wait(cancellationToken);
+        return inner.Evaluate(arch, fidelity, cancellationToken);
+    }
+}

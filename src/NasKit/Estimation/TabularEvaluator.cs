@@ -1,0 +1,48 @@
+using NasKit.Benchmarks;
+using NasKit.Hardware;
+using NasKit.Networks;
+using NasKit.Spaces.Nb201;
+
+namespace NasKit.Estimation;
+
+/// <summary>
+/// Looks an NB201 cell up in the benchmark tables. Honours <see cref="Fidelity.Epochs"/> (12 or 200; 200 by
+/// default). Metrics: <c>valid_acc</c>, <c>test_acc</c> (%), <c>params_mb</c>, <c>flops_m</c> and the
+/// HW-NAS-Bench columns of the chosen data set.
+/// <para>
+/// The cost is simulated: the tables carry no training times, so <see cref="SimulatedSeconds"/> estimates
+/// them from the cell's FLOPs (see <see cref="TrainingTimeModel"/>). Budgets in simulated seconds are
+/// therefore comparable across strategies, but are not the NB201 paper's measured times.
+/// </para>
+/// </summary>
+public sealed class TabularEvaluator(Nb201Benchmark benchmark, Nb201Dataset dataset = Nb201Dataset.Cifar10,
+                                     TrainingTimeModel? timeModel = null) : IEvaluator<Nb201Cell>
+{
+    public Nb201Benchmark Benchmark { get; } = benchmark;
+    public Nb201Dataset Dataset { get; } = dataset;
+    public TrainingTimeModel TimeModel { get; } = timeModel ?? new TrainingTimeModel();
+
+    public Evaluation Evaluate(Nb201Cell arch, Fidelity fidelity, CancellationToken cancellationToken = default)
+    {
+        int epochs = fidelity.Epochs ?? 200;
+        var metrics = new Dictionary<string, double>(Benchmark.Metrics(arch, Dataset, epochs))
+        {
+            ["flops_m"] = Nb201CostModel.Flops(arch, NetworkShape.Nb201Cifar10) / 1e6,
+        };
+        return new Evaluation(metrics, SimulatedSeconds(arch, epochs));
+    }
+
+    public double SimulatedSeconds(Nb201Cell arch, int epochs) =>
+        TimeModel.Seconds(Nb201CostModel.Flops(arch, NetworkShape.Nb201Cifar10), epochs);
+}
+
+/// <summary>
+/// An estimate of training time from FLOPs: seconds = epochs × samples × 3 × FLOPs / throughput + overhead
+/// per epoch. The factor 3 counts forward and backward passes. The defaults (50k CIFAR images, 4 TFLOP/s
+/// effective, 5 s overhead per epoch) are assumptions of this estimate, not measured NB201 times.
+/// </summary>
+public sealed record TrainingTimeModel(int Samples = 50_000, double EffectiveFlopsPerSecond = 4e12, double OverheadPerEpoch = 5)
+{
+    public double Seconds(long flopsPerImage, int epochs) =>
+        epochs * (Samples * 3.0 * flopsPerImage / EffectiveFlopsPerSecond + OverheadPerEpoch);
+}

@@ -1,0 +1,72 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NasKit.Networks;
+
+/// <summary>ReLU → Conv (no bias) → BatchNorm, the NB201/DARTS convolution unit.</summary>
+public sealed class ReluConvBn : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv;
+    private readonly BatchNorm2d bn;
+
+    public ReluConvBn(long cIn, long cOut, long kernel, long stride, long padding, long dilation = 1, bool affine = true)
+        : base(nameof(ReluConvBn))
+    {
+        conv = nn.Conv2d(cIn, cOut, kernel, stride: stride, padding: padding, dilation: dilation, bias: false);
+        bn = nn.BatchNorm2d(cOut, affine: affine);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var r = nn.functional.relu(x);
+        using var c = conv.forward(r);
+        return bn.forward(c);
+    }
+}
+
+/// <summary>3×3 average pooling that does not count the padding (NB201's <c>POOLING</c> with equal channels).</summary>
+public sealed class AvgPool3x3 : nn.Module<Tensor, Tensor>
+{
+    private readonly AvgPool2d pool;
+
+    public AvgPool3x3(long stride = 1) : base(nameof(AvgPool3x3))
+    {
+        pool = nn.AvgPool2d(3, stride: stride, padding: 1, count_include_pad: false);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => pool.forward(x);
+}
+
+/// <summary>
+/// NB201's ResNet basic block between stages: two ReLU-Conv-BN 3×3 (the first with stride 2) plus a shortcut
+/// of 2×2 average pooling and a 1×1 convolution.
+/// </summary>
+public sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly ReluConvBn conv_a, conv_b;
+    private readonly Sequential? downsample;
+    private readonly ReluConvBn? project;
+
+    public ResNetBasicBlock(long inplanes, long planes, long stride) : base(nameof(ResNetBasicBlock))
+    {
+        conv_a = new ReluConvBn(inplanes, planes, 3, stride, 1);
+        conv_b = new ReluConvBn(planes, planes, 3, 1, 1);
+        if (stride == 2)
+            downsample = nn.Sequential(("avg", nn.AvgPool2d(2, stride: 2)), ("conv", nn.Conv2d(inplanes, planes, 1, bias: false)));
+        else if (inplanes != planes)
+            project = new ReluConvBn(inplanes, planes, 1, 1, 0);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var a = conv_a.forward(x);
+        using var b = conv_b.forward(a);
+        if (downsample is not null) { using var r = downsample.forward(x); return r + b; }
+        if (project is not null) { using var r = project.forward(x); return r + b; }
+        return x + b;
+    }
+}

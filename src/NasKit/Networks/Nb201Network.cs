@@ -1,0 +1,103 @@
+using NasKit.Runtime;
+using NasKit.Spaces.Nb201;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NasKit.Networks;
+
+/// <summary>
+/// One NB201 cell with fixed ops (NB201's <c>InferCell</c>). Node j sums op(i→j)(node i) over i &lt; j and the
+/// cell returns node 3. A <c>none</c> edge contributes zeros, so it is skipped instead of computed; a node
+/// with no live input is a zero tensor, as in the reference.
+/// </summary>
+public sealed class Nb201InferCell : nn.Module<Tensor, Tensor>
+{
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> edges = new();
+    private readonly int[] _edgeOf; // position in `edges` for each of the 6 edges, -1 for none/identity
+    private readonly Nb201Op[] _ops;
+
+    public Nb201InferCell(Nb201Cell cell, long channels) : base(nameof(Nb201InferCell))
+    {
+        _ops = cell.Ops.ToArray();
+        _edgeOf = new int[Nb201Cell.EdgeCount];
+        for (int e = 0; e < Nb201Cell.EdgeCount; e++)
+        {
+            nn.Module<Tensor, Tensor>? op = _ops[e] switch
+            {
+                Nb201Op.NorConv3x3 => new ReluConvBn(channels, channels, 3, 1, 1),
+                Nb201Op.NorConv1x1 => new ReluConvBn(channels, channels, 1, 1, 0),
+                Nb201Op.AvgPool3x3 => new AvgPool3x3(),
+                _ => null, // none and skip_connect have no module
+            };
+            _edgeOf[e] = op is null ? -1 : edges.Count;
+            if (op is not null) edges.Add(op);
+        }
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        var nodes = new Tensor?[4];
+        nodes[0] = input;
+        using var scope = NewDisposeScope();
+        for (int e = 0, j = 1; j <= 3; j++)
+        {
+            Tensor? sum = null;
+            for (int i = 0; i < j; i++, e++)
+            {
+                if (_ops[e] == Nb201Op.None || nodes[i] is null) continue;
+                Tensor y = _ops[e] == Nb201Op.SkipConnect ? nodes[i]! : edges[_edgeOf[e]].forward(nodes[i]!);
+                sum = sum is null ? y : sum + y;
+            }
+            nodes[j] = sum; // null: a node without live inputs is zero
+        }
+        var output = nodes[3] is null ? zeros_like(input) : nodes[3]!.alias();
+        return output.MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>
+/// The NAS-Bench-201 network (<c>TinyNetwork</c>): stem conv 3×3 + BN; three stages of N cells at C, 2C and 4C
+/// channels with a ResNet basic block (stride 2) between stages; BN-ReLU; global average pooling; linear head.
+/// With C=16, N=5 and 10 classes its parameter count equals the benchmark's <c>cifar10_params_mb</c>.
+/// </summary>
+public sealed class Nb201Network : nn.Module<Tensor, Tensor>
+{
+    private readonly Sequential stem;
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> cells = new();
+    private readonly BatchNorm2d lastact_bn;
+    private readonly Linear classifier;
+
+    public Nb201Cell Cell { get; }
+    public NetworkShape Shape { get; }
+
+    public Nb201Network(Nb201Cell cell, NetworkShape shape) : base(nameof(Nb201Network))
+    {
+        TorchRuntime.Prepare();
+        Cell = cell;
+        Shape = shape;
+        long c = shape.Channels;
+        stem = nn.Sequential(("conv", nn.Conv2d(shape.InputChannels, c, 3, padding: 1, bias: false)), ("bn", nn.BatchNorm2d(c)));
+        long cPrev = c;
+        for (int stage = 0; stage < 3; stage++)
+        {
+            long cCur = c << stage;
+            if (stage > 0) { cells.Add(new ResNetBasicBlock(cPrev, cCur, 2)); cPrev = cCur; }
+            for (int n = 0; n < shape.CellsPerStage; n++) cells.Add(new Nb201InferCell(cell, cCur));
+        }
+        lastact_bn = nn.BatchNorm2d(cPrev);
+        classifier = nn.Linear(cPrev, shape.Classes);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var h = stem.forward(x);
+        foreach (var cellModule in cells) h = cellModule.forward(h);
+        h = nn.functional.relu(lastact_bn.forward(h));
+        h = nn.functional.adaptive_avg_pool2d(h, 1).flatten(1);
+        return classifier.forward(h).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,143 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NasKit.Runtime;
+
+/// <summary>
+/// Makes TorchSharp load on this machine before the first torch call, and picks the device.
+/// <para>
+/// Two things go wrong on Debian 12 (see environment.md). TorchSharp's <c>libLibTorchSharp.so</c> carries a
+/// version need on <c>GLIBCXX_3.4.32</c>, which Debian's libstdc++ lacks although the only symbol behind it
+/// is never called: we mark such needs weak in the copy that will be loaded, and only where the running
+/// libstdc++ lacks them. And a system libtorch (Debian's libtorch-dev) could be picked up by soname: we
+/// preload the packaged libtorch by full path, so every later soname lookup finds the right one.
+/// </para>
+/// </summary>
+public static class TorchRuntime
+{
+    private static readonly object Gate = new();
+    private static bool _prepared;
+    private static Device? _device;
+
+    /// <summary>Where NasKit reports what it did to the native libraries. Defaults to standard error.</summary>
+    public static Action<string> Log { get; set; } = message => Console.Error.WriteLine($"naskit: {message}");
+
+    /// <summary>Actions taken by <see cref="EnsureLoaded"/> in this process, for display and tests.</summary>
+    public static IReadOnlyList<string> Actions => _actions;
+    private static readonly List<string> _actions = new();
+
+#pragma warning disable CA2255 // a library initialiser is the point: it must run before any torch call
+    [ModuleInitializer]
+    internal static void OnNasKitLoaded()
+    {
+        // Runs when NasKit is first touched, which in the CLI, tests and notebooks is before any torch call.
+        try { Prepare(); }
+        catch (Exception e) { Log($"could not prepare TorchSharp's native libraries: {e.Message}"); }
+    }
+
+#pragma warning restore CA2255
+
+    /// <summary>Prepares the native libraries (idempotent) and initialises TorchSharp.</summary>
+    public static void EnsureLoaded()
+    {
+        Prepare();
+        torch.InitializeDeviceType(DeviceType.CPU);
+    }
+
+    /// <summary>CUDA when present, the CPU otherwise; NASKIT_DEVICE=cpu|cuda|cuda:N overrides.</summary>
+    public static Device DefaultDevice
+    {
+        get
+        {
+            if (_device is not null) return _device;
+            EnsureLoaded();
+            string? wanted = Environment.GetEnvironmentVariable("NASKIT_DEVICE");
+            _device = !string.IsNullOrWhiteSpace(wanted) ? torch.device(wanted)
+                : torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+            return _device;
+        }
+    }
+
+    /// <summary>Patches and preloads, once per process. Does nothing on systems that need nothing.</summary>
+    public static void Prepare()
+    {
+        lock (Gate)
+        {
+            if (_prepared) return;
+            _prepared = true;
+            if (!OperatingSystem.IsLinux()) return;
+
+            var available = LoadedLibstdcxxVersions();
+            foreach (var glue in Candidates("libLibTorchSharp.so"))
+            {
+                if (available is null) break;
+                var weakened = ElfVersionNeeds.WeakenMissing(glue, "libstdc++.so.6", available);
+                if (weakened.Count > 0)
+                    Record($"marked {string.Join(", ", weakened)} as a weak version need in {glue} " +
+                           "(the system libstdc++ lacks it; the symbol behind it is never called)");
+            }
+
+            var libtorchDir = Candidates("libtorch_cpu.so").Select(Path.GetDirectoryName).FirstOrDefault();
+            if (libtorchDir is null) return;
+            foreach (var name in new[] { "libc10.so", "libtorch_cpu.so", "libtorch.so" })
+            {
+                var path = Path.Combine(libtorchDir, name);
+                if (File.Exists(path)) NativeLibrary.Load(path);
+            }
+            _actions.Add($"preloaded libtorch from {libtorchDir}");
+        }
+    }
+
+    private static void Record(string action)
+    {
+        _actions.Add(action);
+        Log(action);
+    }
+
+    /// <summary>Version names of the libstdc++ this process runs with, or null if none is mapped.</summary>
+    private static IReadOnlySet<string>? LoadedLibstdcxxVersions()
+    {
+        string? path = null;
+        try
+        {
+            path = File.ReadLines("/proc/self/maps")
+                .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault())
+                .FirstOrDefault(p => p is not null && Path.GetFileName(p).StartsWith("libstdc++.so", StringComparison.Ordinal));
+        }
+        catch (IOException) { }
+        path ??= new[] { "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib64/libstdc++.so.6", "/usr/lib/libstdc++.so.6" }
+            .FirstOrDefault(File.Exists);
+        return path is null ? null : ElfVersionNeeds.DefinedVersions(path);
+    }
+
+    /// <summary>Every copy of a native library the runtime might load, in the order it would look.</summary>
+    internal static IEnumerable<string> Candidates(string fileName)
+    {
+        var dirs = new List<string>();
+        void Add(string? dir) { if (dir is not null) dirs.Add(Path.GetFullPath(dir)); }
+
+        string rid = RuntimeInformation.RuntimeIdentifier.StartsWith("linux-arm64") ? "linux-arm64" : "linux-x64";
+        Add(AppContext.BaseDirectory);
+        Add(Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native"));
+        var torchAssembly = typeof(torch).Assembly.Location;
+        if (!string.IsNullOrEmpty(torchAssembly))
+        {
+            var asmDir = Path.GetDirectoryName(torchAssembly)!;
+            Add(asmDir);
+            Add(Path.Combine(asmDir, "..", "..", "runtimes", rid, "native"));
+        }
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var versions = typeof(TorchRuntime).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .ToDictionary(a => a.Key, a => a.Value);
+        foreach (var (package, key) in new[] { ("torchsharp", "TorchSharpVersion"),
+                     ("libtorch-cpu-linux-x64", "LibTorchVersion"), ("libtorch-cuda-12.8-linux-x64", "LibTorchVersion") })
+            if (versions.TryGetValue(key, out var v) && v is not null)
+                Add(Path.Combine(packages, package, v, "runtimes", rid, "native"));
+
+        return dirs.Distinct().Select(d => Path.Combine(d, fileName)).Where(File.Exists);
+    }
+}

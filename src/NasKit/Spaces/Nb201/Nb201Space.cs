@@ -1,0 +1,106 @@
+using NasKit.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NasKit.Spaces.Nb201;
+
+/// <summary>
+/// The NAS-Bench-201 cell space (Dong &amp; Yang, ICLR 2020): 6 edges × 5 ops = 15,625 cells.
+/// <para>
+/// <see cref="All"/> enumerates in the order given at construction. The default is the code order
+/// (0..15,624); <c>Nb201Benchmark.Space</c> gives a space in the benchmark's official index order, which
+/// is not a formula of the ops (the benchmark's authors shuffled it), so it comes from the tables.
+/// </para>
+/// </summary>
+public sealed class Nb201Space :
+    ISearchSpace<Nb201Cell>, IEnumerableSpace<Nb201Cell>, IMutableSpace<Nb201Cell>,
+    IEncodableSpace<Nb201Cell>, IBuildableSpace<Nb201Cell>
+{
+    private readonly IReadOnlyList<Nb201Cell>? _order;
+
+    public Nb201Space() { }
+
+    /// <summary>A space that enumerates <paramref name="order"/> (a permutation of all 15,625 cells).</summary>
+    public Nb201Space(IReadOnlyList<Nb201Cell> order)
+    {
+        if (order.Count != Nb201Cell.SpaceSize || order.Select(c => c.Code).Distinct().Count() != Nb201Cell.SpaceSize)
+            throw new ArgumentException("The order must list each of the 15,625 NB201 cells exactly once.", nameof(order));
+        _order = order;
+    }
+
+    public string Name => "nb201";
+    public long Count => Nb201Cell.SpaceSize;
+
+    public IEnumerable<Nb201Cell> All() =>
+        _order ?? Enumerable.Range(0, Nb201Cell.SpaceSize).Select(Nb201Cell.FromCode);
+
+    public Nb201Cell Sample(Random rng)
+    {
+        var ops = new Nb201Op[Nb201Cell.EdgeCount];
+        for (int i = 0; i < ops.Length; i++) ops[i] = (Nb201Op)rng.Next(Nb201Ops.Count);
+        return new Nb201Cell(ops);
+    }
+
+    public Nb201Cell Parse(string text) => Nb201Cell.Parse(text);
+
+    /// <summary>One-edge mutation as in the NB201 paper's REA: a random edge gets a different random op.</summary>
+    public Nb201Cell Mutate(Nb201Cell arch, Random rng)
+    {
+        int edge = rng.Next(Nb201Cell.EdgeCount);
+        int op = rng.Next(Nb201Ops.Count - 1);
+        if (op >= (int)arch[edge]) op++;
+        return arch.With(edge, (Nb201Op)op);
+    }
+
+    /// <summary>The 24 cells that differ in exactly one edge, edge-major then op order.</summary>
+    public IReadOnlyList<Nb201Cell> Neighbours(Nb201Cell arch)
+    {
+        var result = new List<Nb201Cell>(Nb201Cell.EdgeCount * (Nb201Ops.Count - 1));
+        for (int e = 0; e < Nb201Cell.EdgeCount; e++)
+            for (int op = 0; op < Nb201Ops.Count; op++)
+                if (op != (int)arch[e]) result.Add(arch.With(e, (Nb201Op)op));
+        return result;
+    }
+
+    // Input→output paths, as edge indices: 0→3; 0→1→3; 0→2→3; 0→1→2→3.
+    private static readonly int[][] Paths = [[3], [0, 4], [1, 5], [0, 2, 5]];
+    private const int PathOps = Nb201Ops.Count - 1; // 'none' removes the path, so 4 ops can appear on one
+    private static readonly int PathFeatures = PathOps + PathOps * PathOps + PathOps * PathOps * PathOps; // 84
+
+    public int EncodingLength(ArchitectureEncoding kind) => kind switch
+    {
+        ArchitectureEncoding.OneHot => Nb201Cell.EdgeCount * Nb201Ops.Count,
+        ArchitectureEncoding.Path => PathFeatures,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>
+    /// One-hot: 6 blocks of 5. Path (BANANAS): one bit per op sequence along an input→output path that
+    /// exists, i.e. has no <c>none</c> edge; sequences of length 1, 2 and 3 over the 4 other ops.
+    /// </summary>
+    public float[] Encode(Nb201Cell arch, ArchitectureEncoding kind)
+    {
+        var v = new float[EncodingLength(kind)];
+        if (kind == ArchitectureEncoding.OneHot)
+        {
+            for (int e = 0; e < Nb201Cell.EdgeCount; e++) v[e * Nb201Ops.Count + (int)arch[e]] = 1;
+            return v;
+        }
+        foreach (var path in Paths)
+        {
+            int offset = path.Length switch { 1 => 0, 2 => PathOps, _ => PathOps + PathOps * PathOps };
+            int index = 0;
+            bool exists = true;
+            foreach (int edge in path)
+            {
+                if (arch[edge] == Nb201Op.None) { exists = false; break; }
+                index = index * PathOps + ((int)arch[edge] - 1);
+            }
+            if (exists) v[offset + index] = 1;
+        }
+        return v;
+    }
+
+    /// <summary>The benchmark's network (NB201 <c>TinyNetwork</c> with an <c>InferCell</c> per cell).</summary>
+    public nn.Module<Tensor, Tensor> Build(Nb201Cell arch, NetworkShape shape) => new Nb201Network(arch, shape);
+}
