@@ -78,7 +78,7 @@ internal static class Nb201Commands
             foreach (var r in nonInteger) Console.WriteLine($"    {r}");
             Console.WriteLine($"  whole count that belongs to a different cell: {otherCell.Count}");
             foreach (var r in otherCell) Console.WriteLine($"    {r}");
-            Console.WriteLine($"  unexplained: {unexplained.Count}");
+            Console.WriteLine($"  whole count that no NB201 cell has at C=16, N=5, 10 classes: {unexplained.Count}");
             foreach (var r in unexplained) Console.WriteLine($"    {r}");
         }
         return 0;

@@ -88,6 +88,18 @@ public static class TorchRuntime
                 if (File.Exists(path)) NativeLibrary.Load(path);
             }
             _actions.Add($"preloaded libtorch from {libtorchDir}");
+
+            // Hosts that load assemblies by path (notebook kernels) do not probe runtimes/<rid>/native, so
+            // resolve TorchSharp's glue library to the copy beside the libtorch we preloaded.
+            var glueNextToLibtorch = Path.Combine(libtorchDir, "libLibTorchSharp.so");
+            var gluePath = File.Exists(glueNextToLibtorch) ? glueNextToLibtorch : Candidates("libLibTorchSharp.so").FirstOrDefault();
+            if (gluePath is null) return;
+            try
+            {
+                NativeLibrary.SetDllImportResolver(typeof(torch).Assembly, (name, _, _) =>
+                    name is "LibTorchSharp" or "libLibTorchSharp" or "libLibTorchSharp.so" ? NativeLibrary.Load(gluePath) : IntPtr.Zero);
+            }
+            catch (InvalidOperationException) { } // the host already set one; it will find the library itself
         }
     }
 

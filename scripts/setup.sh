@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine for NasKit: system packages, the notebook runner, the build.
+# Idempotent: a second run only checks. Needs root (or sudo) for apt-get.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+
+# jupyter-nbconvert renders executed notebooks as HTML; scipy/numpy compute reference values.
+apt_packages=(jupyter-nbconvert python3-nbconvert python3-scipy python3-numpy)
+missing=()
+for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if (( ${#missing[@]} )); then
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  # --no-install-recommends: never pull a system libtorch in (see environment.md).
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# dotnet-repl executes .ipynb notebooks headlessly with the .NET Interactive C# kernel.
+export PATH="$PATH:$HOME/.dotnet/tools"
+if ! dotnet-repl --version >/dev/null 2>&1; then
+  dotnet tool install -g dotnet-repl --version 0.3.259 >/dev/null
+fi
+
+echo "setup: building NasKit (Release)"
+dotnet build "$repo/NasKit.sln" -c Release -nologo -v quiet -clp:NoSummary
+# Notebooks reference the library and its dependencies from one folder.
+dotnet publish "$repo/src/NasKit/NasKit.csproj" -c Release -o "$repo/artifacts/naskit" -nologo -v quiet -clp:NoSummary

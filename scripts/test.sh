@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine and runs the tests: the xunit suite, then every notebook (a failing cell fails).
+set -uo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$repo/scripts/setup.sh" || exit 1
+mkdir -p "$repo/reports"
+
+dotnet test "$repo/src/NasKit.Tests/NasKit.Tests.csproj" -c Release --no-build -nologo \
+  --logger "trx;LogFileName=tests.trx" --results-directory "$repo/reports/tests" 2>&1 | tee "$repo/reports/tests.log"
+tests_rc=${PIPESTATUS[0]}
+
+bash "$repo/scripts/run-notebooks.sh" | tee "$repo/reports/notebooks.log"
+nb_rc=${PIPESTATUS[0]}
+
+# One summary line over both suites.
+read -r t_passed t_failed < <(python3 - "$repo/reports/tests/tests.trx" <<'PY'
+import sys, xml.etree.ElementTree as ET
+try:
+    c = ET.parse(sys.argv[1]).getroot().find(".//{*}Counters")
+    print(c.get("passed"), int(c.get("failed")) + int(c.get("error", 0)))
+except Exception:
+    print(0, 1)
+PY
+)
+read -r nb_passed nb_failed < <(sed -n 's/^notebooks: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$repo/reports/notebooks.log")
+echo "$((t_passed + ${nb_passed:-0})) passed, $((t_failed + ${nb_failed:-1})) failed"
+[[ $tests_rc -eq 0 && $nb_rc -eq 0 ]]
