@@ -4,4 +4,5 @@ using NasKit.Cli.Commands;
 var root = new RootCommand("naskit: neural architecture search from the terminal (NasKit on TorchSharp).");
 root.Subcommands.Add(Nb201Commands.Create());
 root.Subcommands.Add(StudyCommands.Create());
+root.Subcommands.Add(SearchCommand.Create());
 return root.Parse(args).Invoke();

@@ -14,7 +14,7 @@ namespace NasKit.Spaces.Nb201;
 /// </summary>
 public sealed class Nb201Space :
     ISearchSpace<Nb201Cell>, IEnumerableSpace<Nb201Cell>, IMutableSpace<Nb201Cell>,
-    IEncodableSpace<Nb201Cell>, IBuildableSpace<Nb201Cell>
+    IEncodableSpace<Nb201Cell>, IBuildableSpace<Nb201Cell>, ICategoricalSpace<Nb201Cell>
 {
     private readonly IReadOnlyList<Nb201Cell>? _order;
 
@@ -42,6 +42,11 @@ public sealed class Nb201Space :
     }
 
     public Nb201Cell Parse(string text) => Nb201Cell.Parse(text);
+
+    private static readonly int[] ChoiceCounts = Enumerable.Repeat(Nb201Ops.Count, Nb201Cell.EdgeCount).ToArray();
+    public IReadOnlyList<int> Choices => ChoiceCounts;
+    public int[] ToDecisions(Nb201Cell arch) => arch.Ops.Select(o => (int)o).ToArray();
+    public Nb201Cell FromDecisions(IReadOnlyList<int> decisions) => new(decisions.Select(d => (Nb201Op)d).ToArray());
 
     /// <summary>One-edge mutation as in the NB201 paper's REA: a random edge gets a different random op.</summary>
     public Nb201Cell Mutate(Nb201Cell arch, Random rng)

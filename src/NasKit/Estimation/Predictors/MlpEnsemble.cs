@@ -1,0 +1,108 @@
+using NasKit.Runtime;
+using NasKit.Spaces;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NasKit.Estimation.Predictors;
+
+/// <summary>
+/// An ensemble of MLPs on an architecture encoding (BANANAS, White et al. 2021: path encoding, ensemble of 5,
+/// mean and spread of the members as the prediction and its uncertainty). The members are trained together as
+/// one batched network (one matrix product per layer for all members), which keeps a fit of a small data set
+/// cheap. Members differ only by their seeded initialisation. Targets are standardised for training.
+/// </summary>
+public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TArch : class, IArchitecture
+{
+    private readonly IEncodableSpace<TArch> _space;
+    private readonly ArchitectureEncoding _encoding;
+    private readonly int _seed;
+    private TorchSharp.Modules.Parameter[]? _weights, _biases;
+    private double _mean, _scale = 1;
+    private int _fits;
+
+    public int Members { get; init; } = 5;
+    public int Hidden { get; init; } = 64;
+    public int Layers { get; init; } = 3;
+    public int Epochs { get; init; } = 200;
+    public double LearningRate { get; init; } = 0.01;
+    public double WeightDecay { get; init; } = 0;
+
+    public string Name => $"mlp-ensemble({_encoding})";
+
+    public MlpEnsemble(IEncodableSpace<TArch> space, ArchitectureEncoding encoding, int seed)
+    {
+        TorchRuntime.EnsureLoaded();
+        (_space, _encoding, _seed) = (space, encoding, seed);
+    }
+
+    public void Fit(IReadOnlyList<TArch> architectures, IReadOnlyList<double> targets)
+    {
+        if (architectures.Count != targets.Count || architectures.Count == 0)
+            throw new ArgumentException($"Need as many targets as architectures (got {architectures.Count} and {targets.Count}), and at least one.");
+        Dispose();
+        _mean = targets.Average();
+        _scale = Math.Sqrt(targets.Select(t => (t - _mean) * (t - _mean)).Average());
+        if (_scale < 1e-12) _scale = 1;
+        int inputs = _space.EncodingLength(_encoding);
+        var sizes = new[] { inputs }.Concat(Enumerable.Repeat(Hidden, Layers)).Append(1).ToArray();
+        var g = new Generator((ulong)(_seed * 1_000_003L + _fits++));
+        _weights = new TorchSharp.Modules.Parameter[sizes.Length - 1];
+        _biases = new TorchSharp.Modules.Parameter[sizes.Length - 1];
+        for (int l = 0; l < _weights.Length; l++)
+        {
+            double bound = 1 / Math.Sqrt(sizes[l]); // PyTorch's default Linear initialisation
+            _weights[l] = new TorchSharp.Modules.Parameter((rand(new long[] { Members, sizes[l], sizes[l + 1] }, generator: g) * 2 - 1).mul_(bound));
+            _biases[l] = new TorchSharp.Modules.Parameter((rand(new long[] { Members, 1, sizes[l + 1] }, generator: g) * 2 - 1).mul_(bound));
+        }
+        using var scope = NewDisposeScope();
+        var x = Encode(architectures);
+        var y = tensor(targets.Select(t => (float)((t - _mean) / _scale)).ToArray()).reshape(1, -1, 1).expand(Members, -1, -1);
+        using var optimizer = optim.Adam(_weights.Concat(_biases).ToArray(), LearningRate,
+            weight_decay: WeightDecay);
+        for (int epoch = 0; epoch < Epochs; epoch++)
+        {
+            using var step = NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = nn.functional.mse_loss(Forward(x), y);
+            loss.backward();
+            optimizer.step();
+        }
+    }
+
+    public IReadOnlyList<Prediction> Query(IReadOnlyList<TArch> architectures)
+    {
+        if (_weights is null) throw new InvalidOperationException("Fit the predictor before querying it.");
+        if (architectures.Count == 0) return [];
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var out_ = Forward(Encode(architectures)).squeeze(-1); // [members, n]
+        var mean = out_.mean(new long[] { 0 }).data<float>().ToArray();
+        var std = Members > 1 ? out_.std(0).data<float>().ToArray() : new float[architectures.Count];
+        return mean.Select((m, i) => new Prediction(m * _scale + _mean, std[i] * _scale)).ToArray();
+    }
+
+    private Tensor Encode(IReadOnlyList<TArch> architectures)
+    {
+        int d = _space.EncodingLength(_encoding);
+        var flat = new float[architectures.Count * d];
+        for (int i = 0; i < architectures.Count; i++) _space.Encode(architectures[i], _encoding).CopyTo(flat, i * d);
+        return tensor(flat).reshape(1, architectures.Count, d).expand(Members, -1, -1);
+    }
+
+    private Tensor Forward(Tensor x)
+    {
+        var h = x;
+        for (int l = 0; l < _weights!.Length; l++)
+        {
+            h = bmm(h, _weights[l]) + _biases![l];
+            if (l < _weights.Length - 1) h = nn.functional.relu(h);
+        }
+        return h;
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in (_weights ?? []).Concat(_biases ?? [])) t.Dispose();
+        _weights = _biases = null;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using CsvHelper;
+using NasKit.Experiments;
+using NasKit.Spaces;
+using Parquet.Serialization;
+
+namespace NasKit.Reports;
+
+/// <summary>One trial of one run, flat, for pandas, R, Deedle or a spreadsheet.</summary>
+public sealed class TrialRow
+{
+    public string Strategy { get; set; } = "";
+    public int Run { get; set; }
+    public int Seed { get; set; }
+    public int Trial { get; set; }
+    public string Architecture { get; set; } = "";
+    public double Signal { get; set; }
+    public double Outcome { get; set; }
+    public double BestOutcomeSoFar { get; set; }
+    public double CostSeconds { get; set; }
+    public bool Failed { get; set; }
+    public string Reason { get; set; } = "";
+}
+
+/// <summary>Writes every trial of a comparison as CSV or Parquet (chosen by the file extension).</summary>
+public static class TrialTable
+{
+    public static IEnumerable<TrialRow> Rows<TArch>(IEnumerable<SearchRun<TArch>> runs, string signal, string outcome)
+        where TArch : class, IArchitecture =>
+        runs.SelectMany(r => r.Trials.Select((t, i) => new TrialRow
+        {
+            Strategy = r.Strategy, Run = r.Run, Seed = r.Seed, Trial = t.Number, Architecture = t.Architecture.ToText(),
+            Signal = t.Evaluation.Metrics.GetValueOrDefault(signal, double.NaN),
+            Outcome = t.Evaluation.Metrics.GetValueOrDefault(outcome, double.NaN),
+            BestOutcomeSoFar = r.BestOutcomeSoFar[i], CostSeconds = t.Evaluation.CostSeconds,
+            Failed = t.Evaluation.Failed, Reason = t.Evaluation.Reason ?? "",
+        }));
+
+    public static void Write(string path, IEnumerable<TrialRow> rows)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        // Write beside the target and rename, so an interrupted write never leaves half a table.
+        var temp = path + ".partial";
+        switch (Path.GetExtension(path).ToLowerInvariant())
+        {
+            case ".csv":
+                using (var writer = new StreamWriter(temp))
+                using (var csv = new CsvWriter(writer, CultureInfo.InvariantCulture))
+                    csv.WriteRecords(rows);
+                break;
+            case ".parquet":
+                using (var stream = File.Create(temp))
+                    ParquetSerializer.SerializeAsync(rows.ToList(), stream).GetAwaiter().GetResult();
+                break;
+            default:
+                throw new ArgumentException($"Cannot write '{path}': use a .csv or .parquet file name.");
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,13 @@
+namespace NasKit.Spaces;
+
+/// <summary>
+/// A space whose architectures are a fixed sequence of categorical decisions (NB201: 6 edges × 5 ops).
+/// Policy-gradient controllers (REINFORCE, an ENAS LSTM) emit architectures decision by decision.
+/// </summary>
+public interface ICategoricalSpace<TArch> where TArch : class, IArchitecture
+{
+    /// <summary>Number of options of each decision.</summary>
+    IReadOnlyList<int> Choices { get; }
+    int[] ToDecisions(TArch arch);
+    TArch FromDecisions(IReadOnlyList<int> decisions);
+}
