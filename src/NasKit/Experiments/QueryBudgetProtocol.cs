@@ -46,7 +46,7 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
         {
             var spec = new StudySpec($"{factory.Name}-{seed}", Space.Name, factory.Name, seed);
             var study = new Study<TArch>(spec, Space, Evaluator, Budget.OfQueries(Queries), new InMemoryTrialStore(), Fidelity);
-            var result = study.Run(strategy.WithStandardWrappers(), cancellationToken);
+            var result = study.Run(strategy.WithStandardWrappers(Space, seed), cancellationToken);
             var best = new double[result.Trials.Count];
             double bestSignal = double.NegativeInfinity, bestOutcome = double.NaN;
             for (int i = 0; i < best.Length; i++)

@@ -7,10 +7,18 @@ namespace NasKit.Strategies;
 /// Never re-evaluates an architecture: when the wrapped strategy asks for one that was already evaluated,
 /// the wrapper tells it the recorded result at once and asks again, so repeats cost no budget. Composes with
 /// any strategy (the NNI "deduplication middleware").
+/// <para>
+/// A strategy that has converged may propose only known architectures. After <c>maxRepeatsPerAsk</c> repeats
+/// in one ask the wrapper proposes a random unevaluated architecture from <c>space</c> instead (when given),
+/// or ends the search (when not), so it never spins.
+/// </para>
 /// </summary>
-public sealed class Deduplicated<TArch>(ISearchStrategy<TArch> inner, int maxRepeatsPerAsk = 10_000) : ISearchStrategy<TArch>
+public sealed class Deduplicated<TArch>(ISearchStrategy<TArch> inner, ISearchSpace<TArch>? space = null, int maxRepeatsPerAsk = 100,
+                                        int seed = 0) : ISearchStrategy<TArch>
     where TArch : class, IArchitecture
 {
+    private readonly Random _rng = new(seed);
+
     private readonly Dictionary<TArch, Evaluation> _seen = new();
     private readonly HashSet<TArch> _pending = new();
 
@@ -24,7 +32,13 @@ public sealed class Deduplicated<TArch>(ISearchStrategy<TArch> inner, int maxRep
             if (!_pending.Add(arch)) continue; // asked again before its result came back
             return arch;
         }
-        return null; // the strategy only proposes what is known: treat it as exhausted
+        if (space is null) return null; // the strategy only proposes what is known: treat it as exhausted
+        for (int i = 0; i < 100_000; i++)
+        {
+            var fresh = space.Sample(_rng);
+            if (!_seen.ContainsKey(fresh) && _pending.Add(fresh)) return fresh;
+        }
+        return null;
     }
 
     public void Tell(TArch arch, Evaluation evaluation)
@@ -53,6 +67,7 @@ public sealed class IgnoringFailures<TArch>(ISearchStrategy<TArch> inner) : ISea
 public static class StrategyWrappers
 {
     /// <summary>The standard stack: failures filtered out, then duplicates answered from memory.</summary>
-    public static ISearchStrategy<TArch> WithStandardWrappers<TArch>(this ISearchStrategy<TArch> strategy)
-        where TArch : class, IArchitecture => new Deduplicated<TArch>(new IgnoringFailures<TArch>(strategy));
+    public static ISearchStrategy<TArch> WithStandardWrappers<TArch>(this ISearchStrategy<TArch> strategy,
+                                                                     ISearchSpace<TArch>? space = null, int seed = 0)
+        where TArch : class, IArchitecture => new Deduplicated<TArch>(new IgnoringFailures<TArch>(strategy), space, seed: seed);
 }
