@@ -103,11 +103,14 @@ public sealed class LstmController<TArch> : ISearchStrategy<TArch>, IDisposable 
         double reward = score / 100.0; // accuracy as a fraction, as ENAS
         _baseline = _baseline is { } b ? BaselineDecay * b + (1 - BaselineDecay) * reward : reward;
         double advantage = reward - _baseline.Value;
-        using var scope = NewDisposeScope();
-        var (logProb, entropy) = Run(_space.ToDecisions(arch));
-        var loss = -(advantage * logProb) - EntropyWeight * entropy;
         _optimizer.zero_grad();
-        loss.backward();
+        using (NewDisposeScope())
+        {
+            var (logProb, entropy) = Run(_space.ToDecisions(arch));
+            var loss = -(advantage * logProb) - EntropyWeight * entropy;
+            loss.backward();
+        }
+        // Outside any dispose scope: Adam's moments must outlive this call.
         _optimizer.step();
     }
 

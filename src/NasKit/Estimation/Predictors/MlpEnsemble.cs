@@ -61,10 +61,13 @@ public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TA
             weight_decay: WeightDecay);
         for (int epoch = 0; epoch < Epochs; epoch++)
         {
-            using var step = NewDisposeScope();
             optimizer.zero_grad();
-            var loss = nn.functional.mse_loss(Forward(x), y);
-            loss.backward();
+            using (NewDisposeScope())
+            {
+                var loss = nn.functional.mse_loss(Forward(x), y);
+                loss.backward();
+            }
+            // Outside the per-epoch scope: the optimizer keeps state (moments, scalars) across steps.
             optimizer.step();
         }
     }
