@@ -5,4 +5,6 @@ var root = new RootCommand("naskit: neural architecture search from the terminal
 root.Subcommands.Add(Nb201Commands.Create());
 root.Subcommands.Add(StudyCommands.Create());
 root.Subcommands.Add(SearchCommand.Create());
+root.Subcommands.Add(ProxiesCommand.Create());
+root.Subcommands.Add(BenchCommands.Create());
 return root.Parse(args).Invoke();

@@ -7,6 +7,9 @@ namespace NasKit.Estimation;
 public sealed record Evaluation(IReadOnlyDictionary<string, double> Metrics, double CostSeconds,
                                 bool Failed = false, string? Reason = null)
 {
+    /// <summary>Per-epoch curves (e.g. train_loss, valid_acc) when the evaluator trains; not stored in trial stores.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<double>>? Curves { get; init; }
+
     public static Evaluation Failure(string reason, double costSeconds = 0) =>
         new(new Dictionary<string, double>(), costSeconds, true, reason);
 

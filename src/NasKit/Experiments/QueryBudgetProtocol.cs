@@ -30,7 +30,8 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
                                                Action? onRunDone = null, CancellationToken cancellationToken = default)
     {
         var results = new SearchRun<TArch>[runs];
-        Parallel.For(0, runs, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, r =>
+        int threads = factory.Parallelizable ? Parallelism : 1; // see IStrategyFactory.Parallelizable
+        Parallel.For(0, runs, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, r =>
         {
             results[r] = RunOne(factory, r, firstSeed + r, cancellationToken);
             onRunDone?.Invoke();

@@ -18,12 +18,9 @@ public sealed class ReluConvBn : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
-    {
-        using var r = nn.functional.relu(x);
-        using var c = conv.forward(r);
-        return bn.forward(c);
-    }
+    // Intermediates are not disposed here: autograd may still need them. The caller's dispose scope (one per
+    // training step or evaluation) releases them after backward.
+    public override Tensor forward(Tensor x) => bn.forward(conv.forward(nn.functional.relu(x)));
 }
 
 /// <summary>3×3 average pooling that does not count the padding (NB201's <c>POOLING</c> with equal channels).</summary>
@@ -63,10 +60,8 @@ public sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        using var a = conv_a.forward(x);
-        using var b = conv_b.forward(a);
-        if (downsample is not null) { using var r = downsample.forward(x); return r + b; }
-        if (project is not null) { using var r = project.forward(x); return r + b; }
-        return x + b;
+        var b = conv_b.forward(conv_a.forward(x));
+        var residual = downsample is not null ? downsample.forward(x) : project is not null ? project.forward(x) : x;
+        return residual + b;
     }
 }

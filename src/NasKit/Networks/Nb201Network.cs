@@ -40,7 +40,6 @@ public sealed class Nb201InferCell : nn.Module<Tensor, Tensor>
     {
         var nodes = new Tensor?[4];
         nodes[0] = input;
-        using var scope = NewDisposeScope();
         for (int e = 0, j = 1; j <= 3; j++)
         {
             Tensor? sum = null;
@@ -52,8 +51,7 @@ public sealed class Nb201InferCell : nn.Module<Tensor, Tensor>
             }
             nodes[j] = sum; // null: a node without live inputs is zero
         }
-        var output = nodes[3] is null ? zeros_like(input) : nodes[3]!.alias();
-        return output.MoveToOuterDisposeScope();
+        return nodes[3] ?? zeros_like(input);
     }
 }
 
@@ -91,13 +89,13 @@ public sealed class Nb201Network : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Intermediates belong to the caller's dispose scope (see <see cref="ReluConvBn.forward"/>).</summary>
     public override Tensor forward(Tensor x)
     {
-        using var scope = NewDisposeScope();
         var h = stem.forward(x);
         foreach (var cellModule in cells) h = cellModule.forward(h);
         h = nn.functional.relu(lastact_bn.forward(h));
         h = nn.functional.adaptive_avg_pool2d(h, 1).flatten(1);
-        return classifier.forward(h).MoveToOuterDisposeScope();
+        return classifier.forward(h);
     }
 }

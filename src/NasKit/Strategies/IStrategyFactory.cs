@@ -17,6 +17,14 @@ public interface IStrategyFactory
     /// <summary>Position in listings and in <c>--strategy all</c>.</summary>
     int Order => 100;
 
+    /// <summary>
+    /// Whether independent runs may execute on several threads at once. Strategies that train TorchSharp models
+    /// say no: TorchSharp creates native Scalars implicitly (e.g. the alpha of every tensor addition) and leaves
+    /// them to the finalizer, so a garbage collection triggered by another thread can free one during the native
+    /// call that uses it (seen as "Unknown scalar type" in parallel runs, never in serial ones).
+    /// </summary>
+    bool Parallelizable => true;
+
     ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, Objective objective, int seed) where TArch : class, IArchitecture;
 }
 
@@ -70,6 +78,7 @@ public sealed class LstmControllerFactory : IStrategyFactory
     public string Name => "reinforce-lstm";
     public string Description => "REINFORCE with an ENAS-style LSTM controller (TorchSharp).";
     public int Order => 30;
+    public bool Parallelizable => false;
     public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, Objective objective, int seed) where TArch : class, IArchitecture =>
         new LstmController<TArch>(space, objective, seed);
 }
@@ -88,6 +97,7 @@ public sealed class BananasFactory : IStrategyFactory
     public string Name => "bananas";
     public string Description => "BANANAS: MLP ensemble on the path encoding, mutation candidates, Thompson sampling.";
     public int Order => 50;
+    public bool Parallelizable => false;
     public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, Objective objective, int seed) where TArch : class, IArchitecture =>
         new Bananas<TArch>(space, objective, seed);
 }

@@ -58,7 +58,9 @@ public sealed class LstmController<TArch> : ISearchStrategy<TArch>, IDisposable 
         using (no_grad())
         {
             var g = new Generator((ulong)seed);
-            foreach (var p in _net.parameters()) p.copy_(rand(p.shape, generator: g) * 0.2 - 0.1);
+            using var scale = 0.2.ToScalar();
+            using var shift = 0.1.ToScalar();
+            foreach (var p in _net.parameters()) { using var r = rand(p.shape, generator: g); p.copy_(r.mul(scale).sub(shift)); }
         }
         _optimizer = optim.Adam(_net.parameters(), learningRate);
     }
@@ -66,6 +68,9 @@ public sealed class LstmController<TArch> : ISearchStrategy<TArch>, IDisposable 
     /// <summary>Log-probabilities and entropies of a decision sequence; samples it when <paramref name="decisions"/> has -1s.</summary>
     private (Tensor LogProb, Tensor Entropy) Run(int[] decisions)
     {
+        // Explicit scalars, kept alive for the whole computation (see IStrategyFactory.Parallelizable).
+        using var temperature = Temperature.ToScalar();
+        using var tanhConstant = TanhConstant.ToScalar();
         var h = zeros(1, _hidden);
         var c = zeros(1, _hidden);
         var input = _net.embed.forward(tensor(new long[] { _space.Choices.Sum() }));
@@ -73,8 +78,7 @@ public sealed class LstmController<TArch> : ISearchStrategy<TArch>, IDisposable 
         for (int d = 0; d < decisions.Length; d++)
         {
             (h, c) = _net.cell.forward(input, (h, c));
-            var logits = _net.heads[d].forward(h) / Temperature;
-            logits = TanhConstant * tanh(logits);
+            var logits = tanh(_net.heads[d].forward(h).div(temperature)).mul(tanhConstant);
             var logp = nn.functional.log_softmax(logits, 1);
             if (decisions[d] < 0)
             {
@@ -107,11 +111,12 @@ public sealed class LstmController<TArch> : ISearchStrategy<TArch>, IDisposable 
         using (NewDisposeScope())
         {
             var (logProb, entropy) = Run(_space.ToDecisions(arch));
-            var loss = -(advantage * logProb) - EntropyWeight * entropy;
+            using var a = (-advantage).ToScalar();
+            using var w = (-EntropyWeight).ToScalar();
+            var loss = logProb.mul(a).add(entropy.mul(w));
             loss.backward();
         }
-        // Outside any dispose scope: Adam's moments must outlive this call.
-        _optimizer.step();
+        _optimizer.step(); // outside any dispose scope: Adam's moments must outlive this call
     }
 
     public void Dispose()

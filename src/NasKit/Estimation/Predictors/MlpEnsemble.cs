@@ -51,14 +51,13 @@ public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TA
         for (int l = 0; l < _weights.Length; l++)
         {
             double bound = 1 / Math.Sqrt(sizes[l]); // PyTorch's default Linear initialisation
-            _weights[l] = new TorchSharp.Modules.Parameter((rand(new long[] { Members, sizes[l], sizes[l + 1] }, generator: g) * 2 - 1).mul_(bound));
-            _biases[l] = new TorchSharp.Modules.Parameter((rand(new long[] { Members, 1, sizes[l + 1] }, generator: g) * 2 - 1).mul_(bound));
+            _weights[l] = new TorchSharp.Modules.Parameter(Uniform(new long[] { Members, sizes[l], sizes[l + 1] }, bound, g));
+            _biases[l] = new TorchSharp.Modules.Parameter(Uniform(new long[] { Members, 1, sizes[l + 1] }, bound, g));
         }
         using var scope = NewDisposeScope();
         var x = Encode(architectures);
         var y = tensor(targets.Select(t => (float)((t - _mean) / _scale)).ToArray()).reshape(1, -1, 1).expand(Members, -1, -1);
-        using var optimizer = optim.Adam(_weights.Concat(_biases).ToArray(), LearningRate,
-            weight_decay: WeightDecay);
+        using var optimizer = optim.Adam(_weights.Concat(_biases).ToArray(), LearningRate, weight_decay: WeightDecay);
         for (int epoch = 0; epoch < Epochs; epoch++)
         {
             optimizer.zero_grad();
@@ -67,8 +66,7 @@ public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TA
                 var loss = nn.functional.mse_loss(Forward(x), y);
                 loss.backward();
             }
-            // Outside the per-epoch scope: the optimizer keeps state (moments, scalars) across steps.
-            optimizer.step();
+            optimizer.step(); // outside the per-epoch scope: Adam's state lives across epochs
         }
     }
 
@@ -82,6 +80,15 @@ public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TA
         var mean = out_.mean(new long[] { 0 }).data<float>().ToArray();
         var std = Members > 1 ? out_.std(0).data<float>().ToArray() : new float[architectures.Count];
         return mean.Select((m, i) => new Prediction(m * _scale + _mean, std[i] * _scale)).ToArray();
+    }
+
+    /// <summary>U(-bound, bound) from a seeded generator.</summary>
+    private static Tensor Uniform(long[] shape, double bound, Generator g)
+    {
+        using var scale = (2 * bound).ToScalar();
+        using var shift = bound.ToScalar();
+        using var r = rand(shape, generator: g);
+        return r.mul(scale).sub_(shift);
     }
 
     private Tensor Encode(IReadOnlyList<TArch> architectures)

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using NasKit.Data;
+using NasKit.Hardware;
+using NasKit.Networks;
+using NasKit.Runtime;
+using NasKit.Spaces;
+using NasKit.Spaces.Nb201;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NasKit.Estimation;
+
+/// <summary>
+/// Training hyperparameters. The defaults are NAS-Bench-201's: SGD with Nesterov momentum 0.9, weight decay
+/// 5e-4, learning rate 0.1 with a per-step cosine schedule to 0, batch size 256, 200 epochs, random crop with
+/// padding 4 and horizontal flips.
+/// </summary>
+public sealed record TrainingHyperparameters(int Epochs = 200, int BatchSize = 256, double LearningRate = 0.1,
+    double Momentum = 0.9, double WeightDecay = 5e-4, bool Nesterov = true, bool Augment = true)
+{
+    public static TrainingHyperparameters Nb201 { get; } = new();
+}
+
+/// <summary>
+/// Trains a space's network for real and reports its held-out accuracy. Honours every <see cref="Fidelity"/>
+/// knob: epochs, a seeded fraction of the training data, input resolution, channels (C) and cells per stage (N).
+/// <para>
+/// Metrics: <c>valid_acc</c> (held-out accuracy, %), <c>train_loss</c>, <c>train_acc</c>, <c>params_m</c>,
+/// <c>flops_m</c> (for NB201 cells) and <c>wall_seconds</c>; per-epoch curves in <see cref="Evaluation.Curves"/>.
+/// A loss that turns NaN or infinite fails the trial with that reason. Each evaluation runs in a dispose scope, so
+/// native memory is released when it returns. Runs on <see cref="TorchRuntime.DefaultDevice"/> unless told.
+/// </para>
+/// </summary>
+public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : class, IArchitecture
+{
+    private static readonly object InitGate = new(); // torch's global generator seeds the initialisation
+
+    private readonly IBuildableSpace<TArch> _space;
+    private readonly ImageDataset _train, _heldOut;
+    private readonly NetworkShape _shape;
+    private readonly int _seed;
+
+    public TrainingHyperparameters Hyperparameters { get; }
+    public Device Device { get; }
+    /// <summary>When set, each evaluation writes TensorBoard scalars under this folder (one run per architecture).</summary>
+    public string? TensorBoardDirectory { get; init; }
+
+    public TrainingEvaluator(IBuildableSpace<TArch> space, ImageDataset train, ImageDataset heldOut, int seed,
+                             NetworkShape? shape = null, TrainingHyperparameters? hyperparameters = null, Device? device = null)
+    {
+        if (train.Channels != heldOut.Channels || train.Classes != heldOut.Classes)
+            throw new ArgumentException("The training and held-out sets must have the same channels and classes.");
+        (_space, _train, _heldOut, _seed) = (space, train, heldOut, seed);
+        _shape = (shape ?? NetworkShape.Nb201Cifar10) with { Classes = train.Classes, InputChannels = train.Channels };
+        Hyperparameters = hyperparameters ?? TrainingHyperparameters.Nb201;
+        Device = device ?? TorchRuntime.DefaultDevice;
+    }
+
+    public NetworkShape ShapeFor(Fidelity f) => _shape with
+    {
+        Channels = f.Channels ?? _shape.Channels,
+        CellsPerStage = f.CellsPerStage ?? _shape.CellsPerStage,
+    };
+
+    public Evaluation Evaluate(TArch arch, Fidelity fidelity, CancellationToken cancellationToken = default)
+    {
+        var sw = Stopwatch.StartNew();
+        var hp = Hyperparameters;
+        int epochs = fidelity.Epochs ?? hp.Epochs;
+        if (epochs <= 0) throw new ArgumentException($"Epochs must be positive, got {epochs}.");
+        if (fidelity.DataFraction is <= 0 or > 1) throw new ArgumentException($"The data fraction must be in (0, 1], got {fidelity.DataFraction}.");
+        var shape = ShapeFor(fidelity);
+        var train = fidelity.DataFraction < 1 ? _train.Split(fidelity.DataFraction, _seed).First : _train;
+        int resolution = fidelity.Resolution ?? _train.Height;
+        var trainLoader = new BatchLoader(train, new BatchOptions(hp.BatchSize, hp.Augment, Resolution: resolution), Device);
+        var testLoader = new BatchLoader(_heldOut, new BatchOptions(Math.Max(hp.BatchSize, 256), false, Resolution: resolution), Device);
+
+        using var scope = NewDisposeScope();
+        nn.Module<Tensor, Tensor> net;
+        lock (InitGate)
+        {
+            random.manual_seed(_seed);
+            net = _space.Build(arch, shape);
+        }
+        net.to(Device);
+        long parameters = net.parameters().Sum(p => p.numel());
+        using var optimizer = optim.SGD(net.parameters(), hp.LearningRate, momentum: hp.Momentum, weight_decay: hp.WeightDecay, nesterov: hp.Nesterov);
+        var writer = TensorBoardDirectory is null ? null
+            : utils.tensorboard.SummaryWriter(Path.Combine(TensorBoardDirectory, Sanitize(arch.ToText()) + "-" + fidelity));
+        var curves = new Dictionary<string, List<double>> { ["train_loss"] = new(), ["train_acc"] = new(), ["valid_acc"] = new() };
+        int totalSteps = epochs * trainLoader.BatchesPerEpoch, step = 0;
+        double trainLoss = double.NaN, trainAcc = double.NaN;
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            net.train();
+            double lossSum = 0, correct = 0, seen = 0;
+            foreach (var (images, labels) in trainLoader.Epoch(HashCode.Combine(_seed, epoch)))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                double lr = 0.5 * hp.LearningRate * (1 + Math.Cos(Math.PI * step / totalSteps)); // per-step cosine
+                foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+                double loss, hits, n = labels.shape[0];
+                using (var batchScope = NewDisposeScope())
+                {
+                    optimizer.zero_grad();
+                    var logits = net.forward(images);
+                    var l = nn.functional.cross_entropy(logits, labels);
+                    loss = l.item<float>();
+                    if (double.IsNaN(loss) || double.IsInfinity(loss))
+                    {
+                        return Evaluation.Failure($"loss became {(double.IsNaN(loss) ? "NaN" : "infinite")} at epoch {epoch + 1}, step {step + 1}", sw.Elapsed.TotalSeconds);
+                    }
+                    l.backward();
+                    hits = logits.argmax(1).eq(labels).sum().item<long>();
+                    images.Dispose();
+                    labels.Dispose();
+                }
+                optimizer.step(); // outside the batch scope: momentum buffers live across steps
+                lossSum += loss * n;
+                correct += hits;
+                seen += n;
+                step++;
+            }
+            trainLoss = lossSum / seen;
+            trainAcc = 100 * correct / seen;
+            double validAcc = Accuracy(net, testLoader);
+            curves["train_loss"].Add(trainLoss);
+            curves["train_acc"].Add(trainAcc);
+            curves["valid_acc"].Add(validAcc);
+            writer?.add_scalar("loss/train", (float)trainLoss, epoch + 1);
+            writer?.add_scalar("accuracy/train", (float)trainAcc, epoch + 1);
+            writer?.add_scalar("accuracy/valid", (float)validAcc, epoch + 1);
+        }
+        var metrics = new Dictionary<string, double>
+        {
+            ["valid_acc"] = curves["valid_acc"][^1],
+            ["train_loss"] = trainLoss,
+            ["train_acc"] = trainAcc,
+            ["params_m"] = parameters / 1e6,
+            ["wall_seconds"] = sw.Elapsed.TotalSeconds,
+        };
+        if (arch is Nb201Cell cell) metrics["flops_m"] = Nb201CostModel.Flops(cell, shape, resolution) / 1e6;
+        return new Evaluation(metrics, sw.Elapsed.TotalSeconds)
+        {
+            Curves = curves.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<double>)kv.Value.ToArray()),
+        };
+    }
+
+    /// <summary>Top-1 accuracy (%) on a loader's data, in evaluation mode.</summary>
+    public static double Accuracy(nn.Module<Tensor, Tensor> net, BatchLoader loader)
+    {
+        net.eval();
+        using var _ = no_grad();
+        long correct = 0, total = 0;
+        foreach (var (images, labels) in loader.Epoch(0, shuffle: false))
+        {
+            using var scope = NewDisposeScope();
+            correct += net.forward(images).argmax(1).eq(labels).sum().item<long>();
+            total += labels.shape[0];
+            images.Dispose();
+            labels.Dispose();
+        }
+        return 100.0 * correct / total;
+    }
+
+    private static string Sanitize(string s) =>
+        new string(s.Select(ch => char.IsLetterOrDigit(ch) || ch is '_' or '-' or '=' or ',' ? ch : '.').ToArray()).Trim('.').Replace("..", ".");
+}

@@ -1,0 +1,91 @@
+using NasKit.Analysis;
+using NasKit.Estimation;
+using NasKit.Spaces;
+
+namespace NasKit.Experiments;
+
+/// <summary>A named proxy task: a fidelity at which to train (fewer epochs, less data, lower resolution, smaller net).</summary>
+public sealed record ProxySetting(string Name, Fidelity Fidelity)
+{
+    /// <summary>Parses <c>name:epochs=1,res=16,data=0.5,C=8,N=1</c>.</summary>
+    public static ProxySetting Parse(string text)
+    {
+        var parts = text.Split(':', 2);
+        if (parts.Length != 2 || parts[0].Length == 0)
+            throw new FormatException($"Proxy setting '{text}' must look like name:epochs=1,res=16,data=0.5,C=8,N=1.");
+        var f = new Fidelity();
+        foreach (var kv in parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var pair = kv.Split('=', 2);
+            if (pair.Length != 2) throw new FormatException($"Proxy setting '{text}': '{kv}' is not key=value.");
+            var (key, value) = (pair[0].Trim(), pair[1].Trim());
+            bool ok = double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v);
+            if (!ok || v <= 0) throw new FormatException($"Proxy setting '{text}': '{value}' for {key} is not a positive number.");
+            f = key switch
+            {
+                "epochs" => f with { Epochs = (int)v },
+                "res" => f with { Resolution = (int)v },
+                "data" => v <= 1 ? f with { DataFraction = v } : throw new FormatException($"Proxy setting '{text}': data must be a fraction in (0, 1]."),
+                "C" => f with { Channels = (int)v },
+                "N" => f with { CellsPerStage = (int)v },
+                _ => throw new FormatException($"Proxy setting '{text}': unknown knob '{key}'. Use epochs, res, data, C or N."),
+            };
+        }
+        return new ProxySetting(parts[0], f);
+    }
+}
+
+/// <summary>The score and cost of one architecture under one proxy.</summary>
+public sealed record ProxyMeasurement(string Proxy, string Architecture, double Score, double Seconds, bool Failed, string? Reason, double Reference);
+
+/// <summary>How well one proxy ranks architectures, and what it costs.</summary>
+public sealed record ProxyCorrelation(string Proxy, int Cells, double KendallVsBenchmark, double SpearmanVsBenchmark,
+    (double Low, double High) KendallCi, double KendallVsMostExpensive, double SpearmanVsMostExpensive,
+    double SecondsPerCell, double TotalSeconds);
+
+/// <summary>
+/// The seed's trade-off between rank correlation and computational savings: train the same cells under several
+/// proxy settings and measure how each ranks them against the benchmark truth and against the most expensive
+/// setting, next to what it cost.
+/// </summary>
+public static class ProxyStudy
+{
+    public static IReadOnlyList<ProxyMeasurement> Measure<TArch>(IEvaluator<TArch> evaluator, IReadOnlyList<TArch> cells,
+        IReadOnlyList<ProxySetting> settings, Func<TArch, double> reference, Action<ProxyMeasurement>? onMeasured = null,
+        CancellationToken cancellationToken = default) where TArch : class, IArchitecture
+    {
+        var result = new List<ProxyMeasurement>();
+        foreach (var setting in settings)
+            foreach (var cell in cells)
+            {
+                var e = evaluator.Evaluate(cell, setting.Fidelity, cancellationToken);
+                var m = new ProxyMeasurement(setting.Name, cell.ToText(), e.Failed ? double.NaN : e["valid_acc"], e.CostSeconds, e.Failed, e.Reason, reference(cell));
+                result.Add(m);
+                onMeasured?.Invoke(m);
+            }
+        return result;
+    }
+
+    /// <summary>Correlations per proxy; the most expensive setting is the one with the largest total cost.</summary>
+    public static IReadOnlyList<ProxyCorrelation> Correlate(IReadOnlyList<ProxyMeasurement> measurements, int seed = 0)
+    {
+        var byProxy = measurements.GroupBy(m => m.Proxy).ToDictionary(g => g.Key, g => g.ToDictionary(m => m.Architecture));
+        var expensive = byProxy.MaxBy(kv => kv.Value.Values.Sum(m => m.Seconds)).Key;
+        return byProxy.Select(kv =>
+        {
+            var ok = kv.Value.Values.Where(m => !m.Failed && !double.IsNaN(m.Score)).ToArray();
+            var score = ok.Select(m => m.Score).ToArray();
+            var truth = ok.Select(m => m.Reference).ToArray();
+            var paired = ok.Where(m => byProxy[expensive].TryGetValue(m.Architecture, out var e) && !e.Failed && !double.IsNaN(e.Score)).ToArray();
+            var top = paired.Select(m => byProxy[expensive][m.Architecture].Score).ToArray();
+            bool enough = score.Length >= 3;
+            return new ProxyCorrelation(kv.Key, ok.Length,
+                enough ? RankCorrelation.KendallTauB(score, truth) : double.NaN,
+                enough ? RankCorrelation.Spearman(score, truth) : double.NaN,
+                enough ? RankCorrelation.BootstrapCi(score, truth, RankCorrelation.KendallTauB, seed) : (double.NaN, double.NaN),
+                paired.Length >= 3 ? RankCorrelation.KendallTauB(paired.Select(m => m.Score).ToArray(), top) : double.NaN,
+                paired.Length >= 3 ? RankCorrelation.Spearman(paired.Select(m => m.Score).ToArray(), top) : double.NaN,
+                kv.Value.Values.Average(m => m.Seconds), kv.Value.Values.Sum(m => m.Seconds));
+        }).OrderBy(c => c.TotalSeconds).ToArray();
+    }
+}
