@@ -7,4 +7,5 @@ root.Subcommands.Add(StudyCommands.Create());
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(ProxiesCommand.Create());
 root.Subcommands.Add(BenchCommands.Create());
+root.Subcommands.Add(ParetoCommand.Create());
 return root.Parse(args).Invoke();

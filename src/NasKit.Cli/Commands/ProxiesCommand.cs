@@ -14,7 +14,7 @@ namespace NasKit.Cli.Commands;
 internal static class ProxiesCommand
 {
     public const string DefaultSettings =
-        "e1-r16-half:epochs=1,res=16,data=0.5;e1-r16:epochs=1,res=16;e1:epochs=1;e3:epochs=3;e8:epochs=8";
+        "e1-r16-quarter:epochs=1,res=16,data=0.25;e1-r16:epochs=1,res=16;e3-r16:epochs=3,res=16;e3:epochs=3";
 
     public static Command Create()
     {

@@ -14,7 +14,7 @@ namespace NasKit.Spaces.Nb201;
 /// </summary>
 public sealed class Nb201Space :
     ISearchSpace<Nb201Cell>, IEnumerableSpace<Nb201Cell>, IMutableSpace<Nb201Cell>,
-    IEncodableSpace<Nb201Cell>, IBuildableSpace<Nb201Cell>, ICategoricalSpace<Nb201Cell>
+    IEncodableSpace<Nb201Cell>, IBuildableSpace<Nb201Cell>, ICategoricalSpace<Nb201Cell>, ICrossoverSpace<Nb201Cell>
 {
     private readonly IReadOnlyList<Nb201Cell>? _order;
 
@@ -56,6 +56,10 @@ public sealed class Nb201Space :
         if (op >= (int)arch[edge]) op++;
         return arch.With(edge, (Nb201Op)op);
     }
+
+    /// <summary>Uniform crossover: each edge's op comes from either parent with probability 1/2.</summary>
+    public Nb201Cell Crossover(Nb201Cell a, Nb201Cell b, Random rng) =>
+        new(Enumerable.Range(0, Nb201Cell.EdgeCount).Select(e => rng.Next(2) == 0 ? a[e] : b[e]).ToArray());
 
     /// <summary>The 24 cells that differ in exactly one edge, edge-major then op order.</summary>
     public IReadOnlyList<Nb201Cell> Neighbours(Nb201Cell arch)
