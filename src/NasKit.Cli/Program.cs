@@ -8,4 +8,5 @@ root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(ProxiesCommand.Create());
 root.Subcommands.Add(BenchCommands.Create());
 root.Subcommands.Add(ParetoCommand.Create());
+root.Subcommands.Add(LatencyCommand.Create());
 return root.Parse(args).Invoke();

@@ -61,4 +61,24 @@ public static class Nb201CostModel
         long last = c << 2;
         return f + last * shape.Classes + shape.Classes;
     }
+
+    /// <summary>
+    /// Peak activation memory of inference, in bytes, for a float32 batch: the largest set of tensors alive at
+    /// once while a cell runs (its input plus every node computed so far), over all cells and reduction blocks.
+    /// Analytical (the network is not run); weights are not counted.
+    /// </summary>
+    public static long PeakActivationBytes(Nb201Cell cell, NetworkShape shape, int resolution = 32, int batch = 1)
+    {
+        long peak = 0;
+        int liveNodes = 1 + Enumerable.Range(1, 3).Count(j => Enumerable.Range(0, j).Any(i => cell.Op(i, j) != Nb201Op.None));
+        for (int stage = 0; stage < 3; stage++)
+        {
+            long side = resolution >> stage;
+            long tensor = (long)(shape.Channels << stage) * side * side;
+            peak = Math.Max(peak, liveNodes * tensor);
+            if (stage > 0) peak = Math.Max(peak, tensor * 2 + 4 * tensor / 2); // block input (C/2 at 2x side) + two outputs
+        }
+        peak = Math.Max(peak, (long)shape.InputChannels * resolution * resolution + (long)shape.Channels * resolution * resolution);
+        return peak * batch * sizeof(float);
+    }
 }

@@ -89,6 +89,7 @@ public static class TorchRuntime
                 if (File.Exists(path)) NativeLibrary.Load(path);
             }
             _actions.Add($"preloaded libtorch from {libtorchDir}");
+            DisableNnpack(libtorchDir);
 
             // Hosts that load assemblies by path (notebook kernels) do not probe runtimes/<rid>/native, so
             // resolve TorchSharp's glue library to the copy beside the libtorch we preloaded.
@@ -122,6 +123,33 @@ public static class TorchRuntime
         Environment.SetEnvironmentVariable("DNNL_MAX_CPU_ISA", "AVX2");
         Record("capped oneDNN at AVX2 (DNNL_MAX_CPU_ISA=AVX2): its AVX-512 convolution backward gives NaN gradients " +
                "on this AMD CPU; set DNNL_MAX_CPU_ISA yourself to override");
+    }
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
+    private static extern IntPtr GlobalContext();
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    private static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    /// <summary>
+    /// libtorch tries NNPACK for small-batch convolutions and, on CPUs its cpuinfo does not recognise, prints
+    /// "Could not initialize NNPACK! Reason: Unsupported hardware." on every call (thousands of lines per latency
+    /// run) before falling back. TorchSharp has no switch for it, so we call libtorch's own
+    /// at::globalContext().setUserEnabledNNPACK(false), as PyTorch's torch.backends.nnpack.set_flags(False) does.
+    /// </summary>
+    private static void DisableNnpack(string libtorchDir)
+    {
+        try
+        {
+            NativeLibrary.SetDllImportResolver(typeof(TorchRuntime).Assembly, (name, _, _) =>
+                name == "libtorch_cpu" ? NativeLibrary.Load(Path.Combine(libtorchDir, "libtorch_cpu.so")) : IntPtr.Zero);
+            SetUserEnabledNnpack(GlobalContext(), false);
+            _actions.Add("disabled NNPACK (libtorch falls back to its other convolution kernels)");
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException or InvalidOperationException)
+        {
+            Log($"could not disable NNPACK ({e.Message}); libtorch may print NNPACK warnings");
+        }
     }
 
     private static void Record(string action)

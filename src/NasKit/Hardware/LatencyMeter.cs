@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using NasKit.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NasKit.Hardware;
+
+/// <summary>Inference latency of one network at one batch size, with its spread and throughput.</summary>
+public sealed record LatencyMeasurement(int Batch, double MedianMs, double P10Ms, double P90Ms, double MeanMs, double ImagesPerSecond, int Repeats);
+
+/// <summary>
+/// Measures inference latency directly on a device: warm-up runs first (allocator, kernel selection), then
+/// repeated timed forward passes in eval mode without gradients; reports median and percentiles. On CUDA every
+/// timing waits for the device to finish.
+/// </summary>
+public static class LatencyMeter
+{
+    public static LatencyMeasurement Measure(nn.Module<Tensor, Tensor> net, int batch, int resolution = 32, int channels = 3,
+                                             int warmup = 3, int repeats = 10, Device? device = null, int seed = 0)
+    {
+        device ??= TorchRuntime.DefaultDevice;
+        net.to(device);
+        net.eval();
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = randn(new long[] { batch, channels, resolution, resolution }, generator: new Generator((ulong)seed)).to(device);
+        var times = new double[repeats];
+        for (int i = 0; i < warmup + repeats; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            using (NewDisposeScope())
+            {
+                net.forward(x);
+                if (device.type == DeviceType.CUDA) cuda.synchronize(device);
+            }
+            if (i >= warmup) times[i - warmup] = sw.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(times);
+        double median = Analysis.Statistics.Quantile(times, 0.5);
+        return new LatencyMeasurement(batch, median, Analysis.Statistics.Quantile(times, 0.1), Analysis.Statistics.Quantile(times, 0.9),
+            times.Average(), batch * 1000.0 / median, repeats);
+    }
+}
