@@ -91,7 +91,7 @@ foreach (var (device, lat) in latencies)
     rows.AddRange(LatencyStudy.Predictors(device, train.Select(i => cells[i]).ToArray(), train.Select(i => lat[i]).ToArray(),
         test.Select(i => cells[i]).ToArray(), test.Select(i => lat[i]).ToArray(), bench.Space));
 }
-ShowFrame(Frame.FromRecords(rows.Select(r => new { r.Device, r.Predictor, Tau = Math.Round(r.Kendall, 3), MapePercent = Math.Round(r.MapePercent, 1) })), maxRows: 30);
+ShowFrame(Frame.FromRecords(rows.Select(r => new { r.Device, r.Predictor, Tau = Math.Round(r.Kendall, 3), MapePercent = Math.Round(r.MapePercent, 1), MedianApePercent = Math.Round(r.MedianApePercent, 1) })), maxRows: 30);
 """),
 md("""
 ## The Pareto front of accuracy and latency

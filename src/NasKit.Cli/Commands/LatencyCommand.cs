@@ -69,7 +69,7 @@ internal static class LatencyCommand
             // Learned latency predictors: fit on 70% of the sample, test on the rest.
             int cut = (int)(n * 0.7);
             Console.WriteLine($"latency predictors, trained on {cut} cells, tested on {n - cut} held-out cells:");
-            Console.WriteLine("  device                      predictor            tau     MAPE");
+            Console.WriteLine("  device                      predictor            tau       MAPE  median APE");
             foreach (var (name, lat) in perDevice)
             {
                 var ok = Enumerable.Range(0, n).Where(i => !double.IsNaN(lat[i]) && lat[i] > 0).ToArray();
@@ -77,7 +77,7 @@ internal static class LatencyCommand
                 var test = ok.Where(i => i >= cut).ToArray();
                 foreach (var a in LatencyStudy.Predictors(name, train.Select(i => cells[i]).ToArray(), train.Select(i => lat[i]).ToArray(),
                              test.Select(i => cells[i]).ToArray(), test.Select(i => lat[i]).ToArray(), bench.Space))
-                    Console.WriteLine(string.Create(inv, $"  {name,-26} {a.Predictor,-18} {a.Kendall,6:0.000} {a.MapePercent,7:0.0}%"));
+                    Console.WriteLine(string.Create(inv, $"  {name,-26} {a.Predictor,-18} {a.Kendall,6:0.000} {a.MapePercent,9:0.0}% {a.MedianApePercent,9:0.0}%"));
             }
             return 0;
         }));
