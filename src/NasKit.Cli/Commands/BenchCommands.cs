@@ -132,6 +132,7 @@ internal static class BenchCommands
                         opt.step();
                         net.Dispose();
                     }
+                    NativeHeap.ReleaseFreedMemory(); // as TrainingEvaluator does after each evaluation
                     if (i == 19) { GC.Collect(); afterWarmup = RssMb(); }
                     tick();
                 }

@@ -64,6 +64,12 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
 
     public Evaluation Evaluate(TArch arch, Fidelity fidelity, CancellationToken cancellationToken = default)
     {
+        try { return Train(arch, fidelity, cancellationToken); }
+        finally { NativeHeap.ReleaseFreedMemory(); } // the scope freed the tensors; give the pages back too
+    }
+
+    private Evaluation Train(TArch arch, Fidelity fidelity, CancellationToken cancellationToken)
+    {
         var sw = Stopwatch.StartNew();
         var hp = Hyperparameters;
         int epochs = fidelity.Epochs ?? hp.Epochs;
