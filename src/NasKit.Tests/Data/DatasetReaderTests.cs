@@ -65,3 +65,17 @@ public class DatasetReaderTests
         Assert.InRange(data.Statistics.Mean[0], 0.3f, 0.7f);
     }
 }
+
+public class FashionMnistTests
+{
+    [Fact]
+    public void Debians_fashion_mnist_package_reads_as_60000_plus_10000_images()
+    {
+        // scripts/setup.sh installs dataset-fashion-mnist.
+        var train = DatasetReaders.FashionMnist(true);
+        var test = DatasetReaders.FashionMnist(false);
+        Assert.Equal((60_000, 10_000), (train.Count, test.Count));
+        Assert.Equal((1, 28, 28, 10), (train.Channels, train.Height, train.Width, train.Classes));
+        Assert.All(Enumerable.Range(0, 10), c => Assert.Equal(6000, train.Labels.Count(l => l == c)));
+    }
+}
