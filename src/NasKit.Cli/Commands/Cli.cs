@@ -13,14 +13,21 @@ internal static class Cli
     public static int Run(Func<int> action)
     {
         try { return action(); }
-        catch (Exception e) when (e is FormatException or ArgumentException or DataNotFoundException
-                                      or BenchmarkDataException or StudyConflictException or IOException
-                                      or KeyNotFoundException)
+        catch (Exception e) when (Expected(e) is { } known)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {known.Message}");
             return 2;
         }
     }
+
+    /// <summary>The user-facing error inside <paramref name="e"/> (parallel runs wrap it), or null for a bug.</summary>
+    private static Exception? Expected(Exception e) => e switch
+    {
+        AggregateException a when a.InnerExceptions.Count > 0 => Expected(a.InnerExceptions[0]),
+        FormatException or ArgumentException or DataNotFoundException or BenchmarkDataException
+            or StudyConflictException or IOException or KeyNotFoundException => e,
+        _ => null,
+    };
 
     /// <summary>Runs work with a progress bar on stderr (plain when stderr is not a terminal).</summary>
     public static void WithProgress(string label, int total, Action<Action> work)

@@ -30,11 +30,37 @@ public class CliTests
         Assert.NotEqual(0, CliRunner.Run("nosuchcommand").Code);
     }
 
+    [Theory]
+    [InlineData("Unknown strategy 'nope'", "search", "--strategy", "nope", "--runs", "1")]
+    [InlineData("--queries and --runs must be positive", "search", "--queries", "0")]
+    [InlineData("use a .csv or .parquet file name", "search", "--out", "x.xlsx")]
+    [InlineData("Unknown multi-objective strategy 'nope'", "pareto", "--strategy", "nope", "--runs", "1")]
+    [InlineData("Unknown objective metric(s) pixel9_latency", "pareto", "--objectives", "test_acc,pixel9_latency")]
+    [InlineData("must look like metric<=value", "pareto", "--constraint", "pixel3_latency=5")]
+    [InlineData("unknown knob 'lr'", "proxies", "--proxies", "x:lr=0.1")]
+    [InlineData("Unknown data set 'mnist'", "proxies", "--data", "mnist", "--sample", "3")]
+    public void New_commands_refuse_bad_input_with_a_clear_error(string expected, params string[] args)
+    {
+        var (code, _, stderr) = CliRunner.Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr);
+        Assert.DoesNotContain("   at ", stderr); // a message, not a stack trace
+    }
+
+    [Fact]
+    public void Search_prints_one_mean_std_line_per_strategy()
+    {
+        var (code, stdout, _) = CliRunner.Run("search", "--strategy", "rea", "--queries", "100", "--runs", "20", "--seed", "0");
+        Assert.Equal(0, code);
+        Assert.Matches(@"^rea: \d+\.\d\d±\d+\.\d\d\s*$", stdout);
+    }
+
     [Fact]
     public void Every_command_has_help()
     {
         foreach (var cmd in new[] { new[] { "--help" }, ["nb201", "--help"], ["nb201", "params", "--help"], ["nb201", "show", "--help"],
-                                    ["study", "run", "--help"], ["study", "show", "--help"] })
+                                    ["study", "run", "--help"], ["study", "show", "--help"], ["search", "--help"], ["proxies", "--help"],
+                                    ["pareto", "--help"], ["latency", "--help"], ["bench", "train-step", "--help"], ["bench", "memory", "--help"] })
         {
             var (code, stdout, _) = CliRunner.Run(cmd);
             Assert.Equal(0, code);
