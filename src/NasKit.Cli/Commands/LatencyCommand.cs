@@ -32,7 +32,7 @@ internal static class LatencyCommand
             if (n < 10) throw new ArgumentException("--sample must be at least 10.");
             var bench = Nb201Benchmark.Load();
             TorchRuntime.EnsureLoaded();
-            var dev = r.GetValue(device) == "auto" ? TorchRuntime.DefaultDevice : torch.device(r.GetValue(device)!);
+            var dev = r.GetValue(device) == "auto" ? TorchRuntime.DefaultDevice : TorchRuntime.ParseDevice(r.GetValue(device)!);
             var rng = new Random(s);
             var cells = bench.Cells.OrderBy(_ => rng.Next()).Take(n).ToArray();
             var inv = CultureInfo.InvariantCulture;

@@ -29,9 +29,9 @@ internal static class ParetoCommand
             if (q <= 0 || n <= 0) throw new ArgumentException("--queries and --runs must be positive.");
             var bench = Nb201Benchmark.Load();
             var objs = ParetoProtocol.ParseObjectives(r.GetValue(objectives)!);
-            var probe = new ParetoProtocol(bench, objs, Nb201Benchmark.ParseDataset(r.GetValue(dataset)!));
-            Objective cap = r.GetValue(constraint) is { } text ? ParetoProtocol.ParseConstraint(text) : MedianConstraint(bench, probe, objs[1]);
-            var protocol = new ParetoProtocol(bench, objs, Nb201Benchmark.ParseDataset(r.GetValue(dataset)!)) { Constraints = [cap], Queries = q };
+            var protocol = new ParetoProtocol(bench, objs, Nb201Benchmark.ParseDataset(r.GetValue(dataset)!)) { Queries = q };
+            Objective cap = r.GetValue(constraint) is { } text ? ParetoProtocol.ParseConstraint(text) : MedianConstraint(protocol, objs[1]);
+            protocol.Constraints = [cap];
             var inv = CultureInfo.InvariantCulture;
             var refText = string.Join(", ", objs.Select((o, k) => $"{o.Metric}={(o.Maximize ? -protocol.Reference[k] : protocol.Reference[k]):0.####}"));
             Console.WriteLine($"reference point (the worst value of each objective over all 15,625 cells): {refText}");
@@ -56,9 +56,9 @@ internal static class ParetoCommand
         return cmd;
     }
 
-    private static Objective MedianConstraint(Nb201Benchmark bench, ParetoProtocol protocol, Objective second)
+    private static Objective MedianConstraint(ParetoProtocol protocol, Objective second)
     {
-        var values = bench.Cells.Select(c => protocol.Evaluator.Evaluate(c, Estimation.Fidelity.Full).Metrics.GetValueOrDefault(second.Metric, double.NaN))
+        var values = protocol.AllEvaluations.Select(e => e.Metrics.GetValueOrDefault(second.Metric, double.NaN))
             .Where(v => !double.IsNaN(v)).Order().ToArray();
         return second with { Bound = Math.Round(values[values.Length / 2], 3) };
     }

@@ -44,6 +44,8 @@ internal static class ProxiesCommand
     {
         if (sample < 3) throw new ArgumentException("--sample must be at least 3 to rank anything.");
         var settings = settingsText.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(ProxySetting.Parse).ToArray();
+        var repeated = settings.GroupBy(s => s.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+        if (repeated.Length > 0) throw new ArgumentException($"Proxy name(s) {string.Join(", ", repeated)} used twice in --proxies; give each setting its own name.");
         var bench = Nb201Benchmark.Load();
         var (train, test) = DatasetReaders.ByName(dataName);
         var rng = new Random(seed);

@@ -50,8 +50,8 @@ internal static class SearchCommand
         TorchSharp.torch.set_num_threads(1); // runs are parallel; tiny models gain nothing from intra-op threads
         var protocol = new QueryBudgetProtocol<Nb201Cell>
         {
-            Space = bench.Space, Evaluator = new SignalOutcomeEvaluator(bench, data, epochs),
-            Queries = queries, Parallelism = parallel,
+            Space = bench.Space, Evaluator = new TabularEvaluator(bench, data) { OutcomeEpochs = 200 },
+            Fidelity = new Fidelity(Epochs: epochs), Queries = queries, Parallelism = parallel,
         };
         var allRuns = new List<SearchRun<Nb201Cell>>();
         foreach (var factory in factories)
@@ -72,24 +72,5 @@ internal static class SearchCommand
             Console.Error.WriteLine($"  wrote {allRuns.Sum(x => x.Trials.Count)} trials to {output}");
         }
         return 0;
-    }
-}
-
-/// <summary>
-/// The protocol's evaluator: the signal (valid_acc) comes from the chosen table (12 or 200 epochs) and the
-/// outcome (test_acc) always from the 200-epoch table, as in NASLib's NB201 experiments.
-/// </summary>
-internal sealed class SignalOutcomeEvaluator(Nb201Benchmark bench, Nb201Dataset dataset, int signalEpochs) : IEvaluator<Nb201Cell>
-{
-    private readonly TabularEvaluator _tabular = new(bench, dataset);
-
-    public Evaluation Evaluate(Nb201Cell arch, Fidelity fidelity, CancellationToken ct = default)
-    {
-        var metrics = new Dictionary<string, double>
-        {
-            ["valid_acc"] = bench.ValidAccuracy(arch, dataset, signalEpochs),
-            ["test_acc"] = bench.TestAccuracy(arch, dataset, 200),
-        };
-        return new Evaluation(metrics, _tabular.SimulatedSeconds(arch, signalEpochs));
     }
 }

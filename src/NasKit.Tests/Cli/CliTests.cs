@@ -39,6 +39,8 @@ public class CliTests
     [InlineData("must look like metric<=value", "pareto", "--constraint", "pixel3_latency=5")]
     [InlineData("unknown knob 'lr'", "proxies", "--proxies", "x:lr=0.1")]
     [InlineData("Unknown data set 'mnist'", "proxies", "--data", "mnist", "--sample", "3")]
+    [InlineData("used twice in --proxies", "proxies", "--proxies", "a:epochs=1;a:epochs=2", "--sample", "3")]
+    [InlineData("Unknown device 'bogus'", "latency", "--device", "bogus")]
     public void New_commands_refuse_bad_input_with_a_clear_error(string expected, params string[] args)
     {
         var (code, _, stderr) = CliRunner.Run(args);

@@ -27,7 +27,8 @@ public sealed class Nb201Benchmark
     private readonly Nb201Cell[] _cells;
     private readonly int[] _indexOfCode;
     private readonly Dictionary<string, double[]> _acc200, _acc12;
-    private readonly Dictionary<Nb201Dataset, Dictionary<string, double[]>> _hardware = new();
+    // One lazily read table per data set; a lookup after the first read takes no lock (searches run in parallel).
+    private readonly Dictionary<Nb201Dataset, Lazy<Dictionary<string, double[]>>> _hardware;
     private readonly DataLocator _locator;
 
     public Nb201Space Space { get; }
@@ -56,6 +57,7 @@ public sealed class Nb201Benchmark
             _indexOfCode[cell.Code] = i;
         }
         Space = new Nb201Space(_cells);
+        _hardware = Enum.GetValues<Nb201Dataset>().ToDictionary(d => d, d => new Lazy<Dictionary<string, double[]>>(() => ReadHardware(d)));
         LoadHardware(Nb201Dataset.Cifar10);
         LoadTime = sw.Elapsed;
     }
@@ -135,19 +137,16 @@ public sealed class Nb201Benchmark
         _ => "ImageNet16-120",
     };
 
-    private Dictionary<string, double[]> LoadHardware(Nb201Dataset dataset)
+    private Dictionary<string, double[]> LoadHardware(Nb201Dataset dataset) => _hardware[dataset].Value;
+
+    private Dictionary<string, double[]> ReadHardware(Nb201Dataset dataset)
     {
-        lock (_hardware)
-        {
-            if (_hardware.TryGetValue(dataset, out var t)) return t;
-            var table = CsvTable.ReadIndexed(_locator.Find(HardwareFile(dataset)), Nb201Cell.SpaceSize, HardwareMetrics);
-            for (int i = 0; i < _cells.Length; i++)
-                if (table.ArchStrings[i] != _cells[i].ToText())
-                    throw new BenchmarkDataException($"{HardwareFile(dataset)}: row {i} is '{table.ArchStrings[i]}', expected '{_cells[i]}'.");
-            var edgetpu = table.Columns["edgetpu_latency"];
-            for (int i = 0; i < edgetpu.Length; i++) if (edgetpu[i] < 0) edgetpu[i] = double.NaN; // -1 = not measured
-            _hardware[dataset] = table.Columns;
-            return table.Columns;
-        }
+        var table = CsvTable.ReadIndexed(_locator.Find(HardwareFile(dataset)), Nb201Cell.SpaceSize, HardwareMetrics);
+        for (int i = 0; i < _cells.Length; i++)
+            if (table.ArchStrings[i] != _cells[i].ToText())
+                throw new BenchmarkDataException($"{HardwareFile(dataset)}: row {i} is '{table.ArchStrings[i]}', expected '{_cells[i]}'.");
+        var edgetpu = table.Columns["edgetpu_latency"];
+        for (int i = 0; i < edgetpu.Length; i++) if (edgetpu[i] < 0) edgetpu[i] = double.NaN; // -1 = not measured
+        return table.Columns;
     }
 }

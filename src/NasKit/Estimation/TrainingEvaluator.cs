@@ -39,6 +39,7 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
     private readonly ImageDataset _train, _heldOut;
     private readonly NetworkShape _shape;
     private readonly int _seed;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<double, ImageDataset> _fractions = new();
 
     public TrainingHyperparameters Hyperparameters { get; }
     public Device Device { get; }
@@ -76,7 +77,7 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
         if (epochs <= 0) throw new ArgumentException($"Epochs must be positive, got {epochs}.");
         if (fidelity.DataFraction is <= 0 or > 1) throw new ArgumentException($"The data fraction must be in (0, 1], got {fidelity.DataFraction}.");
         var shape = ShapeFor(fidelity);
-        var train = fidelity.DataFraction < 1 ? _train.Split(fidelity.DataFraction, _seed).First : _train;
+        var train = fidelity.DataFraction < 1 ? _fractions.GetOrAdd(fidelity.DataFraction, f => _train.Split(f, _seed).First) : _train;
         int resolution = fidelity.Resolution ?? _train.Height;
         var trainLoader = new BatchLoader(train, new BatchOptions(hp.BatchSize, hp.Augment, Resolution: resolution), Device);
         var testLoader = new BatchLoader(_heldOut, new BatchOptions(Math.Max(hp.BatchSize, 256), false, Resolution: resolution), Device);

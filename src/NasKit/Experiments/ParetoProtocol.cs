@@ -21,7 +21,7 @@ public sealed class ParetoProtocol
     public Nb201Benchmark Benchmark { get; }
     public IReadOnlyList<Objective> Objectives { get; }
     /// <summary>Constraints for constrained strategies (an objective with a bound).</summary>
-    public IReadOnlyList<Objective> Constraints { get; init; } = [];
+    public IReadOnlyList<Objective> Constraints { get; set; } = [];
     public int Queries { get; init; } = 300;
     public int Parallelism { get; init; } = Environment.ProcessorCount;
     public TabularEvaluator Evaluator { get; }
@@ -29,6 +29,9 @@ public sealed class ParetoProtocol
     public double[] Reference { get; }
 
     private readonly double[][] _all;
+
+    /// <summary>The tabular evaluation of every cell, in index order, made once.</summary>
+    public IReadOnlyList<Evaluation> AllEvaluations { get; }
 
     public ParetoProtocol(Nb201Benchmark benchmark, IReadOnlyList<Objective> objectives, Nb201Dataset dataset = Nb201Dataset.Cifar10)
     {
@@ -39,7 +42,8 @@ public sealed class ParetoProtocol
         var unknown = objectives.Where(o => !probe.Metrics.ContainsKey(o.Metric)).Select(o => o.Metric).ToArray();
         if (unknown.Length > 0)
             throw new ArgumentException($"Unknown objective metric(s) {string.Join(", ", unknown)}. Known: {string.Join(", ", probe.Metrics.Keys)}.");
-        _all = benchmark.Cells.Select(c => Costs(Evaluator.Evaluate(c, Fidelity.Full))).Where(v => v is not null).Select(v => v!).ToArray();
+        AllEvaluations = benchmark.Cells.Select(c => Evaluator.Evaluate(c, Fidelity.Full)).ToArray();
+        _all = AllEvaluations.Select(Costs).Where(v => v is not null).Select(v => v!).ToArray();
         Reference = Enumerable.Range(0, objectives.Count).Select(k => _all.Max(v => v[k])).ToArray();
     }
 
@@ -63,7 +67,7 @@ public sealed class ParetoProtocol
     }
 
     /// <summary>The best value of the first objective among cells that meet every constraint, over the whole space.</summary>
-    public double TrueBestFeasible() => Benchmark.Cells.Select(c => Evaluator.Evaluate(c, Fidelity.Full))
+    public double TrueBestFeasible() => AllEvaluations
         .Where(e => Constraints.All(c => c.Satisfied(e))).Select(e => Objectives[0].Score(e)).Where(s => s is not null).Max(s => s!.Value);
 
     public static IReadOnlyList<string> StrategyNames => ["nsga2", "random", "rea-constrained", "rea-weighted"];

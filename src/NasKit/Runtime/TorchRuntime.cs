@@ -55,10 +55,18 @@ public static class TorchRuntime
             if (_device is not null) return _device;
             EnsureLoaded();
             string? wanted = Environment.GetEnvironmentVariable("NASKIT_DEVICE");
-            _device = !string.IsNullOrWhiteSpace(wanted) ? torch.device(wanted)
+            _device = !string.IsNullOrWhiteSpace(wanted) ? ParseDevice(wanted)
                 : torch.cuda.is_available() ? torch.CUDA : torch.CPU;
             return _device;
         }
+    }
+
+    /// <summary>cpu, cuda or cuda:N, with an error that names the bad value (TorchSharp's says only "BOGUS not found").</summary>
+    public static Device ParseDevice(string name)
+    {
+        EnsureLoaded();
+        try { return torch.device(name); }
+        catch (ArgumentException) { throw new ArgumentException($"Unknown device '{name}'. Use cpu, cuda or cuda:N."); }
     }
 
     /// <summary>Patches and preloads, once per process. Does nothing on systems that need nothing.</summary>
