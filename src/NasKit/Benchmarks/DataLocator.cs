@@ -39,12 +39,6 @@ public sealed class DataLocator
         }
         throw new DataNotFoundException(relativePath, Roots);
     }
-
-    public bool TryFind(string relativePath, out string path)
-    {
-        try { path = Find(relativePath); return true; }
-        catch (DataNotFoundException) { path = ""; return false; }
-    }
 }
 
 /// <summary>A data file is missing: says which, where NasKit looked and how to get it.</summary>

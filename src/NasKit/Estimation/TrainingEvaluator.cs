@@ -33,8 +33,6 @@ public sealed record TrainingHyperparameters(int Epochs = 200, int BatchSize = 2
 /// </summary>
 public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : class, IArchitecture
 {
-    private static readonly object InitGate = new(); // torch's global generator seeds the initialisation
-
     private readonly IBuildableSpace<TArch> _space;
     private readonly ImageDataset _train, _heldOut;
     private readonly NetworkShape _shape;
@@ -83,12 +81,8 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
         var testLoader = new BatchLoader(_heldOut, new BatchOptions(Math.Max(hp.BatchSize, 256), false, Resolution: resolution), Device);
 
         using var scope = NewDisposeScope();
-        nn.Module<Tensor, Tensor> net;
-        lock (InitGate)
-        {
-            random.manual_seed(_seed);
-            net = _space.Build(arch, shape);
-        }
+        var net = _space.Build(arch, shape);
+        SeededInitialization.Apply(net, _seed);
         net.to(Device);
         long parameters = net.parameters().Sum(p => p.numel());
         using var optimizer = optim.SGD(net.parameters(), hp.LearningRate, momentum: hp.Momentum, weight_decay: hp.WeightDecay, nesterov: hp.Nesterov);
@@ -101,7 +95,8 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
         {
             net.train();
             double lossSum = 0, correct = 0, seen = 0;
-            foreach (var (images, labels) in trainLoader.Epoch(HashCode.Combine(_seed, epoch)))
+            // A fixed formula, not HashCode.Combine: that one is randomised per process and would break determinism.
+            foreach (var (images, labels) in trainLoader.Epoch(unchecked(_seed * 1_000_003 + epoch)))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 double lr = 0.5 * hp.LearningRate * (1 + Math.Cos(Math.PI * step / totalSteps)); // per-step cosine

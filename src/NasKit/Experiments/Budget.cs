@@ -1,8 +1,9 @@
 namespace NasKit.Experiments;
 
 /// <summary>
-/// When a study stops: after a number of queries, a total of (simulated or measured) evaluation seconds, or
-/// wall-clock seconds, whichever comes first. A trial whose cost would cross the seconds budget is not
+/// When a study stops: after a number of queries, a total of evaluation cost seconds (simulated or measured, as the
+/// evaluator reports them), or a total of measured evaluation wall time (summed over trials, resumed ones included,
+/// so a killed and resumed study keeps its budget), whichever comes first. A trial whose cost would cross the seconds budget is not
 /// counted, so the recorded trials never exceed any budget.
 /// </summary>
 public sealed record Budget(int? Queries = null, double? CostSeconds = null, double? WallSeconds = null)
@@ -21,6 +22,6 @@ public sealed record Budget(int? Queries = null, double? CostSeconds = null, dou
     {
         Queries is { } q ? $"{q} queries" : null,
         CostSeconds is { } c ? $"{c:0.#} cost seconds" : null,
-        WallSeconds is { } w ? $"{w:0.#} wall seconds" : null,
+        WallSeconds is { } w ? $"{w:0.#} evaluation wall seconds" : null,
     }.Where(s => s is not null));
 }

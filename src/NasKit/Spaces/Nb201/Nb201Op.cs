@@ -26,6 +26,4 @@ public static class Nb201Ops
         op = (Nb201Op)Math.Max(i, 0);
         return i >= 0;
     }
-
-    public static bool IsConv(this Nb201Op op) => op is Nb201Op.NorConv1x1 or Nb201Op.NorConv3x3;
 }
