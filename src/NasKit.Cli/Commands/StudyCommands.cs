@@ -22,7 +22,7 @@ internal static class StudyCommands
     {
         var storage = new Option<string>("--storage") { Description = "SQLite file that holds the study (created if missing).", Required = true };
         var name = new Option<string>("--study") { Description = "Study name; rerunning the same name resumes it.", Required = true };
-        var strategy = new Option<string>("--strategy") { Description = "Search strategy.", DefaultValueFactory = _ => "random" };
+        var strategy = new Option<string>("--strategy") { Description = "Search strategy: " + string.Join(", ", StrategyCatalog.All.Select(f => f.Name)) + ".", DefaultValueFactory = _ => "random" };
         var queries = new Option<int>("--queries") { Description = "Query budget.", DefaultValueFactory = _ => 100 };
         var seed = new Option<int>("--seed") { Description = "Seed of every random choice.", DefaultValueFactory = _ => 0 };
         var epochs = new Option<int>("--epochs") { Description = "Benchmark table: 200 or 12 epochs.", DefaultValueFactory = _ => 200 };
@@ -39,11 +39,7 @@ internal static class StudyCommands
             string strategyName = r.GetValue(strategy)!;
             var bench = Nb201Benchmark.Load();
             var space = bench.Space;
-            ISearchStrategy<Nb201Cell> searcher = strategyName switch
-            {
-                "random" => new RandomSearch<Nb201Cell>(space, s),
-                _ => throw new ArgumentException($"Unknown strategy '{strategyName}'. Available: random."),
-            };
+            var searcher = StrategyCatalog.Get(strategyName).Create(space, Objective.Max("valid_acc"), s).WithStandardWrappers(space, s);
             IEvaluator<Nb201Cell> evaluator = new TabularEvaluator(bench);
             if (d > 0) evaluator = new DelayedEvaluator<Nb201Cell>(evaluator, TimeSpan.FromMilliseconds(d));
             using var store = new SqliteTrialStore(r.GetValue(storage)!);
