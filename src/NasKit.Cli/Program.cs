@@ -9,4 +9,6 @@ root.Subcommands.Add(ProxiesCommand.Create());
 root.Subcommands.Add(BenchCommands.Create());
 root.Subcommands.Add(ParetoCommand.Create());
 root.Subcommands.Add(LatencyCommand.Create());
+root.Subcommands.Add(ZeroCostCommand.Create());
+root.Subcommands.Add(PredictorsCommand.Create());
 return root.Parse(args).Invoke();

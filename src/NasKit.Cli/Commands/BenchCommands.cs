@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using NasKit.Benchmarks;
+using NasKit.Estimation.ZeroCost;
 using NasKit.Networks;
 using NasKit.Runtime;
 using NasKit.Spaces.Nb201;
@@ -23,6 +24,7 @@ internal static class BenchCommands
         var bench = new Command("bench", "Speed and memory benchmarks (against a peer where one is named).");
         bench.Subcommands.Add(TrainStep());
         bench.Subcommands.Add(Memory());
+        bench.Subcommands.Add(ZeroCost());
         return bench;
     }
 
@@ -97,6 +99,90 @@ internal static class BenchCommands
         }
         times.Sort();
         return times[times.Count / 2];
+    }
+
+    private static Command ZeroCost()
+    {
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads for both NasKit and PyTorch.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Minibatch size (NASWOT)." };
+        var cellsOption = new Option<int>("--cells") { DefaultValueFactory = _ => 30, Description = "Random NB201 cells timed on both sides." };
+        var networks = new Option<int>("--networks") { DefaultValueFactory = _ => 1000, Description = "Cells scored by NasKit for the memory check." };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the cell sample." };
+        var python = new Option<string>("--python") { DefaultValueFactory = _ => "/usr/bin/python3", Description = "Python with Debian's python3-torch." };
+        var cmd = new Command("zerocost", "Time synflow and NASWOT per architecture (build + score, NB201 C=16 N=5) in NasKit and in PyTorch on the same cells in the same run and print the ratios; then score many cells in NasKit and print resident memory.")
+        {
+            threads, batch, cellsOption, networks, seed, python,
+        };
+        cmd.SetAction(r => Cli.Run(() => RunZeroCost(r.GetValue(threads), r.GetValue(batch), r.GetValue(cellsOption), r.GetValue(networks),
+            r.GetValue(seed), r.GetValue(python)!)));
+        return cmd;
+    }
+
+    private static int RunZeroCost(int threads, int batch, int count, int networks, int seed, string python)
+    {
+        if (count < 3) throw new ArgumentException("--cells must be at least 3.");
+        TorchRuntime.EnsureLoaded();
+        set_num_threads(threads);
+        var space = new Nb201Space();
+        var rng = new Random(seed);
+        var cells = space.All().OrderBy(_ => rng.Next()).Take(Math.Max(count, networks)).ToArray();
+        var timed = cells[..count];
+        var data = NasKit.Data.DatasetReaders.Cifar10SubsetTrain();
+        IZeroCostProxy[] proxies = [new Synflow(), new Naswot()];
+        using var scorer = new ZeroCostScorer<Nb201Cell>(space, data, proxies, seed, batch, device: CPU);
+        foreach (var warm in timed.Take(2)) scorer.Score(warm);
+        var ours = timed.Select(scorer.Score).ToArray();
+
+        var script = Path.Combine(AppContext.BaseDirectory, "bench", "pytorch_zerocost.py");
+        var theirs = RunPeer(python, [script, "--threads", $"{threads}", "--batch", $"{batch}", .. timed.Select(c => c.ToText())]);
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(inv, $"zero-cost proxies, NB201 C=16 N=5, {count} random cells (seed {seed}), build + score per architecture, {threads} threads; PyTorch {theirs[0].GetProperty("torch").GetString()}"));
+        foreach (var name in new[] { "synflow", "naswot" })
+        {
+            double mine = Median(ours.Select(o => o.Seconds[name]));
+            double peer = Median(theirs.Select(t => t.GetProperty(name + "_s").GetDouble()));
+            double rho = NasKit.Analysis.RankCorrelation.Spearman(ours.Select(o => o.Scores[name]).ToArray(), theirs.Select(t => t.GetProperty(name).GetDouble()).ToArray());
+            Console.WriteLine(string.Create(inv, $"{name}: NasKit {1000 * mine:0.0} ms/arch ({1 / mine:0.0} arch/s)  PyTorch {1000 * peer:0.0} ms/arch ({1 / peer:0.0} arch/s)  ratio {mine / peer:0.00}  rank agreement rho={rho:0.000}"));
+        }
+
+        // Memory: score many distinct cells; resident memory must not grow after the warm-up.
+        double start = RssMb(), afterWarmup = 0;
+        var sw = Stopwatch.StartNew();
+        Cli.WithProgress("memory check", networks, tick =>
+        {
+            for (int i = 0; i < networks; i++)
+            {
+                scorer.Score(cells[i]);
+                if (i == 99) { GC.Collect(); NativeHeap.ReleaseFreedMemory(); afterWarmup = RssMb(); }
+                tick();
+            }
+        });
+        GC.Collect();
+        NativeHeap.ReleaseFreedMemory();
+        double end = RssMb();
+        Console.WriteLine(string.Create(inv, $"resident memory: start {start:0} MB, after 100 architectures {afterWarmup:0} MB, after {networks} {end:0} MB ({100 * (end - afterWarmup) / afterWarmup:+0.0;-0.0}% after warm-up, {sw.Elapsed.TotalSeconds:0} s)"));
+        return 0;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var v = values.OrderBy(x => x).ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+
+    private static JsonElement[] RunPeer(string python, IEnumerable<string> arguments)
+    {
+        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
+        Process p;
+        try { p = Process.Start(psi)!; }
+        catch (System.ComponentModel.Win32Exception) { throw new ArgumentException($"Cannot run '{python}'. Install the peer with: apt-get install --no-install-recommends python3-torch"); }
+        var stderrTask = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+            throw new ArgumentException($"The PyTorch peer failed (exit {p.ExitCode}): {stderrTask.Result.Trim().Split('\n').LastOrDefault()}. Install it with: apt-get install --no-install-recommends python3-torch");
+        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
     }
 
     private static Command Memory()

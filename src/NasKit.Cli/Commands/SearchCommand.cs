@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using NasKit.Analysis;
 using NasKit.Benchmarks;
+using NasKit.Estimation.Predictors;
 using NasKit.Estimation;
 using NasKit.Experiments;
 using NasKit.Reports;
@@ -25,17 +26,18 @@ internal static class SearchCommand
         var epochs = new Option<int>("--epochs") { Description = "Signal from the 200- or 12-epoch table (the outcome is always 200-epoch test accuracy).", DefaultValueFactory = _ => 200 };
         var output = new Option<string?>("--out") { Description = "Write every trial of every run to this .csv or .parquet file." };
         var parallel = new Option<int>("--parallel") { Description = "Runs executed at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var predictor = new Option<string?>("--predictor") { Description = "The predictor BANANAS uses (default: its MLP ensemble). " + string.Join("; ", PredictorCatalog.All.Select(f => $"{f.Name}: {f.Description}")) };
         var cmd = new Command("search", "Compare search strategies on a tabular benchmark (NASLib-style query-budget protocol). Prints NAME: mean±std of the outcome (test accuracy, %).")
         {
-            space, benchmark, strategy, queries, runs, seed, dataset, epochs, output, parallel,
+            space, benchmark, strategy, queries, runs, seed, dataset, epochs, output, parallel, predictor,
         };
         cmd.SetAction(r => Cli.Run(() => Run(r.GetValue(space)!, r.GetValue(benchmark)!, r.GetValue(strategy)!, r.GetValue(queries),
-            r.GetValue(runs), r.GetValue(seed), r.GetValue(dataset)!, r.GetValue(epochs), r.GetValue(output), r.GetValue(parallel))));
+            r.GetValue(runs), r.GetValue(seed), r.GetValue(dataset)!, r.GetValue(epochs), r.GetValue(output), r.GetValue(parallel), r.GetValue(predictor))));
         return cmd;
     }
 
     private static int Run(string space, string benchmark, string strategy, int queries, int runs, int seed, string dataset,
-                           int epochs, string? output, int parallel)
+                           int epochs, string? output, int parallel, string? predictor = null)
     {
         if (space != "nb201") throw new ArgumentException($"Unknown space '{space}'. Available: nb201.");
         if (benchmark != "nb201") throw new ArgumentException($"Unknown benchmark '{benchmark}'. Available: nb201.");
@@ -45,6 +47,11 @@ internal static class SearchCommand
         if (output is not null && Path.GetExtension(output).ToLowerInvariant() is not (".csv" or ".parquet"))
             throw new ArgumentException($"--out '{output}': use a .csv or .parquet file name.");
         var factories = strategy == "all" ? StrategyCatalog.All : [StrategyCatalog.Get(strategy)];
+        if (predictor is not null)
+        {
+            PredictorCatalog.Get(predictor); // unknown names fail here, with the list
+            factories = factories.Select(f => f is BananasFactory ? new BananasFactory { Predictor = predictor } : f).ToArray();
+        }
         var data = Nb201Benchmark.ParseDataset(dataset);
         var bench = Nb201Benchmark.Load();
         TorchSharp.torch.set_num_threads(1); // runs are parallel; tiny models gain nothing from intra-op threads

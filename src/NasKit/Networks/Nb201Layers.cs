@@ -4,23 +4,33 @@ using static TorchSharp.torch;
 
 namespace NasKit.Networks;
 
-/// <summary>ReLU → Conv (no bias) → BatchNorm, the NB201/DARTS convolution unit.</summary>
+/// <summary>
+/// ReLU → Conv (no bias) → BatchNorm, the NB201/DARTS convolution unit. Without batch norm (synflow scores a
+/// network with BN removed, as its reference does) the unit is ReLU → Conv.
+/// </summary>
 public sealed class ReluConvBn : nn.Module<Tensor, Tensor>
 {
+    private readonly ReLU relu;
     private readonly Conv2d conv;
-    private readonly BatchNorm2d bn;
+    private readonly BatchNorm2d? bn;
 
-    public ReluConvBn(long cIn, long cOut, long kernel, long stride, long padding, long dilation = 1, bool affine = true)
+    public ReluConvBn(long cIn, long cOut, long kernel, long stride, long padding, long dilation = 1, bool affine = true, bool batchNorm = true)
         : base(nameof(ReluConvBn))
     {
+        relu = nn.ReLU();
         conv = nn.Conv2d(cIn, cOut, kernel, stride: stride, padding: padding, dilation: dilation, bias: false);
-        bn = nn.BatchNorm2d(cOut, affine: affine);
+        bn = batchNorm ? nn.BatchNorm2d(cOut, affine: affine) : null;
         RegisterComponents();
     }
 
     // Intermediates are not disposed here: autograd may still need them. The caller's dispose scope (one per
-    // training step or evaluation) releases them after backward.
-    public override Tensor forward(Tensor x) => bn.forward(conv.forward(nn.functional.relu(x)));
+    // training step or evaluation) releases them after backward. Submodules run through call(), not forward(),
+    // so that forward hooks (zero-cost proxies observe ReLUs and convolutions) fire.
+    public override Tensor forward(Tensor x)
+    {
+        var y = conv.call(relu.call(x));
+        return bn is null ? y : bn.call(y);
+    }
 }
 
 /// <summary>3×3 average pooling that does not count the padding (NB201's <c>POOLING</c> with equal channels).</summary>
@@ -34,7 +44,7 @@ public sealed class AvgPool3x3 : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => pool.forward(x);
+    public override Tensor forward(Tensor x) => pool.call(x);
 }
 
 /// <summary>
@@ -47,21 +57,21 @@ public sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
     private readonly Sequential? downsample;
     private readonly ReluConvBn? project;
 
-    public ResNetBasicBlock(long inplanes, long planes, long stride) : base(nameof(ResNetBasicBlock))
+    public ResNetBasicBlock(long inplanes, long planes, long stride, bool batchNorm = true) : base(nameof(ResNetBasicBlock))
     {
-        conv_a = new ReluConvBn(inplanes, planes, 3, stride, 1);
-        conv_b = new ReluConvBn(planes, planes, 3, 1, 1);
+        conv_a = new ReluConvBn(inplanes, planes, 3, stride, 1, batchNorm: batchNorm);
+        conv_b = new ReluConvBn(planes, planes, 3, 1, 1, batchNorm: batchNorm);
         if (stride == 2)
             downsample = nn.Sequential(("avg", nn.AvgPool2d(2, stride: 2)), ("conv", nn.Conv2d(inplanes, planes, 1, bias: false)));
         else if (inplanes != planes)
-            project = new ReluConvBn(inplanes, planes, 1, 1, 0);
+            project = new ReluConvBn(inplanes, planes, 1, 1, 0, batchNorm: batchNorm);
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor x)
     {
-        var b = conv_b.forward(conv_a.forward(x));
-        var residual = downsample is not null ? downsample.forward(x) : project is not null ? project.forward(x) : x;
+        var b = conv_b.call(conv_a.call(x));
+        var residual = downsample is not null ? downsample.call(x) : project is not null ? project.call(x) : x;
         return residual + b;
     }
 }

@@ -17,7 +17,7 @@ public sealed class Nb201InferCell : nn.Module<Tensor, Tensor>
     private readonly int[] _edgeOf; // position in `edges` for each of the 6 edges, -1 for none/identity
     private readonly Nb201Op[] _ops;
 
-    public Nb201InferCell(Nb201Cell cell, long channels) : base(nameof(Nb201InferCell))
+    public Nb201InferCell(Nb201Cell cell, long channels, bool batchNorm = true) : base(nameof(Nb201InferCell))
     {
         _ops = cell.Ops.ToArray();
         _edgeOf = new int[Nb201Cell.EdgeCount];
@@ -25,8 +25,8 @@ public sealed class Nb201InferCell : nn.Module<Tensor, Tensor>
         {
             nn.Module<Tensor, Tensor>? op = _ops[e] switch
             {
-                Nb201Op.NorConv3x3 => new ReluConvBn(channels, channels, 3, 1, 1),
-                Nb201Op.NorConv1x1 => new ReluConvBn(channels, channels, 1, 1, 0),
+                Nb201Op.NorConv3x3 => new ReluConvBn(channels, channels, 3, 1, 1, batchNorm: batchNorm),
+                Nb201Op.NorConv1x1 => new ReluConvBn(channels, channels, 1, 1, 0, batchNorm: batchNorm),
                 Nb201Op.AvgPool3x3 => new AvgPool3x3(),
                 _ => null, // none and skip_connect have no module
             };
@@ -46,7 +46,7 @@ public sealed class Nb201InferCell : nn.Module<Tensor, Tensor>
             for (int i = 0; i < j; i++, e++)
             {
                 if (_ops[e] == Nb201Op.None || nodes[i] is null) continue;
-                Tensor y = _ops[e] == Nb201Op.SkipConnect ? nodes[i]! : edges[_edgeOf[e]].forward(nodes[i]!);
+                Tensor y = _ops[e] == Nb201Op.SkipConnect ? nodes[i]! : edges[_edgeOf[e]].call(nodes[i]!);
                 sum = sum is null ? y : sum + y;
             }
             nodes[j] = sum; // null: a node without live inputs is zero
@@ -62,9 +62,10 @@ public sealed class Nb201InferCell : nn.Module<Tensor, Tensor>
 /// </summary>
 public sealed class Nb201Network : nn.Module<Tensor, Tensor>
 {
-    private readonly Sequential stem;
+    private readonly Stem stem;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> cells = new();
-    private readonly BatchNorm2d lastact_bn;
+    private readonly BatchNorm2d? lastact_bn;
+    private readonly ReLU lastact_relu;
     private readonly Linear classifier;
 
     public Nb201Cell Cell { get; }
@@ -76,15 +77,17 @@ public sealed class Nb201Network : nn.Module<Tensor, Tensor>
         Cell = cell;
         Shape = shape;
         long c = shape.Channels;
-        stem = nn.Sequential(("conv", nn.Conv2d(shape.InputChannels, c, 3, padding: 1, bias: false)), ("bn", nn.BatchNorm2d(c)));
+        bool bn = shape.BatchNorm;
+        stem = new Stem(shape.InputChannels, c, bn);
         long cPrev = c;
         for (int stage = 0; stage < 3; stage++)
         {
             long cCur = c << stage;
-            if (stage > 0) { cells.Add(new ResNetBasicBlock(cPrev, cCur, 2)); cPrev = cCur; }
-            for (int n = 0; n < shape.CellsPerStage; n++) cells.Add(new Nb201InferCell(cell, cCur));
+            if (stage > 0) { cells.Add(new ResNetBasicBlock(cPrev, cCur, 2, bn)); cPrev = cCur; }
+            for (int n = 0; n < shape.CellsPerStage; n++) cells.Add(new Nb201InferCell(cell, cCur, bn));
         }
-        lastact_bn = nn.BatchNorm2d(cPrev);
+        lastact_bn = bn ? nn.BatchNorm2d(cPrev) : null;
+        lastact_relu = nn.ReLU();
         classifier = nn.Linear(cPrev, shape.Classes);
         RegisterComponents();
     }
@@ -92,10 +95,33 @@ public sealed class Nb201Network : nn.Module<Tensor, Tensor>
     /// <summary>Intermediates belong to the caller's dispose scope (see <see cref="ReluConvBn.forward"/>).</summary>
     public override Tensor forward(Tensor x)
     {
-        var h = stem.forward(x);
-        foreach (var cellModule in cells) h = cellModule.forward(h);
-        h = nn.functional.relu(lastact_bn.forward(h));
+        var h = stem.call(x);
+        foreach (var cellModule in cells) h = cellModule.call(h);
+        h = lastact_relu.call(lastact_bn is null ? h : lastact_bn.call(h));
         h = nn.functional.adaptive_avg_pool2d(h, 1).flatten(1);
-        return classifier.forward(h);
+        return classifier.call(h);
+    }
+}
+
+/// <summary>
+/// Conv 3×3 + BN. Not a <c>Sequential</c>: that disposes the intermediate conv output, which forward hooks
+/// (the fisher proxy) must keep.
+/// </summary>
+internal sealed class Stem : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv;
+    private readonly BatchNorm2d? bn;
+
+    public Stem(long inputChannels, long channels, bool batchNorm) : base("stem")
+    {
+        conv = nn.Conv2d(inputChannels, channels, 3, padding: 1, bias: false);
+        bn = batchNorm ? nn.BatchNorm2d(channels) : null;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var y = conv.call(x);
+        return bn is null ? y : bn.call(y);
     }
 }

@@ -6,5 +6,8 @@ namespace NasKit.Networks;
 /// </summary>
 public sealed record NetworkShape(int Channels = 16, int CellsPerStage = 5, int Classes = 10, int InputChannels = 3)
 {
+    /// <summary>False builds the network without batch norm (synflow's reference scores networks that way).</summary>
+    public bool BatchNorm { get; init; } = true;
+
     public static NetworkShape Nb201Cifar10 { get; } = new();
 }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using NasKit.Estimation.Predictors;
 using NasKit.Experiments;
 using NasKit.Spaces;
 
@@ -94,10 +95,19 @@ public sealed class LocalSearchFactory : IStrategyFactory
 
 public sealed class BananasFactory : IStrategyFactory
 {
+    /// <summary>A predictor from <see cref="PredictorCatalog"/> (e.g. <c>gcn</c>, <c>gbdt</c>); null for BANANAS' MLP ensemble.</summary>
+    public string? Predictor { get; init; }
+
     public string Name => "bananas";
-    public string Description => "BANANAS: MLP ensemble on the path encoding, mutation candidates, Thompson sampling.";
+    public string Description => $"BANANAS: {(Predictor is null ? "MLP ensemble on the path encoding" : $"predictor {Predictor}")}, mutation candidates, Thompson sampling.";
     public int Order => 50;
     public bool Parallelizable => false;
-    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, Objective objective, int seed) where TArch : class, IArchitecture =>
-        new Bananas<TArch>(space, objective, seed);
+
+    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, Objective objective, int seed) where TArch : class, IArchitecture
+    {
+        if (Predictor is null) return new Bananas<TArch>(space, objective, seed);
+        var predictor = PredictorCatalog.Get(Predictor).Create(space, seed)
+            ?? throw new ArgumentException($"Predictor '{Predictor}' cannot work on space '{space.Name}'.");
+        return new Bananas<TArch>(space, objective, seed, predictor);
+    }
 }

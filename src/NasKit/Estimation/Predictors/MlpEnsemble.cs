@@ -13,8 +13,7 @@ namespace NasKit.Estimation.Predictors;
 /// </summary>
 public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TArch : class, IArchitecture
 {
-    private readonly IEncodableSpace<TArch> _space;
-    private readonly ArchitectureEncoding _encoding;
+    private readonly IFeaturizer<TArch> _features;
     private readonly int _seed;
     private TorchSharp.Modules.Parameter[]? _weights, _biases;
     private double _mean, _scale = 1;
@@ -27,12 +26,15 @@ public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TA
     public double LearningRate { get; init; } = 0.01;
     public double WeightDecay { get; init; } = 0;
 
-    public string Name => $"mlp-ensemble({_encoding})";
+    public string Name => $"mlp-ensemble({_features.Name})";
 
     public MlpEnsemble(IEncodableSpace<TArch> space, ArchitectureEncoding encoding, int seed)
+        : this(new EncodingFeaturizer<TArch>(space, encoding), seed) { }
+
+    public MlpEnsemble(IFeaturizer<TArch> features, int seed)
     {
         TorchRuntime.EnsureLoaded();
-        (_space, _encoding, _seed) = (space, encoding, seed);
+        (_features, _seed) = (features, seed);
     }
 
     public void Fit(IReadOnlyList<TArch> architectures, IReadOnlyList<double> targets)
@@ -43,7 +45,7 @@ public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TA
         _mean = targets.Average();
         _scale = Math.Sqrt(targets.Select(t => (t - _mean) * (t - _mean)).Average());
         if (_scale < 1e-12) _scale = 1;
-        int inputs = _space.EncodingLength(_encoding);
+        int inputs = _features.Length;
         var sizes = new[] { inputs }.Concat(Enumerable.Repeat(Hidden, Layers)).Append(1).ToArray();
         var g = new Generator((ulong)(_seed * 1_000_003L + _fits++));
         _weights = new TorchSharp.Modules.Parameter[sizes.Length - 1];
@@ -93,9 +95,9 @@ public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TA
 
     private Tensor Encode(IReadOnlyList<TArch> architectures)
     {
-        int d = _space.EncodingLength(_encoding);
+        int d = _features.Length;
         var flat = new float[architectures.Count * d];
-        for (int i = 0; i < architectures.Count; i++) _space.Encode(architectures[i], _encoding).CopyTo(flat, i * d);
+        for (int i = 0; i < architectures.Count; i++) _features.Features(architectures[i]).CopyTo(flat, i * d);
         return tensor(flat).reshape(1, architectures.Count, d).expand(Members, -1, -1);
     }
 
@@ -115,4 +117,13 @@ public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TA
         foreach (var t in (_weights ?? []).Concat(_biases ?? [])) t.Dispose();
         _weights = _biases = null;
     }
+}
+
+public sealed class MlpEnsembleFactory : IPredictorFactory
+{
+    public string Name => "mlp-ensemble";
+    public string Description => "Ensemble of 5 MLPs (3×64) on the path encoding, as in BANANAS.";
+    public int Order => 20;
+    public IPredictor<TArch>? Create<TArch>(ISearchSpace<TArch> space, int seed, IFeaturizer<TArch>? zeroCost = null) where TArch : class, IArchitecture =>
+        IPredictorFactory.Features(space, ArchitectureEncoding.Path, zeroCost) is { } f ? new MlpEnsemble<TArch>(f, seed) : null;
 }

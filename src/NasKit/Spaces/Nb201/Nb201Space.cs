@@ -14,7 +14,8 @@ namespace NasKit.Spaces.Nb201;
 /// </summary>
 public sealed class Nb201Space :
     ISearchSpace<Nb201Cell>, IEnumerableSpace<Nb201Cell>, IMutableSpace<Nb201Cell>,
-    IEncodableSpace<Nb201Cell>, IBuildableSpace<Nb201Cell>, ICategoricalSpace<Nb201Cell>, ICrossoverSpace<Nb201Cell>
+    IEncodableSpace<Nb201Cell>, IBuildableSpace<Nb201Cell>, ICategoricalSpace<Nb201Cell>, ICrossoverSpace<Nb201Cell>,
+    IGraphEncodableSpace<Nb201Cell>
 {
     private readonly IReadOnlyList<Nb201Cell>? _order;
 
@@ -75,6 +76,31 @@ public sealed class Nb201Space :
     private static readonly int[][] Paths = [[3], [0, 4], [1, 5], [0, 2, 5]];
     private const int PathOps = Nb201Ops.Count - 1; // 'none' removes the path, so 4 ops can appear on one
     private static readonly int PathFeatures = PathOps + PathOps * PathOps + PathOps * PathOps * PathOps; // 84
+
+    // The op-on-node form of the cell (as NASLib and BRP-NAS give NB201 to a GCN): node 0 is the input, nodes 1..6
+    // are the six edges' ops, node 7 the output. An op node takes its input from the cell's input (edge from node 0)
+    // or from every op node ending where it starts; the output takes every op node ending at node 3.
+    public int GraphNodes => Nb201Cell.EdgeCount + 2;
+    public int NodeFeatures => Nb201Ops.Count + 2; // op one-hot, then is-input, is-output
+
+    public (float[] Adjacency, float[] Features) Graph(Nb201Cell arch)
+    {
+        int n = GraphNodes, f = NodeFeatures;
+        var adjacency = new float[n * n];
+        var features = new float[n * f];
+        features[0 * f + Nb201Ops.Count] = 1;
+        features[(n - 1) * f + Nb201Ops.Count + 1] = 1;
+        for (int e = 0; e < Nb201Cell.EdgeCount; e++)
+        {
+            var (from, to) = Nb201Cell.Edges[e];
+            features[(e + 1) * f + (int)arch[e]] = 1;
+            if (from == 0) adjacency[0 * n + e + 1] = 1;
+            for (int p = 0; p < Nb201Cell.EdgeCount; p++)
+                if (Nb201Cell.Edges[p].To == from) adjacency[(p + 1) * n + e + 1] = 1;
+            if (to == 3) adjacency[(e + 1) * n + n - 1] = 1;
+        }
+        return (adjacency, features);
+    }
 
     public int EncodingLength(ArchitectureEncoding kind) => kind switch
     {

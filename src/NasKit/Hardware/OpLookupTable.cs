@@ -1,6 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
 using NasKit.Estimation.Predictors;
-using NasKit.Spaces;
 using NasKit.Spaces.Nb201;
 
 namespace NasKit.Hardware;
@@ -40,32 +39,4 @@ public sealed class OpLookupTable : IPredictor<Nb201Cell>
 
     public IReadOnlyList<Prediction> Query(IReadOnlyList<Nb201Cell> architectures) => architectures
         .Select(c => new Prediction(Features(c).Select((v, i) => v * _table![i]).Sum(), 0)).ToArray();
-}
-
-/// <summary>
-/// Ridge regression on an architecture encoding (one-hot by default), a standard learned latency model and a
-/// NASLib-style accuracy predictor baseline. Features are used as they are; the intercept is not penalised.
-/// </summary>
-public sealed class RidgeRegression<TArch>(IEncodableSpace<TArch> space, ArchitectureEncoding encoding = ArchitectureEncoding.OneHot, double lambda = 1.0)
-    : IPredictor<TArch> where TArch : class, IArchitecture
-{
-    private Vector<double>? _w;
-    private double _intercept;
-
-    public string Name => $"ridge({encoding})";
-
-    public void Fit(IReadOnlyList<TArch> architectures, IReadOnlyList<double> targets)
-    {
-        var x = Matrix<double>.Build.DenseOfRowArrays(architectures.Select(a => space.Encode(a, encoding).Select(v => (double)v).ToArray()));
-        double mean = targets.Average();
-        var colMeans = x.ColumnSums() / x.RowCount;
-        var xc = x - Matrix<double>.Build.Dense(x.RowCount, x.ColumnCount, (_, j) => colMeans[j]);
-        var y = Vector<double>.Build.DenseOfEnumerable(targets.Select(t => t - mean));
-        var xt = xc.Transpose();
-        _w = (xt * xc + Matrix<double>.Build.DenseIdentity(x.ColumnCount) * lambda).Solve(xt * y);
-        _intercept = mean - colMeans.DotProduct(_w);
-    }
-
-    public IReadOnlyList<Prediction> Query(IReadOnlyList<TArch> architectures) => architectures
-        .Select(a => new Prediction(_intercept + space.Encode(a, encoding).Select((v, i) => v * _w![i]).Sum(), 0)).ToArray();
 }
