@@ -41,6 +41,12 @@ public class CliTests
     [InlineData("Unknown data set 'mnist'", "proxies", "--data", "mnist", "--sample", "3")]
     [InlineData("used twice in --proxies", "proxies", "--proxies", "a:epochs=1;a:epochs=2", "--sample", "3")]
     [InlineData("Unknown device 'bogus'", "latency", "--device", "bogus")]
+    [InlineData("Unknown zero-cost proxy 'synflo'. Known: grad_norm, snip", "zerocost", "--proxy", "synflo", "--sample", "3")]
+    [InlineData("Unknown space 'darts' for zerocost", "zerocost", "--space", "darts")]
+    [InlineData("The sample must have 3..15625 cells", "zerocost", "--sample", "2")]
+    [InlineData("Unknown predictor 'xgb'", "predictors", "--predictors", "xgb")]
+    [InlineData("'ten' is not a whole number", "predictors", "--train-sizes", "20,ten")]
+    [InlineData("Unknown predictor 'xgb'", "search", "--strategy", "bananas", "--predictor", "xgb", "--runs", "1")]
     public void New_commands_refuse_bad_input_with_a_clear_error(string expected, params string[] args)
     {
         var (code, _, stderr) = CliRunner.Run(args);
@@ -82,5 +88,27 @@ public class CliTests
         int mismatched = 400 - int.Parse(parts[0]);
         int listed = stdout.Split('\n').Count(l => l.StartsWith("    "));
         Assert.Equal(mismatched, listed);
+    }
+
+    [Fact]
+    public void Zerocost_prints_spearman_kendall_and_speed_per_proxy_and_resumes_from_its_file()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-zc-");
+        var file = Path.Combine(dir.FullName, "scores.csv");
+        var (code, stdout, stderr) = CliRunner.Run("zerocost", "--proxy", "synflow,params", "--sample", "8", "--seed", "3", "--out", file);
+        Assert.True(code == 0, stderr);
+        Assert.Matches(@"(?m)^synflow: spearman=-?\d\.\d{3} kendall=-?\d\.\d{3} arch/s=\d+\.\d\d published\|rho\|=0\.740", stdout);
+        Assert.Matches(@"(?m)^params: spearman=-?\d\.\d{3} kendall=-?\d\.\d{3} arch/s=", stdout);
+        Assert.Equal(9, File.ReadAllLines(file).Length); // header + 8 cells
+
+        var again = CliRunner.Run("zerocost", "--proxy", "synflow,params", "--sample", "8", "--seed", "3", "--out", file);
+        Assert.Equal(0, again.Code);
+        Assert.Contains("8 already in", again.Err);
+        Assert.Equal(stdout.Split('\n').First(l => l.StartsWith("synflow")).Split(" arch/s")[0],
+                     again.Out.Split('\n').First(l => l.StartsWith("synflow")).Split(" arch/s")[0]);
+
+        var other = CliRunner.Run("zerocost", "--proxy", "synflow,params", "--sample", "8", "--seed", "4", "--out", file);
+        Assert.Equal(2, other.Code);
+        Assert.Contains("holds scores made with other settings (seed=3)", other.Err);
     }
 }

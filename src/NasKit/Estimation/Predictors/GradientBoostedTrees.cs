@@ -24,6 +24,22 @@ public sealed class GradientBoostedTrees<TArch>(IFeaturizer<TArch> features, int
     }
 
     private readonly MLContext _ml = new(seed);
+
+    // Hosts that load NasKit.dll from a folder by path (the notebook kernel) do not probe runtimes/<rid>/native for
+    // FastTree's native helper; point its P/Invokes at the copy shipped beside NasKit.
+    static GradientBoostedTrees()
+    {
+        try
+        {
+            var dir = Path.GetDirectoryName(typeof(GradientBoostedTrees<TArch>).Assembly.Location) ?? "";
+            var native = Path.Combine(dir, "runtimes", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "native");
+            System.Runtime.InteropServices.NativeLibrary.SetDllImportResolver(typeof(FastTreeRegressionTrainer).Assembly, (name, _, _) =>
+                name == "FastTreeNative" && File.Exists(Path.Combine(native, "libFastTreeNative.so"))
+                    ? System.Runtime.InteropServices.NativeLibrary.Load(Path.Combine(native, "libFastTreeNative.so"))
+                    : IntPtr.Zero);
+        }
+        catch (InvalidOperationException) { } // a resolver is already set (another TArch, or the host's own)
+    }
     private PredictionEngine<Row, Output>? _engine;
     private ITransformer? _model;
 
