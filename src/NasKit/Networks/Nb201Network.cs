@@ -36,6 +36,9 @@ public sealed class Nb201InferCell : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The module of an edge's op (null for none and skip_connect), e.g. to copy weights into it.</summary>
+    internal nn.Module<Tensor, Tensor>? EdgeModule(int edge) => _edgeOf[edge] < 0 ? null : edges[_edgeOf[edge]];
+
     public override Tensor forward(Tensor input)
     {
         var nodes = new Tensor?[4];
@@ -70,6 +73,12 @@ public sealed class Nb201Network : nn.Module<Tensor, Tensor>
 
     public Nb201Cell Cell { get; }
     public NetworkShape Shape { get; }
+
+    // The parts a supernet copies its shared weights into (see Nb201SuperNetwork.Subnet).
+    internal Stem StemModule => stem;
+    internal IList<nn.Module<Tensor, Tensor>> Stages => cells;
+    internal BatchNorm2d? LastBatchNorm => lastact_bn;
+    internal Linear Classifier => classifier;
 
     public Nb201Network(Nb201Cell cell, NetworkShape shape) : base(nameof(Nb201Network))
     {
