@@ -16,10 +16,10 @@ public sealed class Nb201MixedEdge : nn.Module<Tensor, Tensor>
     private readonly ReluConvBn conv1x1, conv3x3;
     private readonly AvgPool3x3 pool;
 
-    public Nb201MixedEdge(long channels, bool batchNorm = true) : base(nameof(Nb201MixedEdge))
+    public Nb201MixedEdge(long channels, bool batchNorm = true, bool affine = true) : base(nameof(Nb201MixedEdge))
     {
-        conv1x1 = new ReluConvBn(channels, channels, 1, 1, 0, batchNorm: batchNorm);
-        conv3x3 = new ReluConvBn(channels, channels, 3, 1, 1, batchNorm: batchNorm);
+        conv1x1 = new ReluConvBn(channels, channels, 1, 1, 0, affine: affine, batchNorm: batchNorm);
+        conv3x3 = new ReluConvBn(channels, channels, 3, 1, 1, affine: affine, batchNorm: batchNorm);
         pool = new AvgPool3x3();
         RegisterComponents();
     }
@@ -62,9 +62,9 @@ public sealed class Nb201SearchCell : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<Nb201MixedEdge> edges = new();
 
-    public Nb201SearchCell(long channels, bool batchNorm = true) : base(nameof(Nb201SearchCell))
+    public Nb201SearchCell(long channels, bool batchNorm = true, bool affine = true) : base(nameof(Nb201SearchCell))
     {
-        for (int e = 0; e < Nb201Cell.EdgeCount; e++) edges.Add(new Nb201MixedEdge(channels, batchNorm));
+        for (int e = 0; e < Nb201Cell.EdgeCount; e++) edges.Add(new Nb201MixedEdge(channels, batchNorm, affine));
         RegisterComponents();
     }
 
@@ -109,7 +109,8 @@ public sealed class Nb201SuperNetwork : nn.Module<Tensor, Tensor>
 
     public NetworkShape Shape { get; }
 
-    public Nb201SuperNetwork(NetworkShape shape) : base(nameof(Nb201SuperNetwork))
+    /// <param name="affine">False for the cells' BN without learned scale and shift, as DARTS and NB201 search with.</param>
+    public Nb201SuperNetwork(NetworkShape shape, bool affine = true) : base(nameof(Nb201SuperNetwork))
     {
         TorchRuntime.Prepare();
         Shape = shape;
@@ -121,7 +122,7 @@ public sealed class Nb201SuperNetwork : nn.Module<Tensor, Tensor>
         {
             long cCur = c << stage;
             if (stage > 0) { cells.Add(new ResNetBasicBlock(cPrev, cCur, 2, bn)); cPrev = cCur; }
-            for (int n = 0; n < shape.CellsPerStage; n++) cells.Add(new Nb201SearchCell(cCur, bn));
+            for (int n = 0; n < shape.CellsPerStage; n++) cells.Add(new Nb201SearchCell(cCur, bn, affine));
         }
         lastact_bn = bn ? nn.BatchNorm2d(cPrev) : null;
         lastact_relu = nn.ReLU();
@@ -172,9 +173,11 @@ public sealed class Nb201SuperNetwork : nn.Module<Tensor, Tensor>
         return net;
     }
 
+    // A non-affine BN has no scale and shift to copy; the subnet keeps its 1 and 0, which compute the same.
     private static void Copy(nn.Module from, nn.Module to)
     {
         var source = from.state_dict();
-        foreach (var (name, t) in to.state_dict()) t.copy_(source[name]);
+        foreach (var (name, t) in to.state_dict())
+            if (source.TryGetValue(name, out var s)) t.copy_(s);
     }
 }

@@ -1,0 +1,97 @@
+using NasKit.Data;
+using NasKit.Networks;
+using NasKit.Spaces.Nb201;
+using NasKit.Strategies.OneShot;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NasKit.Tests.Strategies;
+
+public class DartsSearchTests
+{
+    // 16×16 images and C=8: at C=2 on 8×8 inputs, libtorch's multithreaded CPU kernels (oneDNN capped at AVX2) gave
+    // NaN architecture gradients now and then (see environment.md); one thread or an SSE4.1 cap did not.
+    private static ImageDataset Noise(int count, int seed)
+    {
+        var rng = new Random(seed);
+        var pixels = new byte[count * 3 * 16 * 16];
+        rng.NextBytes(pixels);
+        return new ImageDataset("noise", pixels, Enumerable.Range(0, count).Select(_ => (byte)rng.Next(10)).ToArray(), 3, 16, 16, 10);
+    }
+
+    [Fact]
+    public void The_second_order_gradient_matches_finite_differences_of_the_unrolled_objective()
+    {
+        // f(α) = L_val(w − ξ(∇w L_train(w, α) + λw), α). DARTS' gradient replaces one Hessian-vector product by a
+        // finite difference; in float64 and with a small radius it must agree with a central difference of f along a
+        // random direction, which the first-order gradient (without that product) does not.
+        using var scope = NewDisposeScope();
+        var net = new Nb201SuperNetwork(new NetworkShape(2, 1, Classes: 3), affine: false);
+        SeededInitialization.Apply(net, 4);
+        net.to(ScalarType.Float64);
+        net.train();
+        var g = new Generator(9);
+        var alphas = new Parameter(randn(new long[] { 6, 5 }, ScalarType.Float64, generator: g) * 0.5);
+        var train = (randn(new long[] { 4, 3, 8, 8 }, ScalarType.Float64, generator: g), tensor(new long[] { 0, 1, 2, 1 }));
+        var valid = (randn(new long[] { 4, 3, 8, 8 }, ScalarType.Float64, generator: g), tensor(new long[] { 2, 0, 1, 1 }));
+        const double xi = 0.1, wd = 3e-4;
+        // A small radius: this tiny network is far from linear over the reference's 0.01 (see the method's remarks).
+        var gradient = DartsSearch.UnrolledArchitectureGradient(net, alphas, train, valid, xi, 0.9, wd, [], out _, radius: 1e-6);
+
+        var weights = net.parameters().ToArray();
+        var saved = weights.Select(w => w.detach().clone()).ToArray();
+        double F(Tensor a)
+        {
+            var loss = nn.functional.cross_entropy(net.Forward(train.Item1, nn.functional.softmax(a, -1)), train.Item2);
+            var grads = autograd.grad([loss], weights, allow_unused: true);
+            using (no_grad())
+                for (int i = 0; i < weights.Length; i++)
+                    weights[i].sub_(((grads[i] is { IsInvalid: false } gi ? gi : zeros_like(weights[i])) + weights[i] * wd) * xi);
+            double value;
+            using (no_grad()) value = nn.functional.cross_entropy(net.Forward(valid.Item1, nn.functional.softmax(a, -1)), valid.Item2).item<double>();
+            using (no_grad()) for (int i = 0; i < weights.Length; i++) weights[i].copy_(saved[i]);
+            return value;
+        }
+        var direction = randn(new long[] { 6, 5 }, ScalarType.Float64, generator: g);
+        const double h = 1e-5;
+        double numeric = (F(alphas.detach() + direction * h) - F(alphas.detach() - direction * h)) / (2 * h);
+        double analytic = (gradient * direction).sum().item<double>();
+        Assert.True(Math.Abs(numeric - analytic) <= 1e-3 * Math.Max(1e-3, Math.Abs(numeric)), $"finite differences {numeric:G8}, DARTS {analytic:G8}");
+        var firstOrder = DartsSearch.UnrolledArchitectureGradient(net, alphas, train, valid, 0, 0.9, wd, [], out _, radius: 1e-6);
+        Assert.True(Math.Abs(numeric - (firstOrder * direction).sum().item<double>()) > 1e-2 * Math.Abs(numeric), "the unrolled step should matter here");
+        // and the weights are back where they were
+        for (int i = 0; i < weights.Length; i++) Assert.True(weights[i].allclose(saved[i], rtol: 0, atol: 0));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_search_epoch_moves_the_architecture_and_is_deterministic(int order)
+    {
+        (double[] Start, DartsEpoch End) Run()
+        {
+            using var search = new DartsSearch(Noise(32, 1), new NetworkShape(8, 1), epochs: 2, seed: 3, new DartsSettings(Order: order, BatchSize: 8), CPU);
+            var start = search.Probabilities().SelectMany(p => p).ToArray();
+            search.RunEpoch();
+            return (start, search.RunEpoch());
+        }
+        var (start, a) = Run();
+        var (_, b) = Run();
+        Assert.Equal(2, a.Epoch);
+        Assert.All(a.EdgeProbabilities, p => Assert.Equal(1.0, p.Sum(), 6));
+        Assert.Equal(a.EdgeProbabilities.SelectMany(p => p), b.EdgeProbabilities.SelectMany(p => p));
+        Assert.Equal(a.Derived, b.Derived);
+        Assert.True(double.IsFinite(a.TrainLoss) && a.ValidAccuracy >= 0);
+        // six Adam steps of 3e-4 move the logits by about 1e-3, the probabilities by about 2e-4
+        double moved = a.EdgeProbabilities.SelectMany(p => p).Zip(start, (x, y) => Math.Abs(x - y)).Max();
+        Assert.True(moved > 5e-5, $"the architecture weights moved by at most {moved:G3}");
+    }
+
+    [Fact]
+    public void Only_first_and_second_order_exist()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new DartsSearch(Noise(8, 0), new NetworkShape(2, 1), 1, 0, new DartsSettings(Order: 3), CPU));
+        Assert.Contains("order 3", e.Message);
+    }
+}
