@@ -67,7 +67,8 @@ foreach (var proxy in ZeroCostProxies.All.Select(p => p.Name))
 md("""
 ## Next to the published numbers
 Published |ρ| on NB201 CIFAR-10 are from Abdelfattah et al. (all 15,625 cells) and Mellor et al. (NASWOT).
-The last columns compare NasKit's scores with NAS-Bench-Suite-Zero's published scores on the cells both have:
+The last columns compare NasKit's scores with NAS-Bench-Suite-Zero's published scores on the cells both have (their
+rank agreement, then each one's ρ with test accuracy on those cells):
 the proxies depend on the random initialisation and the minibatch, so agreement is expected in rank, not in digits.
 synflow ignores the data and barely depends on the initialisation, so it should agree almost perfectly.
 """),
@@ -78,6 +79,8 @@ ShowFrame(Frame.FromRecords(correlations.Select(c => new {
     c.Proxy, Rho = Math.Round(c.Spearman, 3), Tau = Math.Round(c.Kendall, 3),
     PublishedAbsRho = c.PublishedAbsSpearman?.ToString("0.00") ?? "",
     SuiteZeroRho = c.AgreementSpearman is { } a ? Math.Round(a, 3).ToString() : "", SuiteZeroCells = c.AgreementCells,
+    OnThoseCellsOurs = c.SpearmanOnCommonCells is { } o ? Math.Round(o.Ours, 3).ToString() : "",
+    OnThoseCellsSuiteZero = c.SpearmanOnCommonCells is { } t ? Math.Round(t.Theirs, 3).ToString() : "",
     ArchPerSecond = Math.Round(c.ArchitecturesPerSecond, 1) })));
 var published = correlations.Where(c => c.PublishedAbsSpearman is not null).ToArray();
 Show(Chart.Combine(new[] {

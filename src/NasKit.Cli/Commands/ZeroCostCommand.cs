@@ -74,6 +74,7 @@ internal static class ZeroCostCommand
             var line = $"{c.Proxy}: spearman={F(c.Spearman)} kendall={F(c.Kendall)} arch/s={c.ArchitecturesPerSecond.ToString("0.00", CultureInfo.InvariantCulture)}";
             if (c.PublishedAbsSpearman is { } p) line += $" published|rho|={F(p)}";
             if (c.AgreementSpearman is { } a) line += $" {c.AgreementWith} rho={F(a)} (n={c.AgreementCells})";
+            if (c.SpearmanOnCommonCells is { } common) line += $" [on those cells vs accuracy: naskit {F(common.Ours)}, {c.AgreementWith} {F(common.Theirs)}]";
             if (c.NaNScores > 0) line += $" nan={c.NaNScores} (ranked last)";
             Console.WriteLine(line);
         }

@@ -14,7 +14,11 @@ public sealed record ZeroCostRow(int Index, Nb201Cell Cell, double TestAccuracy,
 /// |ρ| and its rank agreement (Spearman) with the precomputed scores of the same cells.
 /// </summary>
 public sealed record ZeroCostCorrelation(string Proxy, int Cells, int NaNScores, double Spearman, double Kendall,
-    double ArchitecturesPerSecond, double? PublishedAbsSpearman, int AgreementCells, double? AgreementSpearman, string? AgreementWith);
+    double ArchitecturesPerSecond, double? PublishedAbsSpearman, int AgreementCells, double? AgreementSpearman, string? AgreementWith)
+{
+    /// <summary>On the cells both scored: NasKit's ρ with test accuracy, and the precomputed scores' ρ (like for like).</summary>
+    public (double Ours, double Theirs)? SpearmanOnCommonCells { get; init; }
+}
 
 /// <summary>
 /// The zero-cost validation protocol: score a seeded sample of NB201 cells with every proxy, then correlate each
@@ -78,8 +82,8 @@ public static class ZeroCostStudy
         {
             var scores = rows.Select(r => r.Scores[proxy]).ToArray();
             double perSecond = rows.Count / rows.Sum(r => r.Seconds[proxy]);
-            var (n, rho, with) = Agreement(rows, proxy, suiteZero);
-            result.Add(Correlation(proxy, scores, truth, perSecond, n, rho, with));
+            var (n, rho, with, common) = Agreement(rows, proxy, suiteZero);
+            result.Add(Correlation(proxy, scores, truth, perSecond, n, rho, with) with { SpearmanOnCommonCells = common });
         }
         if (VoteScores(rows) is { } vote)
         {
@@ -99,19 +103,23 @@ public static class ZeroCostStudy
     /// <summary>
     /// Spearman ρ between NasKit's scores and Suite-Zero's on the cells both have (finite scores only).
     /// </summary>
-    private static (int Cells, double? Rho, string? With) Agreement(IReadOnlyList<ZeroCostRow> rows, string proxy, PrecomputedZeroCost? suiteZero)
+    private static (int Cells, double? Rho, string? With, (double, double)? Common) Agreement(IReadOnlyList<ZeroCostRow> rows, string proxy,
+                                                                                           PrecomputedZeroCost? suiteZero)
     {
-        var pairs = new List<(double Mine, double Theirs)>();
+        var pairs = new List<(double Mine, double Theirs, double Truth)>();
         string? with = null;
         if (suiteZero is not null && PrecomputedZeroCost.SuiteZeroColumn.ContainsKey(proxy))
         {
             with = "suite-zero";
             foreach (var r in rows)
                 if (suiteZero.Score(r.Index, proxy) is { } theirs && double.IsFinite(theirs) && double.IsFinite(r.Scores[proxy]))
-                    pairs.Add((r.Scores[proxy], theirs));
+                    pairs.Add((r.Scores[proxy], theirs, r.TestAccuracy));
         }
-        if (pairs.Count < 3) return (pairs.Count, null, with);
-        return (pairs.Count, RankCorrelation.Spearman(pairs.Select(p => p.Mine).ToArray(), pairs.Select(p => p.Theirs).ToArray()), with);
+        if (pairs.Count < 3) return (pairs.Count, null, with, null);
+        var mine = pairs.Select(p => p.Mine).ToArray();
+        var theirsAll = pairs.Select(p => p.Theirs).ToArray();
+        var truth = pairs.Select(p => p.Truth).ToArray();
+        return (pairs.Count, RankCorrelation.Spearman(mine, theirsAll), with, (RankCorrelation.Spearman(mine, truth), RankCorrelation.Spearman(theirsAll, truth)));
     }
 
     /// <summary>jacob_cov against the NASWOT v1 scores (the same formula, the source's own run) on the cells both scored.</summary>
