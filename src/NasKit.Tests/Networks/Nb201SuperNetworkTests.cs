@@ -44,6 +44,7 @@ public class Nb201SuperNetworkTests
         for (int e = 0; e < Nb201Cell.EdgeCount; e++) weights[e, (int)cell[e]] = tensor(1f);
         var x = randn(new long[] { 4, 3, 16, 16 }, generator: new Generator(3));
         Assert.True(super.Forward(x, weights).allclose(super.Forward(x, cell), rtol: 1e-5, atol: 1e-6));
+        Assert.True(super.ForwardSampled(x, weights).allclose(super.Forward(x, cell), rtol: 1e-5, atol: 1e-6)); // GDAS' one-op forward
         Assert.Throws<ArgumentException>(() => super.Forward(x, zeros(5, 5)));
     }
 

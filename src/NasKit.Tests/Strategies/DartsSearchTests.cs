@@ -89,6 +89,25 @@ public class DartsSearchTests
     }
 
     [Fact]
+    public void Gdas_samples_one_path_per_step_anneals_tau_and_is_deterministic()
+    {
+        (double[] Start, DartsEpoch End, double Tau) Run()
+        {
+            using var search = new DartsSearch(Noise(32, 2), new NetworkShape(8, 1), epochs: 3, seed: 5, DartsSettings.Gdas with { BatchSize = 8 }, CPU);
+            var start = search.Probabilities().SelectMany(p => p).ToArray();
+            search.RunEpoch();
+            search.RunEpoch();
+            return (start, search.RunEpoch(), search.Temperature);
+        }
+        var (start, a, tau) = Run();
+        var (_, b, _) = Run();
+        Assert.Equal(0.1, tau, 12); // 10 → 0.1 linearly over the 3 epochs
+        Assert.Equal(a.EdgeProbabilities.SelectMany(p => p), b.EdgeProbabilities.SelectMany(p => p));
+        Assert.True(a.EdgeProbabilities.SelectMany(p => p).Zip(start, (x, y) => Math.Abs(x - y)).Max() > 5e-5);
+        Assert.Throws<ArgumentException>(() => new DartsSearch(Noise(8, 0), new NetworkShape(2, 1), 1, 0, DartsSettings.Gdas with { Order = 2 }, CPU));
+    }
+
+    [Fact]
     public void Only_first_and_second_order_exist()
     {
         var e = Assert.Throws<ArgumentException>(() => new DartsSearch(Noise(8, 0), new NetworkShape(2, 1), 1, 0, new DartsSettings(Order: 3), CPU));

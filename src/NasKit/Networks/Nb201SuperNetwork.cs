@@ -141,6 +141,25 @@ public sealed class Nb201SuperNetwork : nn.Module<Tensor, Tensor>
         return Run(x, (e, edge, h) => edge.Mix(h, edgeWeights[e]));
     }
 
+    /// <summary>
+    /// GDAS' forward: edge e runs only the op its one-hot <paramref name="hardWeights"/>[e] selects, times that weight,
+    /// plus the (zero-valued) other weights, as the reference does so that every weight gets a gradient.
+    /// </summary>
+    public Tensor ForwardSampled(Tensor x, Tensor hardWeights)
+    {
+        if (hardWeights.shape is not [Nb201Cell.EdgeCount, Nb201Ops.Count])
+            throw new ArgumentException($"Edge weights must have shape [{Nb201Cell.EdgeCount}, {Nb201Ops.Count}], got [{string.Join(", ", hardWeights.shape)}].");
+        long[] chosen;
+        using (var index = hardWeights.detach().argmax(1).cpu()) chosen = index.data<long>().ToArray();
+        return Run(x, (e, edge, h) =>
+        {
+            var w = hardWeights[e];
+            var selected = w[chosen[e]];
+            var y = edge.Apply(h, (Nb201Op)chosen[e]) ?? h.mul(0.0); // none: zeros that still carry the weight's gradient
+            return y * selected + (w.sum() - selected);
+        });
+    }
+
     private Tensor Run(Tensor x, Func<int, Nb201MixedEdge, Tensor, Tensor?> edge)
     {
         var h = stem.call(x);

@@ -16,9 +16,24 @@ namespace NasKit.Strategies.OneShot;
 /// SGD step and approximates the Hessian-vector product by finite differences.
 /// </summary>
 /// <param name="FiniteDifferenceRadius">The norm of the weight perturbation of the Hessian-vector approximation (the reference's 0.01).</param>
+/// <param name="Relaxation">Softmax mixes every op (DARTS); Gumbel-softmax samples one op per edge (GDAS).</param>
+/// <param name="TauMax">GDAS' Gumbel temperature at the first epoch, decreased linearly to <paramref name="TauMin"/> at the last.</param>
 public sealed record DartsSettings(int Order = 1, int BatchSize = 64, double WeightLearningRate = 0.025, double WeightLearningRateMin = 0.001,
     double Momentum = 0.9, double WeightDecay = 3e-4, double GradientClip = 5, double ArchLearningRate = 3e-4, double ArchWeightDecay = 1e-3,
-    double FiniteDifferenceRadius = 0.01);
+    double FiniteDifferenceRadius = 0.01, Relaxation Relaxation = Relaxation.Softmax, double TauMax = 10, double TauMin = 0.1)
+{
+    /// <summary>GDAS (Dong &amp; Yang, CVPR 2019): first order, one Gumbel-sampled op per edge, τ from 10 to 0.1.</summary>
+    public static DartsSettings Gdas { get; } = new(Relaxation: Relaxation.GumbelSoftmax);
+}
+
+/// <summary>How a differentiable search turns architecture weights into the supernet's edge weights.</summary>
+public enum Relaxation
+{
+    /// <summary>softmax(α): every op runs, weighted (DARTS).</summary>
+    Softmax,
+    /// <summary>A straight-through one-hot sample of softmax((log softmax(α) + Gumbel noise) / τ): one op runs (GDAS).</summary>
+    GumbelSoftmax,
+}
 
 /// <summary>What one search epoch did: losses, accuracies, the softmax of the architecture weights and the cell they derive.</summary>
 public sealed record DartsEpoch(int Epoch, double TrainLoss, double TrainAccuracy, double ValidAccuracy, double[][] EdgeProbabilities,
@@ -28,7 +43,8 @@ public sealed record DartsEpoch(int Epoch, double TrainLoss, double TrainAccurac
 /// DARTS (Liu et al., ICLR 2019) on the NB201 supernet: architecture weights α [6 edges × 5 ops] relax each edge to the
 /// softmax-weighted sum of its ops; α and the network weights w are optimised in alternation on two halves of the
 /// training data (bilevel: α on the validation half, w on the training half). The derived cell takes each edge's
-/// strongest op, <c>none</c> included, as NB201's own DARTS does.
+/// strongest op, <c>none</c> included, as NB201's own DARTS does. With <see cref="DartsSettings.Gdas"/> the same
+/// loop is GDAS: each step samples one op per edge by Gumbel-softmax and runs only that path.
 /// </summary>
 public sealed class DartsSearch : IDisposable
 {
@@ -37,8 +53,10 @@ public sealed class DartsSearch : IDisposable
     private readonly Parameter[] _weights;
     private readonly Tensor?[] _momentum;
     private readonly optim.Optimizer _archOptimizer;
+    private readonly Generator _gumbel;
     private readonly int _seed, _epochs;
     private int _epoch;
+    private double _tau;
 
     public Nb201SuperNetwork Network { get; }
     public Parameter Alphas { get; }
@@ -51,6 +69,8 @@ public sealed class DartsSearch : IDisposable
         if (epochs <= 0) throw new ArgumentException($"Epochs must be positive, got {epochs}.");
         _settings = settings ?? new DartsSettings();
         if (_settings.Order is not (1 or 2)) throw new ArgumentException($"DARTS has first and second order; got order {_settings.Order}.");
+        if (_settings.Order == 2 && _settings.Relaxation == Relaxation.GumbelSoftmax)
+            throw new ArgumentException("GDAS (Gumbel-softmax) is first order; the unrolled second-order step is for the softmax relaxation.");
         TorchRuntime.EnsureLoaded();
         (_seed, _epochs) = (seed, epochs);
         Device = device ?? TorchRuntime.DefaultDevice;
@@ -66,6 +86,26 @@ public sealed class DartsSearch : IDisposable
         _weights = Network.parameters().ToArray();
         _momentum = new Tensor?[_weights.Length];
         _archOptimizer = optim.Adam([Alphas], _settings.ArchLearningRate, beta1: 0.5, beta2: 0.999, weight_decay: _settings.ArchWeightDecay);
+        _gumbel = new Generator((ulong)seed + 31);
+    }
+
+    /// <summary>GDAS' temperature in the current epoch.</summary>
+    public double Temperature => _tau;
+
+    /// <summary>Logits of the supernet under the relaxation: the softmax mixture, or one Gumbel-sampled op per edge.</summary>
+    private Tensor Logits(Tensor x, Tensor alphas)
+    {
+        if (_settings.Relaxation == Relaxation.Softmax) return Network.Forward(x, nn.functional.softmax(alphas, -1));
+        // Resample when the noise makes the sample non-finite (U at 0 or 1), as the reference does.
+        while (true)
+        {
+            var u = rand(alphas.shape, generator: _gumbel).to(alphas.device);
+            var gumbel = u.log().neg().log().neg();
+            var probs = nn.functional.softmax((nn.functional.log_softmax(alphas, -1) + gumbel) / _tau, -1);
+            if (!probs.isfinite().all().item<bool>()) continue;
+            var hard = nn.functional.one_hot(probs.argmax(1), probs.shape[1]).to_type(probs.dtype);
+            return Network.ForwardSampled(x, hard - probs.detach() + probs); // straight-through: one-hot forward, soft gradient
+        }
     }
 
     /// <summary>Softmax of α per edge, in <see cref="Nb201Op"/> order.</summary>
@@ -85,6 +125,7 @@ public sealed class DartsSearch : IDisposable
     {
         var sw = Stopwatch.StartNew();
         int epoch = _epoch++;
+        _tau = _settings.TauMax - (_settings.TauMax - _settings.TauMin) * epoch / Math.Max(1, _epochs - 1);
         double lr = _settings.WeightLearningRateMin + 0.5 * (_settings.WeightLearningRate - _settings.WeightLearningRateMin) * (1 + Math.Cos(Math.PI * epoch / _epochs));
         Network.train();
         double lossSum = 0, hits = 0, seen = 0, validHits = 0, validSeen = 0;
@@ -105,7 +146,7 @@ public sealed class DartsSearch : IDisposable
             using (var scope = NewDisposeScope())
             {
                 ZeroWeightGradients();
-                var logits = Network.Forward(x, nn.functional.softmax(Alphas.detach(), -1));
+                var logits = Logits(x, Alphas.detach());
                 var loss = nn.functional.cross_entropy(logits, y);
                 double value = loss.item<float>();
                 if (!double.IsFinite(value)) throw new ArithmeticException($"DARTS training loss became {value} at epoch {epoch + 1}; lower the learning rate.");
@@ -124,7 +165,7 @@ public sealed class DartsSearch : IDisposable
 
     private Tensor ArchitectureGradientFirstOrder(Tensor vx, Tensor vy)
     {
-        var logits = Network.Forward(vx, nn.functional.softmax(Alphas, -1));
+        var logits = Logits(vx, Alphas);
         nn.functional.cross_entropy(logits, vy).backward();
         foreach (var w in _weights) w.grad?.zero_(); // only α learns from the validation half
         return logits;
@@ -209,6 +250,7 @@ public sealed class DartsSearch : IDisposable
     {
         foreach (var m in _momentum) m?.Dispose();
         _archOptimizer.Dispose();
+        _gumbel.Dispose();
         Alphas.Dispose();
         Network.Dispose();
     }
