@@ -108,6 +108,22 @@ public class DartsSearchTests
     }
 
     [Fact]
+    public void Single_path_training_updates_only_the_sampled_paths_and_scores_cells_by_inherited_weights()
+    {
+        using var training = new SinglePathTraining(Noise(32, 3), new NetworkShape(4, 1), epochs: 1, seed: 1, batchSize: 16, device: CPU);
+        var before = training.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        var epoch = training.RunEpoch();
+        Assert.True(double.IsFinite(epoch.TrainLoss));
+        var changed = training.Network.state_dict().Count(kv => !kv.Value.allclose(before[kv.Key], rtol: 0, atol: 0));
+        Assert.InRange(changed, 1, before.Count - 1); // two steps touch two paths, not every op of every edge
+        var loader = new BatchLoader(Noise(16, 4), new BatchOptions(8), CPU);
+        var cell = Nb201Cell.Parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|");
+        double acc = training.InheritedAccuracy(cell, loader);
+        Assert.InRange(acc, 0, 100);
+        Assert.Equal(acc, training.InheritedAccuracy(cell, loader));
+    }
+
+    [Fact]
     public void Only_first_and_second_order_exist()
     {
         var e = Assert.Throws<ArgumentException>(() => new DartsSearch(Noise(8, 0), new NetworkShape(2, 1), 1, 0, new DartsSettings(Order: 3), CPU));
