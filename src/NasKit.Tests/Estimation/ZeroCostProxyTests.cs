@@ -71,6 +71,26 @@ public class ZeroCostProxyTests
     }
 
     [Fact]
+    public void Fisher_gives_each_channel_value_to_every_weight_of_the_channel()
+    {
+        // Independently of the hooks: run the two layers by hand, take ∂L/∂(layer output) with autograd, and form
+        // Σ_layers fan-in · Σ_k ½·mean_n (Σ_spatial a·g)² (fan-in 3 for the 1×1 conv over 3 channels, 4 for the linear).
+        var x = randn(new long[] { 6, 3, 4, 4 }, generator: new Generator(3));
+        var labels = tensor(new long[] { 0, 1, 1, 0, 1, 0 });
+        var input = new ProxyInput(new Named("test"), new NetworkShape(), x, labels, CPU, _ => new TwoLayers(), 7);
+        double score = new Fisher().Score(input);
+
+        using var net = (TwoLayers)input.Network();
+        var a1 = net.conv.call(x);
+        var a2 = net.fc.call(nn.functional.adaptive_avg_pool2d(a1, 1).flatten(1));
+        var loss = nn.functional.cross_entropy(a2, labels);
+        var g = autograd.grad([loss], [a1, a2]);
+        double F(Tensor a, Tensor grad) => (a.dim() > 2 ? (a * grad).sum(new long[] { 2, 3 }) : a * grad).pow(2).mean(new long[] { 0 }).mul(0.5).sum().item<float>();
+        double expected = 3 * F(a1.detach(), g[0]) + 4 * F(a2.detach(), g[1]);
+        Assert.Equal(expected, score, expected * 1e-5);
+    }
+
+    [Fact]
     public void Every_proxy_scores_real_and_dead_cells_deterministically()
     {
         var data = DatasetReaders.Cifar10SubsetTrain();

@@ -21,7 +21,7 @@ public sealed class Naswot : IZeroCostProxy
         using (no_grad())
         {
             var relus = net.modules().Where(m => m is TorchSharp.Modules.ReLU);
-            using (ProxyInput.Observe(relus, (x, _) =>
+            using (ProxyInput.Observe(relus, (_, x, _) =>
                    {
                        var codes = x.reshape(n, -1).gt(0).to_type(ScalarType.Float32);
                        var off = 1 - codes; // Hamming agreement = active in both + inactive in both

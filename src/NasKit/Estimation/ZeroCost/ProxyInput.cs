@@ -56,15 +56,15 @@ public sealed class ProxyInput(IArchitecture architecture, NetworkShape shape, T
     }
 
     /// <summary>
-    /// Calls <paramref name="observe"/> with the input and output of every call of <paramref name="modules"/>
+    /// Calls <paramref name="observe"/> with the module, input and output of every call of <paramref name="modules"/>
     /// until disposed (forward hooks; the networks run their submodules through <c>call</c>).
     /// </summary>
-    public static IDisposable Observe(IEnumerable<nn.Module> modules, Action<Tensor, Tensor> observe)
+    public static IDisposable Observe(IEnumerable<nn.Module> modules, Action<nn.Module, Tensor, Tensor> observe)
     {
         var removers = new List<Action>();
         foreach (var m in modules.OfType<nn.Module<Tensor, Tensor>>())
         {
-            var hook = m.register_forward_hook((_, x, y) => { observe(x, y); return y; });
+            var hook = m.register_forward_hook((module, x, y) => { observe(module, x, y); return y; });
             removers.Add(hook.remove);
         }
         return new Removal(removers);
