@@ -56,4 +56,15 @@ public class RankCorrelationTests
         Assert.InRange(RankCorrelation.KendallTauB(X, Y), lo, hi);
         Assert.True(hi <= 1 && lo > 0);
     }
+
+    [Fact]
+    public void Infinite_scores_are_ranks_not_arithmetic()
+    {
+        // Unusable networks score −∞ (a NaN proxy ranked last): two of them are a tie, as the finite stand-in −1e9 is.
+        double[] x = [double.NegativeInfinity, 0.5, double.NegativeInfinity, 2.0, 1.0];
+        double[] stand = [-1e9, 0.5, -1e9, 2.0, 1.0];
+        double[] y = [10, 80, 12, 90, 85];
+        Assert.Equal(RankCorrelation.KendallTauB(stand, y), RankCorrelation.KendallTauB(x, y), 12);
+        Assert.Equal(RankCorrelation.Spearman(stand, y), RankCorrelation.Spearman(x, y), 12);
+    }
 }

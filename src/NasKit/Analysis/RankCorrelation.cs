@@ -15,7 +15,8 @@ public static class RankCorrelation
         for (int i = 0; i < n; i++)
             for (int j = i + 1; j < n; j++)
             {
-                int sx = Math.Sign(x[i] - x[j]), sy = Math.Sign(y[i] - y[j]);
+                // CompareTo, not the sign of a difference: −∞ − (−∞) is NaN, but two −∞ are a tie.
+                int sx = x[i].CompareTo(x[j]), sy = y[i].CompareTo(y[j]);
                 if (sx == 0 && sy == 0) continue;          // tied in both: counts in neither
                 if (sx == 0) { tiesX++; continue; }
                 if (sy == 0) { tiesY++; continue; }

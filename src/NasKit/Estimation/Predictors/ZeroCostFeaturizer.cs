@@ -49,5 +49,5 @@ public sealed class ZeroCostFeaturizer<TArch> : IFeaturizer<TArch> where TArch :
         return f;
     }
 
-    private static double Squash(double x) => Math.Sign(x) * Math.Log(1 + Math.Abs(x));
+    private static double Squash(double x) => double.IsNaN(x) ? double.NaN : Math.Sign(x) * Math.Log(1 + Math.Abs(x));
 }
