@@ -153,15 +153,23 @@ internal static class BenchCommands
             for (int i = 0; i < networks; i++)
             {
                 scorer.Score(cells[i]);
-                if (i == 99) { GC.Collect(); NativeHeap.ReleaseFreedMemory(); afterWarmup = RssMb(); }
+                if (i == 99) afterWarmup = SettledRssMb();
                 tick();
             }
         });
-        GC.Collect();
-        NativeHeap.ReleaseFreedMemory();
-        double end = RssMb();
+        double end = SettledRssMb();
         Console.WriteLine(string.Create(inv, $"resident memory: start {start:0} MB, after 100 architectures {afterWarmup:0} MB, after {networks} {end:0} MB ({100 * (end - afterWarmup) / afterWarmup:+0.0;-0.0}% after warm-up, {sw.Elapsed.TotalSeconds:0} s)"));
         return 0;
+    }
+
+    /// <summary>Resident memory after the finalizers of unreachable tensors and scalars have run and the freed heap is trimmed.</summary>
+    private static double SettledRssMb()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        NativeHeap.ReleaseFreedMemory();
+        return RssMb();
     }
 
     private static double Median(IEnumerable<double> values)
