@@ -53,18 +53,8 @@ internal static class BenchCommands
         foreach (var cell in cells) ours.Add(TimeStep(cell, batch, steps));
 
         var script = Path.Combine(AppContext.BaseDirectory, "bench", "pytorch_nb201.py");
-        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { script, "--threads", $"{threads}", "--batch", $"{batch}", "--steps", $"{steps}" }.Concat(archs)) psi.ArgumentList.Add(a);
         // The peer runs with the same oneDNN ISA cap as NasKit (see TorchRuntime), so both use the same kernels.
-        Process p;
-        try { p = Process.Start(psi)!; }
-        catch (System.ComponentModel.Win32Exception) { throw new ArgumentException($"Cannot run '{python}'. Install the peer with: apt-get install --no-install-recommends python3-torch"); }
-        var stdout = p.StandardOutput.ReadToEnd();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-            throw new ArgumentException($"The PyTorch peer failed (exit {p.ExitCode}): {stderr.Trim().Split('\n').LastOrDefault()}. Install it with: apt-get install --no-install-recommends python3-torch");
-        var theirs = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        var theirs = RunPeer(python, [script, "--threads", $"{threads}", "--batch", $"{batch}", "--steps", $"{steps}", .. archs]);
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"train step, NB201 C=16 N=5, batch {batch}, 32x32, {threads} threads, median of {steps} steps; PyTorch {theirs[0].GetProperty("torch").GetString()}, DNNL_MAX_CPU_ISA={Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA") ?? "(default)"}"));
         for (int i = 0; i < cells.Length; i++)
