@@ -101,6 +101,9 @@ public sealed class Nb201Network : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Also frees the native layers TorchSharp leaves behind (see <see cref="NativeModules"/>).</summary>
+    protected override void Dispose(bool disposing) => NativeModules.Dispose(this, disposing, base.Dispose);
+
     /// <summary>Intermediates belong to the caller's dispose scope (see <see cref="ReluConvBn.forward"/>).</summary>
     public override Tensor forward(Tensor x)
     {

@@ -130,6 +130,9 @@ public sealed class Nb201SuperNetwork : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Also frees the native layers TorchSharp leaves behind (see <see cref="NativeModules"/>).</summary>
+    protected override void Dispose(bool disposing) => NativeModules.Dispose(this, disposing, base.Dispose);
+
     /// <summary>Logits of one cell's path through the shared weights.</summary>
     public Tensor Forward(Tensor x, Nb201Cell path) => Run(x, (e, edge, h) => edge.Apply(h, path[e]));
 

@@ -31,6 +31,8 @@ public sealed class LstmController<TArch> : ISearchStrategy<TArch>, IDisposable 
             foreach (var c in choices) heads.Add(nn.Linear(hidden, c));
             RegisterComponents();
         }
+
+        protected override void Dispose(bool disposing) => NasKit.Runtime.NativeModules.Dispose(this, disposing, base.Dispose);
     }
 
     private readonly ICategoricalSpace<TArch> _space;

@@ -77,6 +77,9 @@ public sealed class DartsNetwork : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Also frees the native layers TorchSharp leaves behind (see <see cref="NativeModules"/>).</summary>
+    protected override void Dispose(bool disposing) => NativeModules.Dispose(this, disposing, base.Dispose);
+
     public override Tensor forward(Tensor x)
     {
         var s0 = stem.call(x);
