@@ -1,5 +1,6 @@
 using NasKit.Data;
 using NasKit.Networks;
+using NasKit.Spaces.Darts;
 using NasKit.Spaces.Nb201;
 using NasKit.Strategies.OneShot;
 using TorchSharp;
@@ -10,6 +11,8 @@ namespace NasKit.Tests.Strategies;
 
 public class DartsSearchTests
 {
+    private static readonly Nb201Space Space = new();
+
     // 16×16 images and C=8: at C=2 on 8×8 inputs, libtorch's multithreaded CPU kernels (oneDNN capped at AVX2) gave
     // NaN architecture gradients now and then (see environment.md); one thread or an SSE4.1 cap did not.
     private static ImageDataset Noise(int count, int seed)
@@ -37,7 +40,7 @@ public class DartsSearchTests
         var valid = (randn(new long[] { 4, 3, 8, 8 }, ScalarType.Float64, generator: g), tensor(new long[] { 2, 0, 1, 1 }));
         const double xi = 0.1, wd = 3e-4;
         // A small radius: this tiny network is far from linear over the reference's 0.01 (see the method's remarks).
-        var gradient = DartsSearch.UnrolledArchitectureGradient(net, alphas, train, valid, xi, 0.9, wd, [], out _, radius: 1e-6);
+        var gradient = DartsSearch<Nb201Cell>.UnrolledArchitectureGradient(net, [alphas], train, valid, xi, 0.9, wd, [], out _, radius: 1e-6);
 
         var weights = net.parameters().ToArray();
         var saved = weights.Select(w => w.detach().clone()).ToArray();
@@ -56,10 +59,10 @@ public class DartsSearchTests
         var direction = randn(new long[] { 6, 5 }, ScalarType.Float64, generator: g);
         const double h = 1e-5;
         double numeric = (F(alphas.detach() + direction * h) - F(alphas.detach() - direction * h)) / (2 * h);
-        double analytic = (gradient * direction).sum().item<double>();
+        double analytic = (gradient[0] * direction).sum().item<double>();
         Assert.True(Math.Abs(numeric - analytic) <= 1e-3 * Math.Max(1e-3, Math.Abs(numeric)), $"finite differences {numeric:G8}, DARTS {analytic:G8}");
-        var firstOrder = DartsSearch.UnrolledArchitectureGradient(net, alphas, train, valid, 0, 0.9, wd, [], out _, radius: 1e-6);
-        Assert.True(Math.Abs(numeric - (firstOrder * direction).sum().item<double>()) > 1e-2 * Math.Abs(numeric), "the unrolled step should matter here");
+        var firstOrder = DartsSearch<Nb201Cell>.UnrolledArchitectureGradient(net, [alphas], train, valid, 0, 0.9, wd, [], out _, radius: 1e-6);
+        Assert.True(Math.Abs(numeric - (firstOrder[0] * direction).sum().item<double>()) > 1e-2 * Math.Abs(numeric), "the unrolled step should matter here");
         // and the weights are back where they were
         for (int i = 0; i < weights.Length; i++) Assert.True(weights[i].allclose(saved[i], rtol: 0, atol: 0));
     }
@@ -69,32 +72,32 @@ public class DartsSearchTests
     [InlineData(2)]
     public void A_search_epoch_moves_the_architecture_and_is_deterministic(int order)
     {
-        (double[] Start, DartsEpoch End) Run()
+        (double[] Start, DartsEpoch<Nb201Cell> End) Run()
         {
-            using var search = new DartsSearch(Noise(32, 1), new NetworkShape(8, 1), epochs: 2, seed: 3, new DartsSettings(Order: order, BatchSize: 8), CPU);
-            var start = search.Probabilities().SelectMany(p => p).ToArray();
+            using var search = new DartsSearch<Nb201Cell>(Space, Noise(32, 1), new NetworkShape(8, 1), epochs: 2, seed: 3, new DartsSettings(Order: order, BatchSize: 8), CPU);
+            var start = search.Probabilities()[0].SelectMany(p => p).ToArray();
             search.RunEpoch();
             return (start, search.RunEpoch());
         }
         var (start, a) = Run();
         var (_, b) = Run();
         Assert.Equal(2, a.Epoch);
-        Assert.All(a.EdgeProbabilities, p => Assert.Equal(1.0, p.Sum(), 6));
-        Assert.Equal(a.EdgeProbabilities.SelectMany(p => p), b.EdgeProbabilities.SelectMany(p => p));
+        Assert.All(a.EdgeProbabilities[0], p => Assert.Equal(1.0, p.Sum(), 6));
+        Assert.Equal(a.EdgeProbabilities[0].SelectMany(p => p), b.EdgeProbabilities[0].SelectMany(p => p));
         Assert.Equal(a.Derived, b.Derived);
         Assert.True(double.IsFinite(a.TrainLoss) && a.ValidAccuracy >= 0);
         // six Adam steps of 3e-4 move the logits by about 1e-3, the probabilities by about 2e-4
-        double moved = a.EdgeProbabilities.SelectMany(p => p).Zip(start, (x, y) => Math.Abs(x - y)).Max();
+        double moved = a.EdgeProbabilities[0].SelectMany(p => p).Zip(start, (x, y) => Math.Abs(x - y)).Max();
         Assert.True(moved > 5e-5, $"the architecture weights moved by at most {moved:G3}");
     }
 
     [Fact]
     public void Gdas_samples_one_path_per_step_anneals_tau_and_is_deterministic()
     {
-        (double[] Start, DartsEpoch End, double Tau) Run()
+        (double[] Start, DartsEpoch<Nb201Cell> End, double Tau) Run()
         {
-            using var search = new DartsSearch(Noise(32, 2), new NetworkShape(8, 1), epochs: 3, seed: 5, DartsSettings.Gdas with { BatchSize = 8 }, CPU);
-            var start = search.Probabilities().SelectMany(p => p).ToArray();
+            using var search = new DartsSearch<Nb201Cell>(Space, Noise(32, 2), new NetworkShape(8, 1), epochs: 3, seed: 5, DartsSettings.Gdas with { BatchSize = 8 }, CPU);
+            var start = search.Probabilities()[0].SelectMany(p => p).ToArray();
             search.RunEpoch();
             search.RunEpoch();
             return (start, search.RunEpoch(), search.Temperature);
@@ -102,9 +105,9 @@ public class DartsSearchTests
         var (start, a, tau) = Run();
         var (_, b, _) = Run();
         Assert.Equal(0.1, tau, 12); // 10 → 0.1 linearly over the 3 epochs
-        Assert.Equal(a.EdgeProbabilities.SelectMany(p => p), b.EdgeProbabilities.SelectMany(p => p));
-        Assert.True(a.EdgeProbabilities.SelectMany(p => p).Zip(start, (x, y) => Math.Abs(x - y)).Max() > 5e-5);
-        Assert.Throws<ArgumentException>(() => new DartsSearch(Noise(8, 0), new NetworkShape(2, 1), 1, 0, DartsSettings.Gdas with { Order = 2 }, CPU));
+        Assert.Equal(a.EdgeProbabilities[0].SelectMany(p => p), b.EdgeProbabilities[0].SelectMany(p => p));
+        Assert.True(a.EdgeProbabilities[0].SelectMany(p => p).Zip(start, (x, y) => Math.Abs(x - y)).Max() > 5e-5);
+        Assert.Throws<ArgumentException>(() => new DartsSearch<Nb201Cell>(Space, Noise(8, 0), new NetworkShape(2, 1), 1, 0, DartsSettings.Gdas with { Order = 2 }, CPU));
     }
 
     [Fact]
@@ -126,7 +129,81 @@ public class DartsSearchTests
     [Fact]
     public void Only_first_and_second_order_exist()
     {
-        var e = Assert.Throws<ArgumentException>(() => new DartsSearch(Noise(8, 0), new NetworkShape(2, 1), 1, 0, new DartsSettings(Order: 3), CPU));
+        var e = Assert.Throws<ArgumentException>(() => new DartsSearch<Nb201Cell>(Space, Noise(8, 0), new NetworkShape(2, 1), 1, 0, new DartsSettings(Order: 3), CPU));
         Assert.Contains("order 3", e.Message);
+    }
+
+    [Fact]
+    public void A_resumed_search_continues_exactly_as_an_uninterrupted_one()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-darts-").FullName;
+        var settings = DartsSettings.Gdas with { BatchSize = 8 }; // Gumbel noise: the generator state must survive too
+        DartsEpoch<Nb201Cell> Uninterrupted()
+        {
+            using var s = new DartsSearch<Nb201Cell>(Space, Noise(32, 6), new NetworkShape(8, 1), 3, 2, settings, CPU);
+            s.RunEpoch(); s.RunEpoch();
+            return s.RunEpoch();
+        }
+        var path = Path.Combine(dir, "search.ckpt");
+        using (var first = new DartsSearch<Nb201Cell>(Space, Noise(32, 6), new NetworkShape(8, 1), 3, 2, settings, CPU))
+        {
+            first.RunEpoch();
+            first.Save(path);
+        }
+        using var resumed = new DartsSearch<Nb201Cell>(Space, Noise(32, 6), new NetworkShape(8, 1), 3, 2, settings, CPU);
+        resumed.Load(path);
+        Assert.Single(resumed.History);
+        resumed.RunEpoch();
+        var end = resumed.RunEpoch();
+        var expected = Uninterrupted();
+        Assert.Equal(expected.EdgeProbabilities[0].SelectMany(p => p), end.EdgeProbabilities[0].SelectMany(p => p));
+        Assert.Equal(expected.TrainLoss, end.TrainLoss);
+        Assert.True(resumed.Finished);
+
+        // a different configuration or a damaged file is refused with what to do
+        using var other = new DartsSearch<Nb201Cell>(Space, Noise(32, 6), new NetworkShape(8, 1), 4, 2, settings, CPU);
+        Assert.Contains("different search", Assert.Throws<InvalidOperationException>(() => other.Load(path)).Message);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        using var again = new DartsSearch<Nb201Cell>(Space, Noise(32, 6), new NetworkShape(8, 1), 3, 2, settings, CPU);
+        Assert.Contains("corrupt", Assert.Throws<InvalidDataException>(() => again.Load(path)).Message);
+    }
+
+    [Fact]
+    public void The_architecture_optimiser_is_pytorch_adam()
+    {
+        using var scope = NewDisposeScope();
+        var g = new Generator(3);
+        var start = randn(new long[] { 4, 5 }, generator: g);
+        var a = new Parameter(start.clone());
+        var b = new Parameter(start.clone());
+        var ours = new ArchitectureAdam([a], 3e-2, 0.5, 0.999, 1e-3);
+        var theirs = optim.Adam([b], 3e-2, beta1: 0.5, beta2: 0.999, weight_decay: 1e-3);
+        var target = randn(new long[] { 4, 5 }, generator: g);
+        for (int step = 0; step < 20; step++)
+        {
+            foreach (var (p, opt) in new (Parameter, Action)[] { (a, ours.Step), (b, () => theirs.step()) })
+            {
+                p.grad?.zero_();
+                (p - target).pow(3).sum().backward();
+                opt();
+            }
+        }
+        Assert.True(a.allclose(b, rtol: 1e-5, atol: 1e-6), $"max difference {(a - b).abs().max().item<float>()}");
+        Assert.False(a.allclose(start, rtol: 0, atol: 1e-3));
+    }
+
+    [Fact]
+    public void Darts_space_search_runs_first_order_with_partial_channels_and_derives_a_genotype()
+    {
+        using var search = new DartsSearch<DartsGenotype>(new DartsSpace(), Noise(16, 7), new NetworkShape(8, 1), 1, 1,
+                                                          DartsSettings.PcDarts with { PartialChannels = 2, BatchSize = 8 }, CPU);
+        Assert.Equal(2, search.Alphas.Count);
+        Assert.Equal(new long[] { 14, 8 }, search.Alphas[1].shape);
+        var epoch = search.RunEpoch();
+        Assert.True(double.IsFinite(epoch.TrainLoss));
+        Assert.Equal(8, epoch.Derived.Normal.Count);
+        Assert.DoesNotContain(epoch.Derived.Normal, e => e.Op == DartsOp.None);
+        Assert.Equal(epoch.Derived, DartsGenotype.Parse(epoch.Derived.ToText()));
     }
 }

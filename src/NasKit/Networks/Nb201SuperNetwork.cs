@@ -15,11 +15,15 @@ public sealed class Nb201MixedEdge : nn.Module<Tensor, Tensor>
 {
     private readonly ReluConvBn conv1x1, conv3x3;
     private readonly AvgPool3x3 pool;
+    private readonly int _k;
 
-    public Nb201MixedEdge(long channels, bool batchNorm = true, bool affine = true) : base(nameof(Nb201MixedEdge))
+    /// <param name="partialChannels">PC-DARTS' K: the ops are built for channels/K and <see cref="Mix"/> runs them on that share only.</param>
+    public Nb201MixedEdge(long channels, bool batchNorm = true, bool affine = true, int partialChannels = 1) : base(nameof(Nb201MixedEdge))
     {
-        conv1x1 = new ReluConvBn(channels, channels, 1, 1, 0, affine: affine, batchNorm: batchNorm);
-        conv3x3 = new ReluConvBn(channels, channels, 3, 1, 1, affine: affine, batchNorm: batchNorm);
+        _k = partialChannels;
+        long c = channels / partialChannels;
+        conv1x1 = new ReluConvBn(c, c, 1, 1, 0, affine: affine, batchNorm: batchNorm);
+        conv3x3 = new ReluConvBn(c, c, 3, 1, 1, affine: affine, batchNorm: batchNorm);
         pool = new AvgPool3x3();
         RegisterComponents();
     }
@@ -34,7 +38,9 @@ public sealed class Nb201MixedEdge : nn.Module<Tensor, Tensor>
     };
 
     /// <summary>One op; null for none (a zero contribution).</summary>
-    public Tensor? Apply(Tensor x, Nb201Op op) => op switch
+    public Tensor? Apply(Tensor x, Nb201Op op) => _k != 1
+        ? throw new InvalidOperationException("A single path needs full-channel ops; this supernet was built with partial channels (PC-DARTS).")
+        : op switch
     {
         Nb201Op.None => null,
         Nb201Op.SkipConnect => x,
@@ -42,16 +48,12 @@ public sealed class Nb201MixedEdge : nn.Module<Tensor, Tensor>
     };
 
     /// <summary>Σ_k weights[k]·op_k(x) over the ops in <see cref="Nb201Op"/> order; weights is a vector of 5.</summary>
-    public Tensor Mix(Tensor x, Tensor weights)
+    public Tensor Mix(Tensor x, Tensor weights) => PartialChannels.Apply(x, _k, h =>
     {
-        Tensor? sum = null;
-        for (int k = 1; k < Nb201Ops.Count; k++) // k = 0 is none: weight × 0
-        {
-            var term = Apply(x, (Nb201Op)k)! * weights[k];
-            sum = sum is null ? term : sum + term;
-        }
-        return sum!;
-    }
+        Tensor sum = h * weights[(int)Nb201Op.SkipConnect]; // none (k = 0) adds weight × 0
+        for (int k = 2; k < Nb201Ops.Count; k++) sum = sum + Module((Nb201Op)k)!.call(h) * weights[k];
+        return sum;
+    });
 
     public override Tensor forward(Tensor x) =>
         throw new InvalidOperationException("A mixed edge runs through Apply (one op) or Mix (weighted ops), not forward.");
@@ -62,9 +64,9 @@ public sealed class Nb201SearchCell : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<Nb201MixedEdge> edges = new();
 
-    public Nb201SearchCell(long channels, bool batchNorm = true, bool affine = true) : base(nameof(Nb201SearchCell))
+    public Nb201SearchCell(long channels, bool batchNorm = true, bool affine = true, int partialChannels = 1) : base(nameof(Nb201SearchCell))
     {
-        for (int e = 0; e < Nb201Cell.EdgeCount; e++) edges.Add(new Nb201MixedEdge(channels, batchNorm, affine));
+        for (int e = 0; e < Nb201Cell.EdgeCount; e++) edges.Add(new Nb201MixedEdge(channels, batchNorm, affine, partialChannels));
         RegisterComponents();
     }
 
@@ -99,7 +101,7 @@ public sealed class Nb201SearchCell : nn.Module<Tensor, Tensor>
 /// (one-shot / SPOS / ENAS); <see cref="Forward(Tensor, Tensor)"/> mixes every op by per-edge weights [6, 5] (DARTS,
 /// GDAS). <see cref="Subnet"/> builds a standalone network of one cell with the inherited weights.
 /// </summary>
-public sealed class Nb201SuperNetwork : nn.Module<Tensor, Tensor>
+public sealed class Nb201SuperNetwork : nn.Module<Tensor, Tensor>, IRelaxedSupernet
 {
     private readonly Stem stem;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> cells = new();
@@ -109,11 +111,17 @@ public sealed class Nb201SuperNetwork : nn.Module<Tensor, Tensor>
 
     public NetworkShape Shape { get; }
 
+    /// <summary>The options it was built with.</summary>
+    public SupernetOptions Options { get; }
+
     /// <param name="affine">False for the cells' BN without learned scale and shift, as DARTS and NB201 search with.</param>
-    public Nb201SuperNetwork(NetworkShape shape, bool affine = true) : base(nameof(Nb201SuperNetwork))
+    /// <param name="partialChannels">PC-DARTS' K (1: every channel through every op).</param>
+    public Nb201SuperNetwork(NetworkShape shape, bool affine = true, int partialChannels = 1) : base(nameof(Nb201SuperNetwork))
     {
         TorchRuntime.Prepare();
         Shape = shape;
+        Options = new SupernetOptions(affine, partialChannels);
+        Options.Validate(shape.Channels);
         long c = shape.Channels;
         bool bn = shape.BatchNorm;
         stem = new Stem(shape.InputChannels, c, bn);
@@ -122,7 +130,7 @@ public sealed class Nb201SuperNetwork : nn.Module<Tensor, Tensor>
         {
             long cCur = c << stage;
             if (stage > 0) { cells.Add(new ResNetBasicBlock(cPrev, cCur, 2, bn)); cPrev = cCur; }
-            for (int n = 0; n < shape.CellsPerStage; n++) cells.Add(new Nb201SearchCell(cCur, bn, affine));
+            for (int n = 0; n < shape.CellsPerStage; n++) cells.Add(new Nb201SearchCell(cCur, bn, affine, partialChannels));
         }
         lastact_bn = bn ? nn.BatchNorm2d(cPrev) : null;
         lastact_relu = nn.ReLU();
@@ -132,6 +140,22 @@ public sealed class Nb201SuperNetwork : nn.Module<Tensor, Tensor>
 
     /// <summary>Also frees the native layers TorchSharp leaves behind (see <see cref="NativeModules"/>).</summary>
     protected override void Dispose(bool disposing) => NativeModules.Dispose(this, disposing, base.Dispose);
+
+    nn.Module IRelaxedSupernet.Module => this;
+
+    public IReadOnlyList<(int Edges, int Ops)> ArchitectureShape { get; } = [(Nb201Cell.EdgeCount, Nb201Ops.Count)];
+
+    Tensor IRelaxedSupernet.Forward(Tensor x, IReadOnlyList<Tensor> edgeWeights)
+    {
+        RelaxedSupernets.CheckShape(edgeWeights, ArchitectureShape);
+        return Forward(x, edgeWeights[0]);
+    }
+
+    Tensor IRelaxedSupernet.ForwardSampled(Tensor x, IReadOnlyList<Tensor> hardWeights)
+    {
+        RelaxedSupernets.CheckShape(hardWeights, ArchitectureShape);
+        return ForwardSampled(x, hardWeights[0]);
+    }
 
     /// <summary>Logits of one cell's path through the shared weights.</summary>
     public Tensor Forward(Tensor x, Nb201Cell path) => Run(x, (e, edge, h) => edge.Apply(h, path[e]));
@@ -177,6 +201,7 @@ public sealed class Nb201SuperNetwork : nn.Module<Tensor, Tensor>
     /// <summary>A standalone <see cref="Nb201Network"/> of <paramref name="cell"/> holding copies of the shared weights and BN statistics.</summary>
     public Nb201Network Subnet(Nb201Cell cell)
     {
+        if (Options.PartialChannels != 1) throw new InvalidOperationException("A PC-DARTS supernet's ops see part of the channels; it has no full-width subnet to extract.");
         var net = new Nb201Network(cell, Shape);
         using var _ = no_grad();
         Copy(stem, net.StemModule);

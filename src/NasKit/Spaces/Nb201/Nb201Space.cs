@@ -15,7 +15,7 @@ namespace NasKit.Spaces.Nb201;
 public sealed class Nb201Space :
     ISearchSpace<Nb201Cell>, IEnumerableSpace<Nb201Cell>, IMutableSpace<Nb201Cell>,
     IEncodableSpace<Nb201Cell>, IBuildableSpace<Nb201Cell>, ICategoricalSpace<Nb201Cell>, ICrossoverSpace<Nb201Cell>,
-    IGraphEncodableSpace<Nb201Cell>
+    IGraphEncodableSpace<Nb201Cell>, IDifferentiableSpace<Nb201Cell>
 {
     private readonly IReadOnlyList<Nb201Cell>? _order;
 
@@ -138,4 +138,19 @@ public sealed class Nb201Space :
 
     /// <summary>The benchmark's network (NB201 <c>TinyNetwork</c> with an <c>InferCell</c> per cell).</summary>
     public nn.Module<Tensor, Tensor> Build(Nb201Cell arch, NetworkShape shape) => new Nb201Network(arch, shape);
+
+    public IReadOnlyList<string> OpNames => Nb201Ops.Names;
+
+    public IRelaxedSupernet CreateSupernet(NetworkShape shape, SupernetOptions options) =>
+        new Nb201SuperNetwork(shape, options.Affine, options.PartialChannels);
+
+    /// <summary>Each edge's most probable op, <c>none</c> included, as NB201's own DARTS and GDAS derive.</summary>
+    public Nb201Cell Derive(IReadOnlyList<double[][]> probabilities)
+    {
+        if (probabilities.Count != 1 || probabilities[0].Length != Nb201Cell.EdgeCount)
+            throw new ArgumentException($"An NB201 cell takes one [{Nb201Cell.EdgeCount} × {Nb201Ops.Count}] weight matrix.");
+        return new(probabilities[0].Select(p => (Nb201Op)Array.IndexOf(p, p.Max())).ToArray());
+    }
+
+    public int SkipConnections(Nb201Cell arch) => arch.Ops.Count(o => o == Nb201Op.SkipConnect);
 }

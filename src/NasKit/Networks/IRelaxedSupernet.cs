@@ -1,0 +1,82 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NasKit.Networks;
+
+/// <summary>
+/// How a supernet is built for a differentiable search.
+/// </summary>
+/// <param name="Affine">Learned BN scale and shift in the ops; the DARTS and NB201 searches use none.</param>
+/// <param name="PartialChannels">PC-DARTS' K (Xu et al., ICLR 2020): each mixed edge runs its ops on 1/K of the channels and passes
+/// the rest through, then shuffles channels; K = 1 is plain DARTS. It cuts the activations the ops keep for backward by about K.</param>
+public sealed record SupernetOptions(bool Affine = false, int PartialChannels = 1)
+{
+    public void Validate(long channels)
+    {
+        if (PartialChannels < 1) throw new ArgumentException($"Partial channels K must be at least 1, got {PartialChannels}.");
+        if (channels % PartialChannels != 0)
+            throw new ArgumentException($"Partial channels K={PartialChannels} must divide the {channels} channels of every edge.");
+    }
+}
+
+/// <summary>
+/// A supernet under a continuous relaxation: every cell type (NB201: one; DARTS: normal and reduction) has one
+/// [edges × ops] matrix of edge weights, and a forward pass mixes each edge's ops by its row.
+/// </summary>
+public interface IRelaxedSupernet : IDisposable
+{
+    /// <summary>The supernet as a module (its parameters, train/eval mode, device moves, checkpoints).</summary>
+    nn.Module Module { get; }
+
+    /// <summary>Edges and ops of each cell type's weight matrix, in order.</summary>
+    IReadOnlyList<(int Edges, int Ops)> ArchitectureShape { get; }
+
+    /// <summary>Logits with edge e of cell type t computing Σ_k w[t][e, k] · op_k.</summary>
+    Tensor Forward(Tensor x, IReadOnlyList<Tensor> edgeWeights);
+
+    /// <summary>
+    /// GDAS' forward: each edge runs only the op its one-hot row selects, times that weight, plus the other
+    /// (zero-valued) weights so that every weight gets a gradient, as the reference does.
+    /// </summary>
+    Tensor ForwardSampled(Tensor x, IReadOnlyList<Tensor> hardWeights);
+}
+
+/// <summary>The pieces of a PC-DARTS mixed edge.</summary>
+public static class PartialChannels
+{
+    /// <summary>ShuffleNet's channel shuffle: [B, G·C', H, W] → groups interleaved, so the next edge sees other channels.</summary>
+    public static Tensor Shuffle(Tensor x, long groups)
+    {
+        if (groups == 1) return x;
+        var s = x.shape;
+        return x.view(s[0], groups, s[1] / groups, s[2], s[3]).transpose(1, 2).contiguous().view(s[0], s[1], s[2], s[3]);
+    }
+
+    /// <summary>
+    /// Mixes on the first C/K channels and passes the rest through (max-pooled 2×2 when the ops reduce), then
+    /// shuffles: the reference's PC-DARTS <c>MixedOp</c>.
+    /// </summary>
+    public static Tensor Apply(Tensor x, int k, Func<Tensor, Tensor> mixed, Func<Tensor, Tensor>? reduceRest = null)
+    {
+        if (k == 1) return mixed(x);
+        long part = x.shape[1] / k;
+        var y = mixed(x[.., ..(int)part]);
+        var rest = x[.., (int)part..];
+        if (y.shape[2] != x.shape[2]) rest = (reduceRest ?? throw new InvalidOperationException("The ops reduce, so the bypass must too."))(rest);
+        return Shuffle(cat([y, rest], 1), k);
+    }
+
+}
+
+public static class RelaxedSupernets
+{
+    /// <summary>Checks a list of weight matrices against a supernet's shape.</summary>
+    public static void CheckShape(IReadOnlyList<Tensor> weights, IReadOnlyList<(int Edges, int Ops)> shape)
+    {
+        if (weights.Count != shape.Count)
+            throw new ArgumentException($"The supernet takes {shape.Count} edge-weight matrices (one per cell type), got {weights.Count}.");
+        for (int t = 0; t < shape.Count; t++)
+            if (weights[t].shape is not [var e, var o] || e != shape[t].Edges || o != shape[t].Ops)
+                throw new ArgumentException($"Edge weights {t} must have shape [{shape[t].Edges}, {shape[t].Ops}], got [{string.Join(", ", weights[t].shape)}].");
+    }
+}
