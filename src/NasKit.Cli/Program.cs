@@ -11,4 +11,5 @@ root.Subcommands.Add(ParetoCommand.Create());
 root.Subcommands.Add(LatencyCommand.Create());
 root.Subcommands.Add(ZeroCostCommand.Create());
 root.Subcommands.Add(PredictorsCommand.Create());
+foreach (var c in OneShotCommands.Create()) root.Subcommands.Add(c);
 return root.Parse(args).Invoke();

@@ -25,7 +25,7 @@ internal static class Cli
     {
         AggregateException a when a.InnerExceptions.Count > 0 => Expected(a.InnerExceptions[0]),
         FormatException or ArgumentException or DataNotFoundException or BenchmarkDataException
-            or StudyConflictException or IOException or KeyNotFoundException => e,
+            or StudyConflictException or IOException or InvalidDataException or KeyNotFoundException => e,
         _ => null,
     };
 

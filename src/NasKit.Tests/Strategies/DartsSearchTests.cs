@@ -162,7 +162,7 @@ public class DartsSearchTests
 
         // a different configuration or a damaged file is refused with what to do
         using var other = new DartsSearch<Nb201Cell>(Space, Noise(32, 6), new NetworkShape(8, 1), 4, 2, settings, CPU);
-        Assert.Contains("different search", Assert.Throws<InvalidOperationException>(() => other.Load(path)).Message);
+        Assert.Contains("different search", Assert.Throws<InvalidDataException>(() => other.Load(path)).Message);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
         using var again = new DartsSearch<Nb201Cell>(Space, Noise(32, 6), new NetworkShape(8, 1), 3, 2, settings, CPU);

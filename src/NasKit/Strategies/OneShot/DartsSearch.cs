@@ -347,7 +347,7 @@ public sealed class DartsSearch<TArch> : IDisposable where TArch : class, IArchi
         if (magic != CheckpointMagic) throw new InvalidDataException($"{path} is not a NasKit DARTS checkpoint.");
         var saved = r.ReadString();
         if (saved != Fingerprint())
-            throw new InvalidOperationException($"The checkpoint {path} was written by a different search ({saved}); this one is {Fingerprint()}. " +
+            throw new InvalidDataException($"The checkpoint {path} was written by a different search: {Checkpoints.Difference(saved, Fingerprint())}. " +
                                                 "Use the same options to resume, or another output directory.");
         try
         {
@@ -378,6 +378,22 @@ public sealed class DartsSearch<TArch> : IDisposable where TArch : class, IArchi
         {
             throw new InvalidDataException($"The checkpoint {path} is corrupt ({e.Message}); delete it to start the search afresh.", e);
         }
+    }
+
+    /// <summary>
+    /// Runs the remaining epochs. With a checkpoint path, first resumes from it when it exists, and saves it after
+    /// every epoch, so a killed search loses at most the epoch in progress.
+    /// </summary>
+    public IReadOnlyList<DartsEpoch<TArch>> Run(string? checkpoint = null, Action<DartsEpoch<TArch>>? onEpoch = null, CancellationToken cancellationToken = default)
+    {
+        if (checkpoint is not null && File.Exists(checkpoint) && _history.Count == 0) Load(checkpoint);
+        while (!Finished)
+        {
+            var epoch = RunEpoch(cancellationToken);
+            if (checkpoint is not null) Save(checkpoint);
+            onEpoch?.Invoke(epoch);
+        }
+        return History;
     }
 
     private sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccuracy, double ValidAccuracy, double[][][] Probabilities, double Seconds, double Temperature);

@@ -1,0 +1,207 @@
+using System.CommandLine;
+using System.Globalization;
+using NasKit.Analysis;
+using NasKit.Benchmarks;
+using NasKit.Data;
+using NasKit.Experiments;
+using NasKit.Networks;
+using NasKit.Runtime;
+using NasKit.Spaces;
+using NasKit.Spaces.Darts;
+using NasKit.Spaces.Nb201;
+using NasKit.Strategies;
+using NasKit.Strategies.OneShot;
+
+namespace NasKit.Cli.Commands;
+
+/// <summary><c>naskit darts</c>, <c>gdas</c>, <c>oneshot</c> and <c>enas</c>: weight-sharing searches with a progress bar per epoch and checkpoints.</summary>
+internal static class OneShotCommands
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    private sealed record Common(Option<string> Space, Option<string> Data, Option<int> Epochs, Option<int> Seed, Option<int> Channels, Option<int> Cells,
+                                 Option<int> Batch, Option<int> TrainImages, Option<string> Device, Option<string?> Out);
+
+    private static Common CommonOptions(string defaultSpace = "nb201") => new(
+        new Option<string>("--space") { Description = "nb201, or darts (the DARTS cell space; derived genotypes have no benchmark entry).", DefaultValueFactory = _ => defaultSpace },
+        new Option<string>("--data") { Description = "cifar10-subset or fashion-mnist.", DefaultValueFactory = _ => "cifar10-subset" },
+        new Option<int>("--epochs") { Description = "Search epochs.", DefaultValueFactory = _ => 10 },
+        new Option<int>("--seed") { Description = "Seed of the data split, initialisation, batches and sampling.", DefaultValueFactory = _ => 0 },
+        new Option<int>("--channels") { Description = "Supernet width C (the papers search at 16; 8 is teaching scale on a CPU).", DefaultValueFactory = _ => 8 },
+        new Option<int>("--cells") { Description = "Cells per stage N (NB201's supernet uses 5; a DARTS supernet has 3N+2 cells, the paper's 8 at N=2).", DefaultValueFactory = _ => 1 },
+        new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 64 },
+        new Option<int>("--train-images") { Description = "Use the first N training images (0: all).", DefaultValueFactory = _ => 0 },
+        new Option<string>("--device") { DefaultValueFactory = _ => "auto", Description = "cpu, cuda, cuda:N or auto (CUDA when present)." },
+        new Option<string?>("--out") { Description = "Directory for the checkpoint (resumed when it exists) and the CSVs of epochs and architecture weights." });
+
+    private static void Add(Command cmd, Common c)
+    {
+        foreach (var o in new Option[] { c.Space, c.Data, c.Epochs, c.Seed, c.Channels, c.Cells, c.Batch, c.TrainImages, c.Device, c.Out }) cmd.Options.Add(o);
+    }
+
+    private sealed record Setup(string Space, ImageDataset Train, ImageDataset Test, int Epochs, int Seed, NetworkShape Shape, int Batch, TorchSharp.torch.Device Device, string? Out);
+
+    private static Setup Read(ParseResult r, Common c)
+    {
+        int epochs = r.GetValue(c.Epochs), channels = r.GetValue(c.Channels), cells = r.GetValue(c.Cells), images = r.GetValue(c.TrainImages);
+        if (epochs <= 0) throw new ArgumentException($"--epochs must be positive, got {epochs}.");
+        if (channels <= 0 || cells <= 0) throw new ArgumentException("--channels and --cells must be positive.");
+        TorchRuntime.EnsureLoaded();
+        var (train, test) = DatasetReaders.ByName(r.GetValue(c.Data)!);
+        if (images > 0 && images < train.Count) train = train.Subset(Enumerable.Range(0, images).ToArray(), $"{train.Name}[:{images}]");
+        string device = r.GetValue(c.Device)!;
+        return new Setup(r.GetValue(c.Space)!.ToLowerInvariant(), train, test, epochs, r.GetValue(c.Seed), new NetworkShape(channels, cells), r.GetValue(c.Batch),
+                         device == "auto" ? TorchRuntime.DefaultDevice : TorchRuntime.ParseDevice(device), r.GetValue(c.Out));
+    }
+
+    private static string? InOut(Setup s, string file) => s.Out is null ? null : Path.Combine(s.Out, file);
+
+    public static IEnumerable<Command> Create()
+    {
+        yield return Differentiable("darts", "DARTS (Liu et al. 2019): bilevel search of the continuous relaxation; prints the derived architecture and, on nb201, its benchmark test accuracy.", gdas: false);
+        yield return Differentiable("gdas", "GDAS (Dong & Yang 2019): DARTS with one Gumbel-softmax-sampled op per edge and step, tau annealed 10 -> 0.1.", gdas: true);
+        yield return OneShot();
+        yield return Enas();
+    }
+
+    private static Command Differentiable(string name, string description, bool gdas)
+    {
+        var c = CommonOptions();
+        var order = new Option<int>("--order") { Description = "1: first order; 2: the unrolled second-order gradient.", DefaultValueFactory = _ => 1 };
+        var partial = new Option<int>("--partial-channels") { Description = "PC-DARTS' K: ops on 1/K of the channels (1 = DARTS).", DefaultValueFactory = _ => 1 };
+        var skipLimit = new Option<int?>("--skip-limit") { Description = "DARTS+ remedy for collapse: stop once the derived normal cell has this many skip connections (the paper uses 2)." };
+        var cmd = new Command(name, description);
+        Add(cmd, c);
+        if (!gdas) { cmd.Options.Add(order); cmd.Options.Add(partial); }
+        cmd.Options.Add(skipLimit);
+        cmd.SetAction(r => Cli.Run(() =>
+        {
+            var s = Read(r, c);
+            var settings = (gdas ? DartsSettings.Gdas : new DartsSettings(Order: r.GetValue(order), PartialChannels: r.GetValue(partial)))
+                with { BatchSize = s.Batch, SkipLimit = r.GetValue(skipLimit) };
+            return s.Space switch
+            {
+                "nb201" => RunDifferentiable(name, new Nb201Space(), s, settings, cell => LookUp(cell)),
+                "darts" => RunDifferentiable(name, new DartsSpace(), s, settings, _ => null),
+                _ => throw new ArgumentException($"Unknown space '{s.Space}'. Use nb201 or darts."),
+            };
+        }));
+        return cmd;
+    }
+
+    private static Nb201Benchmark? _bench;
+
+    /// <summary>NB201's 200-epoch CIFAR-10 test accuracy of a cell.</summary>
+    private static double? LookUp(Nb201Cell cell) => (_bench ??= Nb201Benchmark.Load()).TestAccuracy(cell);
+
+    private static int RunDifferentiable<TArch>(string method, IDifferentiableSpace<TArch> space, Setup s, DartsSettings settings, Func<TArch, double?> benchmark)
+        where TArch : class, IArchitecture
+    {
+        using var search = new DartsSearch<TArch>(space, s.Train, s.Shape, s.Epochs, s.Seed, settings, s.Device);
+        var checkpoint = InOut(s, "checkpoint.bin");
+        if (checkpoint is not null && File.Exists(checkpoint)) Console.Error.WriteLine($"resuming from {checkpoint}");
+        Console.Error.WriteLine($"{method} on {space.Name}, {s.Train.Name} ({s.Train.Count} images, halves for weights and architecture), C={s.Shape.Channels} N={s.Shape.CellsPerStage}, " +
+                                $"{s.Epochs} epochs, seed {s.Seed}, on {search.Device}");
+        Cli.WithProgress($"{method} epochs", s.Epochs, tick =>
+        {
+            if (checkpoint is not null && File.Exists(checkpoint)) { search.Load(checkpoint); foreach (var _ in search.History) tick(); }
+            search.Run(checkpoint, e =>
+            {
+                var acc = benchmark(e.Derived);
+                Console.Error.WriteLine(string.Create(Inv, $"epoch {e.Epoch}: train loss {e.TrainLoss:0.000} acc {e.TrainAccuracy:0.0}%  search-valid acc {e.ValidAccuracy:0.0}%  " +
+                    $"skips {space.SkipConnections(e.Derived)}  {e.Derived.ToText()}{(acc is { } a ? $"  benchmark {a:0.00}%" : "")}  ({e.Seconds:0}s)"));
+                if (s.Out is not null) WriteDartsCsv(s.Out, space, search.History, benchmark);
+                tick();
+            });
+        });
+        var last = search.History[^1];
+        if (search.StoppedEarly) Console.WriteLine($"stopped early at epoch {last.Epoch}: the derived normal cell reached {settings.SkipLimit} skip connections (DARTS+)");
+        Console.WriteLine($"derived: {last.Derived.ToText()}");
+        if (benchmark(last.Derived) is { } test) Console.WriteLine(string.Create(Inv, $"benchmark test accuracy (NB201, CIFAR-10, 200 epochs): {test:0.00}%"));
+        return 0;
+    }
+
+    private static void WriteDartsCsv<TArch>(string dir, IDifferentiableSpace<TArch> space, IReadOnlyList<DartsEpoch<TArch>> history, Func<TArch, double?> benchmark)
+        where TArch : class, IArchitecture
+    {
+        Directory.CreateDirectory(dir);
+        var epochs = new List<string> { "epoch,train_loss,train_acc,search_valid_acc,skip_connections,benchmark_test_acc,seconds,tau,derived" };
+        var alphas = new List<string> { "epoch,cell_type,edge,op,probability" };
+        foreach (var e in history)
+        {
+            epochs.Add(string.Create(Inv, $"{e.Epoch},{e.TrainLoss:R},{e.TrainAccuracy:R},{e.ValidAccuracy:R},{space.SkipConnections(e.Derived)},{benchmark(e.Derived)?.ToString("R", Inv)},{e.Seconds:0.0},{e.Temperature:R},\"{e.Derived.ToText().Replace("\"", "\"\"")}\""));
+            for (int t = 0; t < e.EdgeProbabilities.Count; t++)
+                for (int edge = 0; edge < e.EdgeProbabilities[t].Length; edge++)
+                    for (int op = 0; op < e.EdgeProbabilities[t][edge].Length; op++)
+                        alphas.Add(string.Create(Inv, $"{e.Epoch},{(e.EdgeProbabilities.Count == 1 ? "cell" : t == 0 ? "normal" : "reduce")},{edge},{space.OpNames[op]},{e.EdgeProbabilities[t][edge][op]:R}"));
+        }
+        AtomicWrite(Path.Combine(dir, "epochs.csv"), epochs);
+        AtomicWrite(Path.Combine(dir, "alphas.csv"), alphas);
+    }
+
+    private static void AtomicWrite(string path, IEnumerable<string> lines)
+    {
+        File.WriteAllLines(path + ".tmp", lines);
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    private static Command OneShot()
+    {
+        var c = CommonOptions();
+        var evaluations = new Option<int>("--evaluations") { Description = "Inherited-weight evaluations for the evolutionary search.", DefaultValueFactory = _ => 100 };
+        var population = new Option<int>("--population") { Description = "Regularized evolution's population.", DefaultValueFactory = _ => 20 };
+        var rankCells = new Option<int>("--rank-cells") { Description = "Random cells whose inherited accuracy is ranked against the benchmark (weight-sharing Kendall tau).", DefaultValueFactory = _ => 100 };
+        var cmd = new Command("oneshot", "SPOS (Guo et al. 2020): train the NB201 supernet with uniform single-path sampling, then search it with regularized evolution using inherited weights as the evaluator; also measures how inherited accuracy ranks cells against the benchmark (Kendall tau).");
+        Add(cmd, c);
+        cmd.Options.Add(evaluations);
+        cmd.Options.Add(population);
+        cmd.Options.Add(rankCells);
+        cmd.SetAction(r => Cli.Run(() =>
+        {
+            var s = Read(r, c);
+            if (s.Space != "nb201") throw new ArgumentException("oneshot searches the nb201 space (its cells can be looked up in the benchmark).");
+            var result = OneShotSearch.Run(s.Train, s.Shape, s.Epochs, s.Seed, r.GetValue(evaluations), r.GetValue(population), r.GetValue(rankCells),
+                s.Batch, s.Device, InOut(s, "supernet.bin"), e => Console.Error.WriteLine(string.Create(Inv, $"epoch {e.Epoch}: supernet loss {e.TrainLoss:0.000} acc {e.TrainAccuracy:0.0}% ({e.Seconds:0}s)")),
+                progress: (label, total, work) => Cli.WithProgress(label, total, work));
+            if (s.Out is not null)
+            {
+                AtomicWrite(Path.Combine(s.Out, "ranking.csv"), ["cell,inherited_acc,benchmark_test_acc", ..
+                    result.Ranking.Select(x => string.Create(Inv, $"{x.Cell.ToText()},{x.Inherited:R},{x.Benchmark:R}"))]);
+            }
+            Console.WriteLine(string.Create(Inv, $"derived: {result.Best.ToText()}  inherited acc {result.BestInherited:0.00}%"));
+            Console.WriteLine(string.Create(Inv, $"benchmark test accuracy (NB201, CIFAR-10, 200 epochs): {result.BestBenchmark:0.00}%"));
+            Console.WriteLine(string.Create(Inv, $"weight sharing: kendall tau = {result.KendallTau:0.000}, spearman rho = {result.Spearman:0.000} between inherited and benchmark accuracy on {result.Ranking.Count} random cells"));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Enas()
+    {
+        var c = CommonOptions();
+        var steps = new Option<int>("--controller-steps") { Description = "Controller REINFORCE steps per epoch, each rewarded on one validation batch.", DefaultValueFactory = _ => 50 };
+        var cmd = new Command("enas", "ENAS-style weight sharing on NB201: an LSTM controller samples the paths the shared weights train on, and learns by REINFORCE from their inherited accuracy. Not resumable: the controller's sampling state is not checkpointed.");
+        Add(cmd, c);
+        cmd.Options.Add(steps);
+        cmd.SetAction(r => Cli.Run(() =>
+        {
+            var s = Read(r, c);
+            if (s.Space != "nb201") throw new ArgumentException("enas searches the nb201 space.");
+            using var search = new EnasSearch(s.Train, s.Shape, s.Epochs, s.Seed, r.GetValue(steps), s.Batch, s.Device);
+            Cli.WithProgress("enas epochs", s.Epochs, tick =>
+            {
+                while (!search.Finished)
+                {
+                    var e = search.RunEpoch();
+                    Console.Error.WriteLine(string.Create(Inv, $"epoch {e.Epoch}: shared loss {e.TrainLoss:0.000} acc {e.TrainAccuracy:0.0}%  mean reward {e.MeanReward:0.0}%  sampled {e.Sampled.ToText()} ({e.Seconds:0}s)"));
+                    tick();
+                }
+            });
+            var (cell, inherited) = search.Derive();
+            Console.WriteLine(string.Create(Inv, $"derived: {cell.ToText()}  inherited acc {inherited:0.00}%"));
+            Console.WriteLine(string.Create(Inv, $"benchmark test accuracy (NB201, CIFAR-10, 200 epochs): {LookUp(cell):0.00}%"));
+            return 0;
+        }));
+        return cmd;
+    }
+}
