@@ -96,3 +96,15 @@ void ShowBands(IEnumerable<(string Name, double[] X, double[] Mean, double[] Spr
     display(HTML($"<div id=\"{id}\" style=\"width:100%;height:{height}px\"></div>" +
                  $"<script type=\"text/javascript\">(function(){{window.Plotly.newPlot('{id}',{data},{lay},{{responsive:true}});}})();</script>"));
 }
+
+/// A heatmap from plotly.js trace JSON: rows <paramref name="y"/>, columns <paramref name="x"/>, values z[row][column].
+void ShowHeatmap(double[][] z, string[] x, string[] y, string title, int width = 800, int height = 360)
+{
+    var trace = new { type = "heatmap", z, x, y, colorscale = "Viridis" };
+    var layout = new { width, height, title = new { text = title }, yaxis = new { autorange = "reversed" } };
+    var data = System.Text.Json.JsonSerializer.Serialize(new object[] { trace });
+    var lay = System.Text.Json.JsonSerializer.Serialize(layout);
+    var id = "naskit-" + Guid.NewGuid().ToString("N");
+    display(HTML($"<div id=\"{id}\" style=\"width:100%;height:{height}px\"></div>" +
+                 $"<script type=\"text/javascript\">(function(){{window.Plotly.newPlot('{id}',{data},{lay},{{responsive:true}});}})();</script>"));
+}

@@ -25,6 +25,7 @@ internal static class BenchCommands
         bench.Subcommands.Add(TrainStep());
         bench.Subcommands.Add(Memory());
         bench.Subcommands.Add(ZeroCost());
+        bench.Subcommands.Add(SupernetBench.Create());
         return bench;
     }
 
