@@ -47,6 +47,12 @@ public class CliTests
     [InlineData("Unknown predictor 'xgb'", "predictors", "--predictors", "xgb")]
     [InlineData("'ten' is not a whole number", "predictors", "--train-sizes", "20,ten")]
     [InlineData("Unknown predictor 'xgb'", "search", "--strategy", "bananas", "--predictor", "xgb", "--runs", "1")]
+    [InlineData("Unknown space 'nas101'. Use nb201 or darts", "darts", "--space", "nas101")]
+    [InlineData("DARTS has first and second order; got order 3", "darts", "--order", "3", "--train-images", "64")]
+    [InlineData("must divide the 6 channels", "darts", "--partial-channels", "4", "--channels", "6", "--train-images", "64")]
+    [InlineData("--epochs must be positive", "gdas", "--epochs", "0")]
+    [InlineData("oneshot searches the nb201 space", "oneshot", "--space", "darts")]
+    [InlineData("must be at least the population", "oneshot", "--evaluations", "5", "--population", "10", "--train-images", "64")]
     public void New_commands_refuse_bad_input_with_a_clear_error(string expected, params string[] args)
     {
         var (code, _, stderr) = CliRunner.Run(args);
@@ -110,5 +116,29 @@ public class CliTests
         var other = CliRunner.Run("zerocost", "--proxy", "synflow,params", "--sample", "8", "--seed", "4", "--out", file);
         Assert.Equal(2, other.Code);
         Assert.Contains("holds scores made with other settings (seed=3)", other.Err);
+    }
+
+    [Fact]
+    public void A_killed_darts_search_resumes_from_its_checkpoint_and_ends_as_an_uninterrupted_one()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-cli-darts-").FullName;
+        string[] Args(string outDir, int epochs) => ["gdas", "--epochs", $"{epochs}", "--train-images", "64", "--batch", "16", "--channels", "4", "--out", outDir];
+        // the uninterrupted run
+        var whole = CliRunner.Run(Args(Path.Combine(dir, "whole"), 2));
+        Assert.Equal(0, whole.Code);
+        // the same run stopped after its first epoch: a 1-epoch checkpoint is not resumable as 2 epochs, so stop by killing
+        var outDir = Path.Combine(dir, "killed");
+        using (var p = CliRunner.Start(Args(outDir, 2)))
+        {
+            var checkpoint = Path.Combine(outDir, "checkpoint.bin");
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (!File.Exists(checkpoint) && !p.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(50);
+            if (!p.HasExited) p.Kill(true);
+            p.WaitForExit();
+        }
+        var resumed = CliRunner.Run(Args(outDir, 2));
+        Assert.Equal(0, resumed.Code);
+        Assert.Equal(whole.Out, resumed.Out); // the same derived cell and benchmark accuracy
+        Assert.Equal(File.ReadAllLines(Path.Combine(dir, "whole", "alphas.csv")), File.ReadAllLines(Path.Combine(outDir, "alphas.csv")));
     }
 }

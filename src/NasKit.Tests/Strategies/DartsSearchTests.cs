@@ -206,4 +206,37 @@ public class DartsSearchTests
         Assert.DoesNotContain(epoch.Derived.Normal, e => e.Op == DartsOp.None);
         Assert.Equal(epoch.Derived, DartsGenotype.Parse(epoch.Derived.ToText()));
     }
+
+    [Fact]
+    public void Enas_trains_shared_weights_on_controller_paths_and_is_deterministic()
+    {
+        (EnasEpoch Epoch, Nb201Cell Derived) Run()
+        {
+            using var enas = new EnasSearch(Noise(48, 8), new NetworkShape(4, 1), epochs: 1, seed: 2, controllerSteps: 4, batchSize: 8, device: CPU);
+            var e = enas.RunEpoch();
+            Assert.True(enas.Finished);
+            return (e, enas.Derive(candidates: 4).Cell);
+        }
+        var a = Run();
+        var b = Run();
+        Assert.True(double.IsFinite(a.Epoch.TrainLoss));
+        Assert.InRange(a.Epoch.MeanReward, 0, 100);
+        Assert.Equal(a.Epoch.TrainLoss, b.Epoch.TrainLoss);
+        Assert.Equal(a.Derived, b.Derived);
+    }
+
+    [Fact]
+    public void Oneshot_search_evolves_on_inherited_weights_and_ranks_cells_against_the_benchmark()
+    {
+        var bench = TestData.Nb201;
+        var result = NasKit.Experiments.OneShotSearch.Run(Noise(64, 9), new NetworkShape(4, 1), epochs: 1, seed: 1, evaluations: 12, population: 6,
+                                                          rankCells: 8, batchSize: 16, device: CPU, benchmark: bench);
+        Assert.Equal(8, result.Ranking.Count);
+        Assert.Equal(8, result.Ranking.Select(r => r.Cell.Code).Distinct().Count());
+        Assert.All(result.Ranking, r => Assert.Equal(bench.TestAccuracy(r.Cell), r.Benchmark));
+        Assert.InRange(result.KendallTau, -1, 1);
+        Assert.InRange(result.Evaluated, 1, 12);
+        Assert.Equal(bench.TestAccuracy(result.Best), result.BestBenchmark);
+        Assert.Single(result.Epochs);
+    }
 }
