@@ -205,6 +205,9 @@ public class DartsSearchTests
         Assert.Equal(8, epoch.Derived.Normal.Count);
         Assert.DoesNotContain(epoch.Derived.Normal, e => e.Op == DartsOp.None);
         Assert.Equal(epoch.Derived, DartsGenotype.Parse(epoch.Derived.ToText()));
+        using var evalNet = new NasKit.Networks.Darts.DartsNetwork(epoch.Derived, channels: 4, layers: 5); // the derived genotype trains as a network
+        using var scope = NewDisposeScope();
+        Assert.Equal(new long[] { 2, 10 }, evalNet.call(randn(2, 3, 16, 16)).shape);
     }
 
     [Fact]
