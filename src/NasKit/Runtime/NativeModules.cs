@@ -15,13 +15,20 @@ public static class NativeModules
     // Internal in TorchSharp; a test fails if an upgrade renames it, and the release then turns into a no-op.
     private static readonly FieldInfo? HandleField =
         typeof(nn.Module).GetField("handle", BindingFlags.Instance | BindingFlags.NonPublic);
+    private static readonly FieldInfo? BoxedField =
+        typeof(nn.Module).GetField("boxedModule", BindingFlags.Instance | BindingFlags.NonPublic);
 
     /// <summary>Disposes <paramref name="root"/> through <paramref name="baseDispose"/>, then frees every submodule's native handle still held.</summary>
     public static void Dispose(nn.Module root, bool disposing, Action<bool> baseDispose)
     {
         var modules = disposing ? root.modules().ToList() : null;
         baseDispose(disposing);
-        if (modules is null) return;
+        if (modules is not null) Release(modules);
+    }
+
+    /// <summary>Frees the native objects of these modules (not of their children) that are still held.</summary>
+    public static void Release(IEnumerable<nn.Module> modules)
+    {
         foreach (var m in modules) ReleaseHandle(m);
     }
 
@@ -32,6 +39,10 @@ public static class NativeModules
     private static void ReleaseHandle(nn.Module module)
     {
         if (HandleField?.GetValue(module) is System.Runtime.InteropServices.SafeHandle h && !h.IsInvalid && !h.IsClosed)
+        {
             h.Dispose();
+            // the module's boxed (AnyModule) twin, which the skipped base Dispose would also have freed
+            if (BoxedField?.GetValue(module) is IDisposable boxed) boxed.Dispose();
+        }
     }
 }

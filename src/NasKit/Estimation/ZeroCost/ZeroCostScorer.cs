@@ -3,6 +3,7 @@ using NasKit.Data;
 using NasKit.Networks;
 using NasKit.Runtime;
 using NasKit.Spaces;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasKit.Estimation.ZeroCost;
@@ -28,9 +29,10 @@ public sealed class ZeroCostScorer<TArch> : IDisposable where TArch : class, IAr
     public Device Device { get; }
     public int TrimEvery { get; init; } = 25;
     private int _scored;
+    private readonly Dictionary<bool, INetworkPool<TArch>> _pools = [];
 
     public ZeroCostScorer(IBuildableSpace<TArch> space, ImageDataset data, IReadOnlyList<IZeroCostProxy> proxies, int seed,
-                          int batchSize = 64, NetworkShape? shape = null, Device? device = null)
+                          int batchSize = 64, NetworkShape? shape = null, Device? device = null, bool poolNetworks = true)
     {
         if (proxies.Count == 0) throw new ArgumentException("Give at least one proxy.", nameof(proxies));
         if (batchSize < 2 || batchSize > data.Count) throw new ArgumentException($"The batch size must be in 2..{data.Count} (the data set's size), got {batchSize}.");
@@ -40,6 +42,10 @@ public sealed class ZeroCostScorer<TArch> : IDisposable where TArch : class, IAr
         Shape = (shape ?? NetworkShape.Nb201Cifar10) with { Classes = data.Classes, InputChannels = data.Channels };
         var loader = new BatchLoader(data, new BatchOptions(batchSize), Device);
         (_images, _labels) = loader.Epoch(seed).First();
+        // Lent networks (built once, here, outside any dispose scope) instead of one new network per proxy and
+        // architecture: TorchSharp keeps native memory for every module it constructs.
+        if (poolNetworks && space is IPooledBuildSpace<TArch> pooled)
+            foreach (var bn in new[] { true, false }) _pools[bn] = pooled.CreatePool(Shape with { BatchNorm = bn });
     }
 
     public ZeroCostScores Score(TArch arch)
@@ -53,7 +59,8 @@ public sealed class ZeroCostScorer<TArch> : IDisposable where TArch : class, IAr
                 var sw = Stopwatch.StartNew();
                 using (NewDisposeScope())
                 {
-                    var input = new ProxyInput(arch, Shape, _images, _labels, Device, s => _space.Build(arch, s), Seed);
+                    Func<NetworkShape, nn.Module<Tensor, Tensor>> build = _pools.Count > 0 ? s => _pools[s.BatchNorm].Borrow(arch) : s => _space.Build(arch, s);
+                    var input = new ProxyInput(arch, Shape, _images, _labels, Device, build, Seed);
                     scores[proxy.Name] = proxy.Score(input);
                 }
                 seconds[proxy.Name] = sw.Elapsed.TotalSeconds;
@@ -68,6 +75,7 @@ public sealed class ZeroCostScorer<TArch> : IDisposable where TArch : class, IAr
 
     public void Dispose()
     {
+        foreach (var pool in _pools.Values) pool.Dispose();
         _images.Dispose();
         _labels.Dispose();
     }

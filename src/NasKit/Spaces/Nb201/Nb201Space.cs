@@ -14,7 +14,7 @@ namespace NasKit.Spaces.Nb201;
 /// </summary>
 public sealed class Nb201Space :
     ISearchSpace<Nb201Cell>, IEnumerableSpace<Nb201Cell>, IMutableSpace<Nb201Cell>,
-    IEncodableSpace<Nb201Cell>, IBuildableSpace<Nb201Cell>, ICategoricalSpace<Nb201Cell>, ICrossoverSpace<Nb201Cell>,
+    IEncodableSpace<Nb201Cell>, IPooledBuildSpace<Nb201Cell>, ICategoricalSpace<Nb201Cell>, ICrossoverSpace<Nb201Cell>,
     IGraphEncodableSpace<Nb201Cell>, IDifferentiableSpace<Nb201Cell>
 {
     private readonly IReadOnlyList<Nb201Cell>? _order;
@@ -153,4 +153,6 @@ public sealed class Nb201Space :
     }
 
     public int SkipConnections(Nb201Cell arch) => arch.Ops.Count(o => o == Nb201Op.SkipConnect);
+
+    public INetworkPool<Nb201Cell> CreatePool(NetworkShape shape) => new Nb201NetworkPool(shape);
 }
