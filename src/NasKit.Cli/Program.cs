@@ -12,4 +12,5 @@ root.Subcommands.Add(LatencyCommand.Create());
 root.Subcommands.Add(ZeroCostCommand.Create());
 root.Subcommands.Add(PredictorsCommand.Create());
 foreach (var c in OneShotCommands.Create()) root.Subcommands.Add(c);
+root.Subcommands.Add(GenotypeCommand.Create());
 return root.Parse(args).Invoke();

@@ -52,6 +52,7 @@ public class CliTests
     [InlineData("must divide the 6 channels", "darts", "--partial-channels", "4", "--channels", "6", "--train-images", "64")]
     [InlineData("--epochs must be positive", "gdas", "--epochs", "0")]
     [InlineData("oneshot searches the nb201 space", "oneshot", "--space", "darts")]
+    [InlineData("needs two inputs per node", "genotype", "Genotype(normal=[('sep_conv_3x3', 0)], normal_concat=[2], reduce=[], reduce_concat=[2])")]
     [InlineData("must be at least the population", "oneshot", "--evaluations", "5", "--population", "10", "--train-images", "64")]
     public void New_commands_refuse_bad_input_with_a_clear_error(string expected, params string[] args)
     {
@@ -140,5 +141,14 @@ public class CliTests
         Assert.Equal(0, resumed.Code);
         Assert.Equal(whole.Out, resumed.Out); // the same derived cell and benchmark accuracy
         Assert.Equal(File.ReadAllLines(Path.Combine(dir, "whole", "alphas.csv")), File.ReadAllLines(Path.Combine(outDir, "alphas.csv")));
+    }
+
+    [Fact]
+    public void Genotype_prints_the_published_darts_v2_network_size()
+    {
+        var (code, stdout, _) = CliRunner.Run("genotype", "DARTS_V2");
+        Assert.Equal(0, code);
+        Assert.Contains("Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1)", stdout);
+        Assert.Contains("3,349,342 (3.349342M); the paper reports 3.3M", stdout);
     }
 }
