@@ -232,9 +232,13 @@ internal static class BenchCommands
         return cmd;
     }
 
-    private static double RssMb()
+    private static double RssMb() => StatusMb("VmRSS:");
+
+    /// <summary>A memory line of /proc/self/status in MB. The kernel separates key and value with a tab, and a
+    /// large value leaves no space after it, so split on both.</summary>
+    internal static double StatusMb(string key)
     {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:"));
-        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(key));
+        return double.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 }

@@ -110,12 +110,6 @@ internal static class SupernetBench
         }
     }
 
-    private static double RssMb() => Status("VmRSS:");
-    private static double PeakMb() => Status("VmHWM:");
-
-    private static double Status(string key)
-    {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(key));
-        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-    }
+    private static double RssMb() => BenchCommands.StatusMb("VmRSS:");
+    private static double PeakMb() => BenchCommands.StatusMb("VmHWM:");
 }
