@@ -24,18 +24,18 @@ public class TrainingEvaluatorTests
     {
         var (train, test) = Tiny();
         var tb = Path.Combine(Path.GetTempPath(), "naskit-tb-" + Guid.NewGuid().ToString("N"));
-        var ev = new TrainingEvaluator<Nb201Cell>(new Nb201Space(), train, test, seed: 3, new NetworkShape(4, 1),
+        var ev = new TrainingEvaluator<Nb201Cell>(new Nb201Space(), train, test, seed: 3, new NetworkShape(8, 1),
             new TrainingHyperparameters(BatchSize: 64)) { TensorBoardDirectory = tb };
         var cell = Nb201Cell.Parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|");
         var e = ev.Evaluate(cell, new Fidelity(Epochs: 2, Resolution: 16));
         Assert.False(e.Failed, e.Reason);
         Assert.Equal(2, e.Curves!["train_loss"].Count);
         Assert.InRange(e["valid_acc"], 0, 100);
-        Assert.Equal(NasKit.Hardware.Nb201CostModel.Parameters(cell, new NetworkShape(4, 1)) / 1e6, e["params_m"], 9);
+        Assert.Equal(NasKit.Hardware.Nb201CostModel.Parameters(cell, new NetworkShape(8, 1)) / 1e6, e["params_m"], 9);
         Assert.True(e["flops_m"] > 0);
         Assert.NotEmpty(Directory.GetFiles(tb, "events.out.tfevents*", SearchOption.AllDirectories));
         // Same seed, same result (CPU).
-        var again = new TrainingEvaluator<Nb201Cell>(new Nb201Space(), train, test, seed: 3, new NetworkShape(4, 1),
+        var again = new TrainingEvaluator<Nb201Cell>(new Nb201Space(), train, test, seed: 3, new NetworkShape(8, 1),
             new TrainingHyperparameters(BatchSize: 64)).Evaluate(cell, new Fidelity(Epochs: 2, Resolution: 16));
         Assert.Equal(e["train_loss"], again["train_loss"], 5);
     }
@@ -70,7 +70,7 @@ public class TrainingEvaluatorTests
     {
         var (train, test) = Tiny();
         var space = new PoisonSpace();
-        var ev = new TrainingEvaluator<Nb201Cell>(space, train, test, seed: 0, new NetworkShape(4, 1), new TrainingHyperparameters(BatchSize: 64));
+        var ev = new TrainingEvaluator<Nb201Cell>(space, train, test, seed: 0, new NetworkShape(8, 1), new TrainingHyperparameters(BatchSize: 64));
         var study = new Study<Nb201Cell>(new StudySpec("nan", "poison", "two", 0), space, ev, Budget.OfQueries(5), new InMemoryTrialStore(),
             new Fidelity(Epochs: 1, Resolution: 16));
         var result = study.Run(new TwoCells(Nb201Cell.FromCode(0), Nb201Cell.FromCode(7)).WithStandardWrappers());

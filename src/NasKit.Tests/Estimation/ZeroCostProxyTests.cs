@@ -101,7 +101,7 @@ public class ZeroCostProxyTests
         };
         ZeroCostScores[] Run()
         {
-            using var scorer = new ZeroCostScorer<Nb201Cell>(new Nb201Space(), data, ZeroCostProxies.All, seed: 1, batchSize: 16, new NetworkShape(4, 1));
+            using var scorer = new ZeroCostScorer<Nb201Cell>(new Nb201Space(), data, ZeroCostProxies.All, seed: 1, batchSize: 16, new NetworkShape(8, 1));
             return cells.Select(scorer.Score).ToArray();
         }
         var first = Run();
@@ -184,7 +184,7 @@ public class ZeroCostProxyTests
         string[] Run()
         {
             using var scorer = new ZeroCostScorer<Nb201Cell>(new Nb201Space(), DatasetReaders.Cifar10SubsetTrain(), [new Synflow(), new ParameterCount()],
-                                                             seed: 0, batchSize: 8, new NetworkShape(4, 1));
+                                                             seed: 0, batchSize: 8, new NetworkShape(8, 1));
             var evaluator = new ZeroCostEvaluator<Nb201Cell>(scorer);
             var strategy = new NasKit.Strategies.RegularizedEvolution<Nb201Cell>(new Nb201Space(), new NasKit.Experiments.Objective("zc_synflow"), seed: 0);
             var asked = new List<string>();

@@ -113,7 +113,7 @@ public class DartsSearchTests
     [Fact]
     public void Single_path_training_updates_only_the_sampled_paths_and_scores_cells_by_inherited_weights()
     {
-        using var training = new SinglePathTraining(Noise(32, 3), new NetworkShape(4, 1), epochs: 1, seed: 1, batchSize: 16, device: CPU);
+        using var training = new SinglePathTraining(Noise(32, 3), new NetworkShape(8, 1), epochs: 1, seed: 1, batchSize: 16, device: CPU);
         var before = training.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         var epoch = training.RunEpoch();
         Assert.True(double.IsFinite(epoch.TrainLoss));
@@ -215,7 +215,7 @@ public class DartsSearchTests
     {
         (EnasEpoch Epoch, Nb201Cell Derived) Run()
         {
-            using var enas = new EnasSearch(Noise(48, 8), new NetworkShape(4, 1), epochs: 1, seed: 2, controllerSteps: 4, batchSize: 8, device: CPU);
+            using var enas = new EnasSearch(Noise(48, 8), new NetworkShape(8, 1), epochs: 1, seed: 2, controllerSteps: 4, batchSize: 8, device: CPU);
             var e = enas.RunEpoch();
             Assert.True(enas.Finished);
             return (e, enas.Derive(candidates: 4).Cell);
@@ -232,7 +232,7 @@ public class DartsSearchTests
     public void Oneshot_search_evolves_on_inherited_weights_and_ranks_cells_against_the_benchmark()
     {
         var bench = TestData.Nb201;
-        var result = NasKit.Experiments.OneShotSearch.Run(Noise(64, 9), new NetworkShape(4, 1), epochs: 1, seed: 1, evaluations: 12, population: 6,
+        var result = NasKit.Experiments.OneShotSearch.Run(Noise(64, 9), new NetworkShape(8, 1), epochs: 1, seed: 1, evaluations: 12, population: 6,
                                                           rankCells: 8, batchSize: 16, device: CPU, benchmark: bench);
         Assert.Equal(8, result.Ranking.Count);
         Assert.Equal(8, result.Ranking.Select(r => r.Cell.Code).Distinct().Count());
