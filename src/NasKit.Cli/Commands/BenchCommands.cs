@@ -156,11 +156,17 @@ internal static class BenchCommands
     /// <summary>Resident memory after the finalizers of unreachable tensors and scalars have run and the freed heap is trimmed.</summary>
     private static double SettledRssMb()
     {
+        Settle();
+        return RssMb();
+    }
+
+    /// <summary>Runs the finalizers of unreachable tensors and scalars and returns the freed heap to the system.</summary>
+    internal static void Settle()
+    {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
         NativeHeap.ReleaseFreedMemory();
-        return RssMb();
     }
 
     private static double Median(IEnumerable<double> values)

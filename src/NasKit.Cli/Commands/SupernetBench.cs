@@ -64,7 +64,7 @@ internal static class SupernetBench
                 nn.functional.cross_entropy(net.Forward(x, weights), y).backward();
             }
             Step(); // warm-up: allocator caches and oneDNN primitives
-            Settle();
+            BenchCommands.Settle();
             double before = RssMb();
             ResetPeak();
             Step();
@@ -82,7 +82,7 @@ internal static class SupernetBench
             results[name] = (peak, ms);
             Console.WriteLine(string.Create(inv, $"{name}: {parameters / 1e6:0.000}M parameters, step memory {peak:0} MB (peak above the idle process), step time {ms:0} ms (median of {steps})"));
             foreach (var a in alphas) a.Dispose();
-            Settle();
+            BenchCommands.Settle();
         }
         foreach (var space in new[] { "nb201", "darts" })
         {
@@ -91,13 +91,6 @@ internal static class SupernetBench
             Console.WriteLine(string.Create(inv, $"{space}: PC-DARTS / DARTS memory ratio {pm / dm:0.00}, time ratio {pt / dt:0.00}"));
         }
         return 0;
-    }
-
-    private static void Settle()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        NativeHeap.ReleaseFreedMemory();
     }
 
     /// <summary>Resets the kernel's peak resident set (VmHWM) for this process (Linux ≥ 4.0).</summary>
