@@ -19,7 +19,7 @@ public sealed class ReluConvBn : nn.Module<Tensor, Tensor>
     {
         relu = nn.ReLU();
         conv = nn.Conv2d(cIn, cOut, kernel, stride: stride, padding: padding, dilation: dilation, bias: false);
-        bn = batchNorm ? nn.BatchNorm2d(cOut, affine: affine) : null;
+        bn = batchNorm ? BatchNorm.Create2d(cOut, affine: affine) : null;
         RegisterComponents();
     }
 

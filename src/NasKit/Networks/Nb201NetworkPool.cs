@@ -70,7 +70,7 @@ public sealed class Nb201NetworkPool : INetworkPool<Nb201Cell>
                 _ops.Add(ops);
             }
         }
-        _lastBn = bn ? Keep(nn.BatchNorm2d(cPrev)) : null;
+        _lastBn = bn ? Keep(BatchNorm.Create2d(cPrev)) : null;
         _lastRelu = Keep(nn.ReLU());
         _classifier = Keep(nn.Linear(cPrev, shape.Classes));
     }

@@ -132,7 +132,7 @@ public sealed class Nb201SuperNetwork : nn.Module<Tensor, Tensor>, IRelaxedSuper
             if (stage > 0) { cells.Add(new ResNetBasicBlock(cPrev, cCur, 2, bn)); cPrev = cCur; }
             for (int n = 0; n < shape.CellsPerStage; n++) cells.Add(new Nb201SearchCell(cCur, bn, affine, partialChannels));
         }
-        lastact_bn = bn ? nn.BatchNorm2d(cPrev) : null;
+        lastact_bn = bn ? BatchNorm.Create2d(cPrev) : null;
         lastact_relu = nn.ReLU();
         classifier = nn.Linear(cPrev, shape.Classes);
         RegisterComponents();

@@ -16,7 +16,7 @@ internal sealed class Stem : nn.Module<Tensor, Tensor>
     public Stem(long inputChannels, long channels, bool batchNorm) : base("stem")
     {
         conv = nn.Conv2d(inputChannels, channels, 3, padding: 1, bias: false);
-        bn = batchNorm ? nn.BatchNorm2d(channels) : null;
+        bn = batchNorm ? BatchNorm.Create2d(channels) : null;
         RegisterComponents();
     }
 

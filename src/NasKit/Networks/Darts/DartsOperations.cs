@@ -33,7 +33,7 @@ public sealed class DilConv : nn.Module<Tensor, Tensor>
     {
         depthwise = nn.Conv2d(cIn, cIn, kernel, stride: stride, padding: padding, dilation: dilation, groups: cIn, bias: false);
         pointwise = nn.Conv2d(cIn, cOut, 1, bias: false);
-        bn = nn.BatchNorm2d(cOut, affine: affine);
+        bn = BatchNorm.Create2d(cOut, affine: affine);
         RegisterComponents();
     }
 
@@ -67,7 +67,7 @@ public sealed class FactorizedReduce : nn.Module<Tensor, Tensor>
         if (cOut % 2 != 0) throw new ArgumentException($"FactorizedReduce needs an even number of output channels, got {cOut}.");
         conv_1 = nn.Conv2d(cIn, cOut / 2, 1, stride: 2, bias: false);
         conv_2 = nn.Conv2d(cIn, cOut / 2, 1, stride: 2, bias: false);
-        bn = nn.BatchNorm2d(cOut, affine: affine);
+        bn = BatchNorm.Create2d(cOut, affine: affine);
         RegisterComponents();
     }
 

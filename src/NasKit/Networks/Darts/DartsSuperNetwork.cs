@@ -60,7 +60,7 @@ public sealed class DartsMixedEdge : nn.Module<Tensor, Tensor>
         public PoolThenNorm(nn.Module<Tensor, Tensor> pool, long channels) : base(nameof(PoolThenNorm))
         {
             this.pool = pool;
-            bn = nn.BatchNorm2d(channels, affine: false);
+            bn = BatchNorm.Create2d(channels, affine: false);
             RegisterComponents();
         }
 
