@@ -4,6 +4,7 @@ using NasKit.Cli.Commands;
 var root = new RootCommand("naskit: neural architecture search from the terminal (NasKit on TorchSharp).");
 root.Subcommands.Add(Nb201Commands.Create());
 root.Subcommands.Add(StudyCommands.Create());
+root.Subcommands.Add(StudyCommands.WorkerCommand());
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(ProxiesCommand.Create());
 root.Subcommands.Add(BenchCommands.Create());

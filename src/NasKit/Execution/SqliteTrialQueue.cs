@@ -1,0 +1,53 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace NasKit.Execution;
+
+/// <summary>
+/// The queue in one SQLite file, for the coordinator and workers of one machine (threads of <c>--parallel N</c>,
+/// or several <c>naskit worker</c> processes). WAL lets readers run beside the one writer; every write is an
+/// immediate transaction, and a busy database is waited for (busy timeout, then retried with backoff), so no write
+/// is lost. SQLite's locks do not work over network file systems: workers on other machines need PostgreSQL.
+/// </summary>
+public sealed class SqliteTrialQueue : SqlTrialQueue
+{
+    private readonly string _connectionString;
+    public string Path { get; }
+    public override string Location => $"SQLite {Path}";
+
+    public SqliteTrialQueue(string path, Action<string>? log = null)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        var dir = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, DefaultTimeout = 30, Pooling = true }.ToString();
+        Log = log;
+        try
+        {
+            using (var c = OpenConnection()) Exec(c, null, "PRAGMA journal_mode=WAL");
+            Migrate();
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreUnavailableException($"Cannot use '{Path}' as a NasKit study store: {e.Message}. " +
+                                                "If the file is not a NasKit SQLite store (or is corrupt), choose another --storage path.", e);
+        }
+    }
+
+    protected override DbConnection OpenConnection()
+    {
+        var c = new SqliteConnection(_connectionString);
+        c.Open();
+        return c;
+    }
+
+    protected override string Now => "((julianday('now') - 2440587.5) * 86400.0)";
+    protected override string SkipLocked => ""; // one writer at a time: the immediate transaction already excludes others
+    protected override bool IsTransient(Exception e) => e is SqliteException { SqliteErrorCode: 5 or 6 }; // BUSY, LOCKED
+    protected override void LockForMigration(DbConnection c, DbTransaction tx) { } // BEGIN IMMEDIATE holds the write lock
+
+    public override void WaitForChange(string study, TimeSpan timeout) =>
+        Thread.Sleep(timeout < TimeSpan.FromMilliseconds(20) ? timeout : TimeSpan.FromMilliseconds(20));
+
+    public override void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+}

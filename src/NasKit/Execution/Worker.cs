@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using NasKit.Estimation;
+using NasKit.Spaces;
+
+namespace NasKit.Execution;
+
+/// <summary>What a worker does with a study's queue.</summary>
+public sealed record WorkerOptions
+{
+    public string Name { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+    /// <summary>A claimed trial goes back to the queue this long after its worker's last heartbeat.</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Claims per trial (failed evaluations and vanished workers both count) before it is recorded as failed.</summary>
+    public int MaxAttempts { get; init; } = 3;
+    /// <summary>Exit when the study is finished and nothing is left to claim (false: keep waiting for new trials).</summary>
+    public bool ExitWhenFinished { get; init; } = true;
+    public Action<string>? Log { get; init; }
+}
+
+/// <summary>Counts of one worker's run.</summary>
+public sealed record WorkerResult(int Completed, int Rejected, int Failed);
+
+/// <summary>
+/// Claims trials of one study, evaluates them and records the results, heartbeating while it works. Any number run
+/// at once, on any machine that reaches the database: one per GPU, or several sharing the CPU cores.
+/// </summary>
+public sealed class Worker<TArch>(ITrialQueue queue, string study, ISearchSpace<TArch> space, IEvaluator<TArch> evaluator,
+                                 WorkerOptions? options = null) where TArch : class, IArchitecture
+{
+    private readonly WorkerOptions _o = options ?? new WorkerOptions();
+
+    public WorkerResult Run(CancellationToken cancellationToken = default)
+    {
+        if (queue.Find(study) is null)
+            throw new ArgumentException($"{queue.Location} has no study '{study}'. Start it with 'naskit study run --study {study} ...' " +
+                                        "(the coordinator creates it); workers may start before or after it.");
+        queue.WorkerSeen(study, _o.Name, "idle");
+        int completed = 0, rejected = 0, failed = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var trial = queue.Claim(study, _o.Name, _o.Lease, _o.MaxAttempts);
+            if (trial is null)
+            {
+                if (_o.ExitWhenFinished && queue.Progress(study) is { Finished: true, Queued: 0, Running: 0 }) break;
+                queue.WaitForChange(study, TimeSpan.FromMilliseconds(500));
+                continue;
+            }
+            switch (Evaluate(trial, cancellationToken))
+            {
+                case Outcome.Completed: completed++; break;
+                case Outcome.Rejected: rejected++; break;
+                case Outcome.Failed: failed++; break;
+            }
+        }
+        queue.WorkerSeen(study, _o.Name, cancellationToken.IsCancellationRequested ? "stopped" : "exited");
+        return new WorkerResult(completed, rejected, failed);
+    }
+
+    private enum Outcome { Completed, Rejected, Failed, Abandoned }
+
+    private Outcome Evaluate(ClaimedTrial trial, CancellationToken cancellationToken)
+    {
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var heartbeat = new Timer(_ =>
+        {
+            try { if (!queue.Heartbeat(trial, _o.Lease)) lost.Cancel(); }
+            catch (Exception e) { _o.Log?.Invoke($"{_o.Name}: heartbeat for trial {trial.Number} failed: {e.Message}"); }
+        }, null, _o.Lease / 3, _o.Lease / 3);
+
+        var sw = Stopwatch.StartNew();
+        Evaluation evaluation;
+        try
+        {
+            evaluation = evaluator.Evaluate(space.Parse(trial.Architecture), trial.Fidelity, lost.Token);
+        }
+        catch (OperationCanceledException) when (lost.IsCancellationRequested)
+        {
+            heartbeat.Dispose();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped by the user: hand the trial back at once rather than after the lease.
+                queue.Fail(trial, "worker stopped", int.MaxValue);
+                return Outcome.Abandoned;
+            }
+            _o.Log?.Invoke($"{_o.Name}: lost the lease of trial {trial.Number}; another worker has it");
+            return Outcome.Rejected;
+        }
+        catch (Exception e)
+        {
+            heartbeat.Dispose();
+            string reason = $"{e.GetType().Name}: {e.Message}";
+            _o.Log?.Invoke($"{_o.Name}: trial {trial.Number} attempt {trial.Attempt} failed: {reason}");
+            queue.Fail(trial, reason, _o.MaxAttempts);
+            return Outcome.Failed;
+        }
+        heartbeat.Dispose();
+        if (queue.Complete(trial, evaluation, sw.Elapsed.TotalSeconds)) return Outcome.Completed;
+        _o.Log?.Invoke($"{_o.Name}: result of trial {trial.Number} discarded: its lease had expired and another worker took it");
+        return Outcome.Rejected;
+    }
+}
