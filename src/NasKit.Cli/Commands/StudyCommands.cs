@@ -76,6 +76,8 @@ internal static class StudyCommands
                 return new Worker<Nb201Cell>(own, spec.Name, bench.Space, evaluator,
                     new WorkerOptions { Name = $"{Environment.MachineName}:{Environment.ProcessId}/{i}", Lease = leaseTime, Log = Log }).Run(stop.Token);
             })).ToArray();
+            // A local worker that dies (bad data, a bug) must not leave the coordinator waiting for it forever.
+            foreach (var w in workers) w.ContinueWith(t => stop.Cancel(), TaskContinuationOptions.OnlyOnFaulted);
 
             CoordinatorResult result;
             using (var view = StudyView.Start(storageText, spec.Name))
@@ -123,15 +125,12 @@ internal static class StudyCommands
             if (r.GetValue(attempts) < 1) throw new ArgumentException("--max-attempts must be at least 1.");
             var leaseTime = TimeSpan.FromSeconds(r.GetValue(lease) is > 0 and var l ? l : throw new ArgumentException("--lease-seconds must be positive."));
             using var queue = TrialQueues.Open(r.GetValue(storage)!, Log);
-            var deadline = DateTime.UtcNow.AddSeconds(r.GetValue(wait));
-            StudySpec? spec;
-            while ((spec = queue.Find(studyName)) is null && DateTime.UtcNow < deadline) Thread.Sleep(200);
-            if (spec is null) throw new ArgumentException($"{queue.Location} has no study '{studyName}'. Start it with 'naskit study run --storage … --study {studyName} --parallel 0'.");
             var bench = Nb201Benchmark.Load();
-            if (spec.Space != bench.Space.Name) throw new ArgumentException($"Study '{studyName}' searches space '{spec.Space}'; this worker evaluates {bench.Space.Name} only.");
+            if (queue.Find(studyName) is { } spec && spec.Space != bench.Space.Name)
+                throw new ArgumentException($"Study '{studyName}' searches space '{spec.Space}'; this worker evaluates {bench.Space.Name} only.");
             using var stop = new CancellationTokenSource();
             Console.CancelKeyPress += (_, a) => { a.Cancel = true; stop.Cancel(); };
-            var options = new WorkerOptions { Lease = leaseTime, MaxAttempts = r.GetValue(attempts), Log = Log };
+            var options = new WorkerOptions { Lease = leaseTime, MaxAttempts = r.GetValue(attempts), Log = Log, WaitForStudy = TimeSpan.FromSeconds(r.GetValue(wait)) };
             if (r.GetValue(workerName) is { } wn) options = options with { Name = wn };
             var result = new Worker<Nb201Cell>(queue, studyName, bench.Space, StudyEvaluator(bench, r.GetValue(delay)), options).Run(stop.Token);
             Console.WriteLine($"worker {options.Name}: {result.Completed} evaluated, {result.Failed} failed attempts, {result.Rejected} results discarded (lease lost)");

@@ -14,6 +14,8 @@ public sealed record WorkerOptions
     public int MaxAttempts { get; init; } = 3;
     /// <summary>Exit when the study is finished and nothing is left to claim (false: keep waiting for new trials).</summary>
     public bool ExitWhenFinished { get; init; } = true;
+    /// <summary>How long to wait for the study to appear: workers may start before their coordinator.</summary>
+    public TimeSpan WaitForStudy { get; init; } = TimeSpan.FromMinutes(1);
     public Action<string>? Log { get; init; }
 }
 
@@ -31,9 +33,15 @@ public sealed class Worker<TArch>(ITrialQueue queue, string study, ISearchSpace<
 
     public WorkerResult Run(CancellationToken cancellationToken = default)
     {
-        if (queue.Find(study) is null)
-            throw new ArgumentException($"{queue.Location} has no study '{study}'. Start it with 'naskit study run --study {study} ...' " +
-                                        "(the coordinator creates it); workers may start before or after it.");
+        var deadline = DateTime.UtcNow + _o.WaitForStudy;
+        while (queue.Find(study) is null)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new ArgumentException($"{queue.Location} has no study '{study}' (waited {_o.WaitForStudy.TotalSeconds:0} s). Start it with " +
+                                            $"'naskit study run --storage … --study {study} --parallel 0'; its coordinator creates it.");
+            cancellationToken.WaitHandle.WaitOne(200);
+            if (cancellationToken.IsCancellationRequested) return new WorkerResult(0, 0, 0);
+        }
         queue.WorkerSeen(study, _o.Name, "idle");
         int completed = 0, rejected = 0, failed = 0;
         while (!cancellationToken.IsCancellationRequested)
