@@ -3,6 +3,11 @@
 set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$repo/scripts/setup.sh" || exit 1
+# The distributed-study tests run against a real PostgreSQL server on loopback (started here unless given).
+if [[ -z "${NASKIT_TEST_POSTGRES:-}" ]]; then
+  NASKIT_TEST_POSTGRES="$(bash "$repo/scripts/postgres.sh" start)" || exit 1
+  export NASKIT_TEST_POSTGRES
+fi
 mkdir -p "$repo/reports"
 
 dotnet test "$repo/src/NasKit.Tests/NasKit.Tests.csproj" -c Release --no-build -nologo \

@@ -26,6 +26,7 @@ internal static class BenchCommands
         bench.Subcommands.Add(Memory());
         bench.Subcommands.Add(ZeroCost());
         bench.Subcommands.Add(SupernetBench.Create());
+        bench.Subcommands.Add(StoreBench.Create());
         return bench;
     }
 

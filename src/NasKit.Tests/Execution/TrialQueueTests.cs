@@ -18,7 +18,7 @@ public class TrialQueueTests
         storage = TestDatabases.New(backend);
         var q = TestDatabases.Open(storage);
         q.Open(Spec);
-        for (int i = 0; i < n; i++) q.Enqueue(Spec.Name, i, $"arch-{i}", Full, i);
+        q.Advance(Spec.Name, [], Enumerable.Range(0, n).Select(i => new LedgerAsk(i, $"arch-{i}", Full, i)).ToList());
         return q;
     }
 
@@ -112,8 +112,8 @@ public class TrialQueueTests
         using var q = TestDatabases.Open(storage);
         q.Open(Spec);
         q.Open(Spec with { Name = "other", Seed = 5 });
-        q.Enqueue("q", 0, "a", Full, 0);
-        q.Enqueue("other", 0, "b", Full, 0);
+        q.Advance("q", [], [new LedgerAsk(0, "a", Full, 0)]);
+        q.Advance("other", [], [new LedgerAsk(0, "b", Full, 0)]);
         Assert.Equal(["a"], q.Ledger("q").Select(t => t.Architecture));
         Assert.Equal(["q", "other"], q.Studies().Select(s => s.Name).OrderByDescending(n => n == "q"));
         var e = Assert.Throws<StudyConflictException>(() => q.Open(Spec with { Seed = 1 }));

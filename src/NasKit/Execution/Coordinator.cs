@@ -76,23 +76,27 @@ public sealed class Coordinator<TArch>(ITrialQueue queue, StudySpec spec, ISearc
                     throw new StudyConflictException($"Study '{spec.Name}': another coordinator took over (this one was paused past its lease). Stopping.");
                 renewed = DateTime.UtcNow;
             }
+            var toldNow = new List<LedgerTrial>();
+            var asked = new List<LedgerAsk>();
             foreach (var t in queue.Untold(spec.Name))
             {
                 if (!pending.Remove(t.Number, out var arch)) continue; // told already by an earlier life of this coordinator
                 strategy.Tell(arch, t.Evaluation!);
-                queue.MarkTold(spec.Name, t.Number, nextEvent++);
-                told++;
-                onTold?.Invoke(t);
+                toldNow.Add(t with { TellEvent = nextEvent++ });
             }
             while (!exhausted && pending.Count < MaxOutstanding && nextNumber < queries)
             {
                 var arch = strategy.Ask();
                 if (arch is null) { exhausted = true; break; }
-                queue.Enqueue(spec.Name, nextNumber, arch.ToText(), fidelity, nextEvent++);
+                asked.Add(new LedgerAsk(nextNumber, arch.ToText(), fidelity, nextEvent++));
                 pending[nextNumber++] = arch;
             }
+            // Until this write lands nothing depends on these tells and asks: a crash before it replays without them.
+            queue.Advance(spec.Name, toldNow.Select(t => (t.Number, t.TellEvent!.Value)).ToList(), asked);
+            told += toldNow.Count;
+            if (onTold is not null) foreach (var t in toldNow) onTold(t);
             if (pending.Count == 0 && (exhausted || nextNumber >= queries)) { stop = exhausted ? "strategy exhausted" : "budget"; break; }
-            queue.WaitForChange(spec.Name, TimeSpan.FromMilliseconds(500));
+            queue.WaitFor(QueueSignal.Results, spec.Name, TimeSpan.FromMilliseconds(500));
         }
         bool finished = stop != "cancelled";
         queue.StepDown(spec.Name, Name, finished);

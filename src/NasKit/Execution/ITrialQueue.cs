@@ -34,8 +34,8 @@ public interface ITrialQueue : IDisposable
     IReadOnlyList<LedgerTrial> Ledger(string study);
     /// <summary>Finished trials the strategy has not been told yet, in the order they finished.</summary>
     IReadOnlyList<LedgerTrial> Untold(string study);
-    void Enqueue(string study, int number, string architecture, Fidelity fidelity, long askEvent);
-    void MarkTold(string study, int number, long tellEvent);
+    /// <summary>Records tells and then asks (each with its event number) in one transaction; asked trials join the queue.</summary>
+    void Advance(string study, IReadOnlyList<(int Number, long TellEvent)> told, IReadOnlyList<LedgerAsk> asked);
 
     // The workers' side.
     /// <summary>Leases the first queued trial (or one whose lease expired), or returns null.</summary>
@@ -49,15 +49,21 @@ public interface ITrialQueue : IDisposable
     void WorkerSeen(string study, string worker, string state);
     IReadOnlyList<WorkerStatus> Workers(string study);
 
-    /// <summary>Blocks until something in the study may have changed or <paramref name="timeout"/> passes.</summary>
-    void WaitForChange(string study, TimeSpan timeout);
+    /// <summary>Blocks until <paramref name="signal"/> may have happened in the study, or <paramref name="timeout"/> passes.</summary>
+    void WaitFor(QueueSignal signal, string study, TimeSpan timeout);
 }
 
 public enum TrialState { Queued, Running, Done, Failed }
 
+/// <summary>What a waiter waits for: workers for work (a trial queued, the study finished), the coordinator for results.</summary>
+public enum QueueSignal { Work, Results }
+
 /// <summary>One trial as the ledger keeps it. <see cref="Evaluation"/> is set once the trial is done or failed.</summary>
 public sealed record LedgerTrial(int Number, string Architecture, Fidelity Fidelity, TrialState State, long AskEvent,
                                  long? TellEvent, int Attempts, string? Worker, Evaluation? Evaluation, double WallSeconds);
+
+/// <summary>A trial the strategy asked for, with the event number of the ask.</summary>
+public sealed record LedgerAsk(int Number, string Architecture, Fidelity Fidelity, long AskEvent);
 
 /// <summary>A trial leased to a worker; <see cref="Attempt"/> tells this lease from an earlier, expired one.</summary>
 public sealed record ClaimedTrial(string Study, int Number, string Architecture, Fidelity Fidelity, int Attempt, string Worker);

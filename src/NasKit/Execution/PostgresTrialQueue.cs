@@ -10,7 +10,8 @@ namespace NasKit.Execution;
 /// </summary>
 public sealed class PostgresTrialQueue : SqlTrialQueue
 {
-    private const string Channel = "naskit_trials";
+    private static string Channel(QueueSignal s) => s == QueueSignal.Work ? "naskit_work" : "naskit_results";
+    private QueueSignal? _listening;
     private readonly NpgsqlDataSource _source;
     private NpgsqlConnection? _listener;
     private readonly object _listenGate = new();
@@ -91,20 +92,31 @@ public sealed class PostgresTrialQueue : SqlTrialQueue
     protected override void LockForMigration(DbConnection c, DbTransaction tx) =>
         Exec(c, tx, "SELECT pg_advisory_xact_lock(7212201)");
 
-    protected override void Notify(DbConnection c, DbTransaction tx, string study) =>
-        Exec(c, tx, $"SELECT pg_notify('{Channel}', @s)", ("s", study));
+    protected override string NotifySql(QueueSignal signal) => $"SELECT pg_notify('{Channel(signal)}', @s)";
 
-    public override void WaitForChange(string study, TimeSpan timeout)
+    // Trials announce their own changes, inside the writing transaction and without a round trip of their own.
+    protected override bool AnnouncesTrialChanges => true;
+
+    protected override string DialectMigration(int version) => version != 1 ? "" :
+        "CREATE FUNCTION naskit_announce() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN " +
+        $"IF NEW.state = 'queued' THEN PERFORM pg_notify('{Channel(QueueSignal.Work)}', NEW.study); END IF; " +
+        $"IF NEW.state IN ('done', 'failed') THEN PERFORM pg_notify('{Channel(QueueSignal.Results)}', NEW.study); END IF; " +
+        "RETURN NULL; END $fn$; " +
+        "CREATE TRIGGER naskit_trials_announce AFTER INSERT OR UPDATE OF state ON naskit_trials FOR EACH ROW EXECUTE FUNCTION naskit_announce();";
+
+    public override void WaitFor(QueueSignal signal, string study, TimeSpan timeout)
     {
         lock (_listenGate)
         {
             try
             {
-                if (_listener is null)
+                if (_listener is null || _listening != signal)
                 {
+                    _listener?.Dispose();
                     _listener = _source.OpenConnection();
-                    using var cmd = new NpgsqlCommand($"LISTEN {Channel}", _listener);
+                    using var cmd = new NpgsqlCommand($"LISTEN {Channel(signal)}", _listener);
                     cmd.ExecuteNonQuery();
+                    _listening = signal;
                 }
                 _listener.Wait(timeout);
             }

@@ -54,8 +54,18 @@ public abstract class SqlTrialQueue : ITrialQueue
     protected abstract bool IsTransient(Exception e);
     /// <summary>Serialises concurrent migrators inside the migration transaction.</summary>
     protected abstract void LockForMigration(DbConnection c, DbTransaction tx);
-    protected virtual void Notify(DbConnection c, DbTransaction tx, string study) { }
-    public abstract void WaitForChange(string study, TimeSpan timeout);
+    /// <summary>What a database adds to migration <paramref name="version"/> (PostgreSQL: the triggers that announce changes).</summary>
+    protected virtual string DialectMigration(int version) => "";
+    /// <summary>A statement that wakes waiters for <paramref name="signal"/> (parameter @s is the study), or "" when the database announces changes itself or waiters poll.</summary>
+    protected virtual string NotifySql(QueueSignal signal) => "";
+    /// <summary>True when a trigger announces every trial change, so statements on trials need no notify of their own.</summary>
+    protected virtual bool AnnouncesTrialChanges => false;
+    public abstract void WaitFor(QueueSignal signal, string study, TimeSpan timeout);
+
+    private void Notify(DbConnection c, DbTransaction? tx, QueueSignal signal, string study)
+    {
+        if (NotifySql(signal) is { Length: > 0 } sql) Exec(c, tx, sql, ("s", study));
+    }
 
     protected void Migrate()
     {
@@ -71,6 +81,7 @@ public abstract class SqlTrialQueue : ITrialQueue
             foreach (var (version, description, sql) in Migrations.Where(m => m.Version > applied))
             {
                 Exec(c, tx, sql);
+                if (DialectMigration(version) is { Length: > 0 } extra) Exec(c, tx, extra);
                 Exec(c, tx, $"INSERT INTO naskit_migrations(version, description, applied) VALUES (@v, @d, {Now})", ("v", version), ("d", description));
             }
             tx.Commit();
@@ -135,7 +146,7 @@ public abstract class SqlTrialQueue : ITrialQueue
         using var tx = c.BeginTransaction();
         Exec(c, tx, "UPDATE naskit_studies SET coordinator = NULL, coordinator_until = NULL, finished = @f WHERE name = @s AND coordinator = @c",
              ("f", finished ? 1 : 0), ("s", study), ("c", coordinator));
-        Notify(c, tx, study);
+        Notify(c, tx, QueueSignal.Work, study); // idle workers check whether the study is finished
         tx.Commit();
         return 0;
     });
@@ -170,52 +181,63 @@ public abstract class SqlTrialQueue : ITrialQueue
         return list;
     }
 
-    public void Enqueue(string study, int number, string architecture, Fidelity fidelity, long askEvent) => Retry("enqueue a trial", c =>
+    public void Advance(string study, IReadOnlyList<(int Number, long TellEvent)> told, IReadOnlyList<LedgerAsk> asked) => Retry("record asks and tells", c =>
     {
+        if (told.Count == 0 && asked.Count == 0) return 0;
+        // One command, one transaction, one round trip: the events land together or not at all.
+        var sql = new System.Text.StringBuilder();
+        var args = new List<(string, object?)> { ("s", study) };
+        for (int i = 0; i < told.Count; i++)
+        {
+            sql.Append($"UPDATE naskit_trials SET tell_event = @te{i} WHERE study = @s AND number = @tn{i} AND (tell_event IS NULL OR tell_event = @te{i});");
+            args.Add(($"te{i}", told[i].TellEvent));
+            args.Add(($"tn{i}", told[i].Number));
+        }
+        for (int i = 0; i < asked.Count; i++)
+        {
+            sql.Append($"INSERT INTO naskit_trials(study, number, architecture, fidelity, state, ask_event) VALUES (@s, @an{i}, @aa{i}, @af{i}, 'queued', @ae{i}) " +
+                       "ON CONFLICT (study, number) DO NOTHING;");
+            args.AddRange([($"an{i}", asked[i].Number), ($"aa{i}", asked[i].Architecture), ($"af{i}", JsonSerializer.Serialize(asked[i].Fidelity, Json)), ($"ae{i}", asked[i].AskEvent)]);
+        }
+        if (asked.Count > 0 && !AnnouncesTrialChanges && NotifySql(QueueSignal.Work) is { Length: > 0 } notify) sql.Append(notify).Append(';');
         using var tx = c.BeginTransaction();
-        // A retry after a commit whose answer was lost finds the row already there.
-        Exec(c, tx, "INSERT INTO naskit_trials(study, number, architecture, fidelity, state, ask_event) VALUES (@s, @n, @a, @f, 'queued', @e) " +
-                    "ON CONFLICT (study, number) DO NOTHING",
-             ("s", study), ("n", number), ("a", architecture), ("f", JsonSerializer.Serialize(fidelity, Json)), ("e", askEvent));
-        var stored = Scalar(c, tx, "SELECT architecture FROM naskit_trials WHERE study = @s AND number = @n AND ask_event = @e",
-                            ("s", study), ("n", number), ("e", askEvent)) as string;
-        if (stored != architecture)
-            throw new StudyConflictException($"Study '{study}' already has a different trial {number}: another coordinator is running it. " +
-                                             "Stop the other coordinator; only one may drive a study.");
-        Notify(c, tx, study);
-        tx.Commit();
-        return 0;
-    });
-
-    public void MarkTold(string study, int number, long tellEvent) => Retry("record a tell", c =>
-    {
-        using var tx = c.BeginTransaction();
-        Exec(c, tx, "UPDATE naskit_trials SET tell_event = @e WHERE study = @s AND number = @n AND (tell_event IS NULL OR tell_event = @e)",
-             ("e", tellEvent), ("s", study), ("n", number));
+        int changed = Exec(c, tx, sql.ToString(), args.ToArray());
+        // Every tell updates one row and every ask inserts one. Fewer means some row was there already: a retry after a
+        // commit whose answer was lost finds its own rows, while a different row means a second coordinator.
+        if (changed < told.Count + asked.Count)
+            foreach (var a in asked)
+            if (Scalar(c, tx, "SELECT architecture FROM naskit_trials WHERE study = @s AND number = @n AND ask_event = @e",
+                       ("s", study), ("n", a.Number), ("e", a.AskEvent)) as string != a.Architecture)
+                throw new StudyConflictException($"Study '{study}' already has a different trial {a.Number}: another coordinator is running it. " +
+                                                 "Stop the other coordinator; only one may drive a study.");
         tx.Commit();
         return 0;
     });
 
     public ClaimedTrial? Claim(string study, string worker, TimeSpan lease, int maxAttempts) => Retry("claim a trial", c =>
     {
+        // One statement, its own transaction: the hot path of every trial.
+        using (var r = Reader(c, null, $"UPDATE naskit_trials SET state = 'running', worker = @w, attempts = attempts + 1, lease_until = {Now} + @l " +
+                                       "WHERE study = @s AND number = (SELECT number FROM naskit_trials WHERE study = @s " +
+                                       $"AND (state = 'queued' OR (state = 'running' AND lease_until < {Now} AND attempts < @max)) ORDER BY number LIMIT 1 {SkipLocked}) " +
+                                       "RETURNING number, architecture, fidelity, attempts",
+                                  ("w", worker), ("l", lease.TotalSeconds), ("s", study), ("max", maxAttempts)))
+            if (r.Read())
+                return new ClaimedTrial(study, Convert.ToInt32(r.GetValue(0)), r.GetString(1),
+                                        JsonSerializer.Deserialize<Fidelity>(r.GetString(2), Json)!, Convert.ToInt32(r.GetValue(3)), worker);
+        // Nothing to claim. A trial whose workers vanished maxAttempts times is not handed out again (it may be what kills them).
+        // Idle workers come here often, so the write happens only when there is such a trial.
+        if (Convert.ToInt64(Scalar(c, null, $"SELECT COUNT(*) FROM naskit_trials WHERE study = @s AND state = 'running' AND lease_until < {Now} AND attempts >= @max",
+                                   ("s", study), ("max", maxAttempts)) ?? 0) == 0)
+            return null;
         using var tx = c.BeginTransaction();
-        // A trial whose workers vanished maxAttempts times is not handed out again: it may be what kills them.
         Exec(c, tx, $"UPDATE naskit_trials SET state = 'failed', worker = NULL, lease_until = NULL, finished_at = {Now}, " +
                     "reason = 'lease expired ' || attempts || ' times: the worker evaluating it vanished (killed, out of memory, or lost its connection)' " +
                     $"WHERE study = @s AND state = 'running' AND lease_until < {Now} AND attempts >= @max",
              ("s", study), ("max", maxAttempts));
-        ClaimedTrial? claimed = null;
-        using (var r = Reader(c, tx, $"UPDATE naskit_trials SET state = 'running', worker = @w, attempts = attempts + 1, lease_until = {Now} + @l " +
-                                     "WHERE study = @s AND number = (SELECT number FROM naskit_trials WHERE study = @s " +
-                                     $"AND (state = 'queued' OR (state = 'running' AND lease_until < {Now})) ORDER BY number LIMIT 1 {SkipLocked}) " +
-                                     "RETURNING number, architecture, fidelity, attempts",
-                                ("w", worker), ("l", lease.TotalSeconds), ("s", study)))
-            if (r.Read())
-                claimed = new ClaimedTrial(study, Convert.ToInt32(r.GetValue(0)), r.GetString(1),
-                                           JsonSerializer.Deserialize<Fidelity>(r.GetString(2), Json)!, Convert.ToInt32(r.GetValue(3)), worker);
-        UpsertWorker(c, tx, study, worker, claimed is null ? "idle" : "running", claimed?.Number);
+        if (!AnnouncesTrialChanges) Notify(c, tx, QueueSignal.Results, study);
         tx.Commit();
-        return claimed;
+        return (ClaimedTrial?)null;
     });
 
     public bool Heartbeat(ClaimedTrial t, TimeSpan lease) => Retry("heartbeat", c =>
@@ -223,27 +245,23 @@ public abstract class SqlTrialQueue : ITrialQueue
         using var tx = c.BeginTransaction();
         int n = Exec(c, tx, $"UPDATE naskit_trials SET lease_until = {Now} + @l WHERE study = @s AND number = @n AND worker = @w AND attempts = @a AND state = 'running'",
                      ("l", lease.TotalSeconds), ("s", t.Study), ("n", t.Number), ("w", t.Worker), ("a", t.Attempt));
-        UpsertWorker(c, tx, t.Study, t.Worker, n == 1 ? "running" : "lost lease", t.Number);
+        UpsertWorker(c, tx, t.Study, t.Worker, n == 1 ? "running" : "lost lease");
         tx.Commit();
         return n == 1;
     });
 
     public bool Complete(ClaimedTrial t, Evaluation e, double wallSeconds) => Retry("record a result", c =>
     {
-        using var tx = c.BeginTransaction();
-        int n = Exec(c, tx, $"UPDATE naskit_trials SET state = 'done', metrics = @m, cost_seconds = @c, failed = @f, reason = @r, wall_seconds = @wall, " +
-                            $"finished_at = {Now}, lease_until = NULL WHERE study = @s AND number = @n AND worker = @w AND attempts = @a AND state = 'running'",
+        // One statement in the common case: the worker still holds the trial.
+        int n = Exec(c, null, $"UPDATE naskit_trials SET state = 'done', metrics = @m, cost_seconds = @c, failed = @f, reason = @r, wall_seconds = @wall, " +
+                              $"finished_at = {Now}, lease_until = NULL WHERE study = @s AND number = @n AND worker = @w AND attempts = @a AND state = 'running'",
                      ("m", JsonSerializer.Serialize(e.Metrics, Json)), ("c", e.CostSeconds), ("f", e.Failed ? 1 : 0), ("r", e.Reason),
                      ("wall", wallSeconds), ("s", t.Study), ("n", t.Number), ("w", t.Worker), ("a", t.Attempt));
-        bool mine = n == 1;
-        if (!mine) // a retry whose first commit went through finds its own result
-            mine = Convert.ToInt64(Scalar(c, tx, "SELECT COUNT(*) FROM naskit_trials WHERE study = @s AND number = @n AND worker = @w AND attempts = @a AND state = 'done'",
-                                          ("s", t.Study), ("n", t.Number), ("w", t.Worker), ("a", t.Attempt)) ?? 0) == 1;
-        if (n == 1) Exec(c, tx, "UPDATE naskit_workers SET completed = completed + 1 WHERE study = @s AND worker = @w", ("s", t.Study), ("w", t.Worker));
-        if (!mine) Exec(c, tx, "UPDATE naskit_workers SET rejected = rejected + 1 WHERE study = @s AND worker = @w", ("s", t.Study), ("w", t.Worker));
-        UpsertWorker(c, tx, t.Study, t.Worker, "idle", null);
-        Notify(c, tx, t.Study);
-        tx.Commit();
+        if (n == 1) { if (!AnnouncesTrialChanges) Notify(c, null, QueueSignal.Results, t.Study); return true; }
+        // A retry whose first commit went through finds its own result; otherwise the lease was lost and the result is discarded.
+        bool mine = Convert.ToInt64(Scalar(c, null, "SELECT COUNT(*) FROM naskit_trials WHERE study = @s AND number = @n AND worker = @w AND attempts = @a AND state = 'done'",
+                                           ("s", t.Study), ("n", t.Number), ("w", t.Worker), ("a", t.Attempt)) ?? 0) == 1;
+        if (!mine) Count(c, null, t.Study, t.Worker, "rejected");
         return mine;
     });
 
@@ -254,9 +272,12 @@ public abstract class SqlTrialQueue : ITrialQueue
                     $"lease_until = NULL, finished_at = CASE WHEN attempts >= @max THEN {Now} END " +
                     "WHERE study = @s AND number = @n AND worker = @w AND attempts = @a AND state = 'running'",
              ("max", maxAttempts), ("r", reason), ("s", t.Study), ("n", t.Number), ("w", t.Worker), ("a", t.Attempt));
-        Exec(c, tx, "UPDATE naskit_workers SET failed = failed + 1 WHERE study = @s AND worker = @w", ("s", t.Study), ("w", t.Worker));
-        UpsertWorker(c, tx, t.Study, t.Worker, "idle", null);
-        Notify(c, tx, t.Study);
+        Count(c, tx, t.Study, t.Worker, "failed");
+        if (!AnnouncesTrialChanges)
+        {
+            Notify(c, tx, QueueSignal.Results, t.Study); // a final failure is a result; a requeued trial is work
+            Notify(c, tx, QueueSignal.Work, t.Study);
+        }
         tx.Commit();
         return 0;
     });
@@ -264,22 +285,33 @@ public abstract class SqlTrialQueue : ITrialQueue
     public void WorkerSeen(string study, string worker, string state) => Retry("register a worker", c =>
     {
         using var tx = c.BeginTransaction();
-        UpsertWorker(c, tx, study, worker, state, null);
+        UpsertWorker(c, tx, study, worker, state);
         tx.Commit();
         return 0;
     });
 
-    private void UpsertWorker(DbConnection c, DbTransaction tx, string study, string worker, string state, int? trial) =>
-        Exec(c, tx, $"INSERT INTO naskit_workers(study, worker, state, trial, last_seen) VALUES (@s, @w, @st, @t, {Now}) " +
-                    "ON CONFLICT (study, worker) DO UPDATE SET state = excluded.state, trial = excluded.trial, last_seen = excluded.last_seen",
-             ("s", study), ("w", worker), ("st", state), ("t", trial));
+    private void Count(DbConnection c, DbTransaction? tx, string study, string worker, string counter) =>
+        Exec(c, tx, $"INSERT INTO naskit_workers(study, worker, state, {counter}, last_seen) VALUES (@s, @w, 'idle', 1, {Now}) " +
+                    $"ON CONFLICT (study, worker) DO UPDATE SET {counter} = naskit_workers.{counter} + 1, state = 'idle', last_seen = excluded.last_seen",
+             ("s", study), ("w", worker));
+
+    private void UpsertWorker(DbConnection c, DbTransaction? tx, string study, string worker, string state) =>
+        Exec(c, tx, $"INSERT INTO naskit_workers(study, worker, state, last_seen) VALUES (@s, @w, @st, {Now}) " +
+                    "ON CONFLICT (study, worker) DO UPDATE SET state = excluded.state, last_seen = excluded.last_seen",
+             ("s", study), ("w", worker), ("st", state));
 
     public IReadOnlyList<WorkerStatus> Workers(string study) => Retry("list workers", c =>
     {
-        using var r = Reader(c, null, $"SELECT worker, state, trial, completed, rejected, failed, {Now} - last_seen FROM naskit_workers WHERE study = @s ORDER BY worker", ("s", study));
+        // Workers known from their registration or only from the trials they took (a caller of Claim need not register).
+        using var r = Reader(c, null, "SELECT n.worker, COALESCE(w.state, 'unregistered'), " +
+                                      "(SELECT MIN(t.number) FROM naskit_trials t WHERE t.study = @s AND t.worker = n.worker AND t.state = 'running'), " +
+                                      "(SELECT COUNT(*) FROM naskit_trials t WHERE t.study = @s AND t.worker = n.worker AND t.state = 'done'), " +
+                                      $"COALESCE(w.rejected, 0), COALESCE(w.failed, 0), {Now} - COALESCE(w.last_seen, {Now}) " +
+                                      "FROM (SELECT worker FROM naskit_workers WHERE study = @s UNION SELECT worker FROM naskit_trials WHERE study = @s AND worker IS NOT NULL) n " +
+                                      "LEFT JOIN naskit_workers w ON w.study = @s AND w.worker = n.worker ORDER BY n.worker", ("s", study));
         var list = new List<WorkerStatus>();
         while (r.Read())
-            list.Add(new WorkerStatus(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : Convert.ToInt32(r.GetValue(2)), Convert.ToInt32(r.GetValue(3)),
+            list.Add(new WorkerStatus(r.GetString(0), r.IsDBNull(2) ? r.GetString(1) : "running", r.IsDBNull(2) ? null : Convert.ToInt32(r.GetValue(2)), Convert.ToInt32(r.GetValue(3)),
                                       Convert.ToInt32(r.GetValue(4)), Convert.ToInt32(r.GetValue(5)), Convert.ToDouble(r.GetValue(6))));
         return list;
     });

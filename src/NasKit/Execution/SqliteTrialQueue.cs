@@ -38,6 +38,9 @@ public sealed class SqliteTrialQueue : SqlTrialQueue
     {
         var c = new SqliteConnection(_connectionString);
         c.Open();
+        // SQLite's own busy handler waits in steps of a millisecond or so; without it Microsoft.Data.Sqlite retries a busy
+        // database after sleeping 150 ms, which made every contended write cost tens of milliseconds.
+        Exec(c, null, "PRAGMA busy_timeout = 30000");
         return c;
     }
 
@@ -46,8 +49,8 @@ public sealed class SqliteTrialQueue : SqlTrialQueue
     protected override bool IsTransient(Exception e) => e is SqliteException { SqliteErrorCode: 5 or 6 }; // BUSY, LOCKED
     protected override void LockForMigration(DbConnection c, DbTransaction tx) { } // BEGIN IMMEDIATE holds the write lock
 
-    public override void WaitForChange(string study, TimeSpan timeout) =>
-        Thread.Sleep(timeout < TimeSpan.FromMilliseconds(20) ? timeout : TimeSpan.FromMilliseconds(20));
+    public override void WaitFor(QueueSignal signal, string study, TimeSpan timeout) =>
+        Thread.Sleep(timeout < TimeSpan.FromMilliseconds(5) ? timeout : TimeSpan.FromMilliseconds(5));
 
     public override void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
 }

@@ -44,15 +44,19 @@ public sealed class Worker<TArch>(ITrialQueue queue, string study, ISearchSpace<
         }
         queue.WorkerSeen(study, _o.Name, "idle");
         int completed = 0, rejected = 0, failed = 0;
+        bool idle = true; // registered as idle just above
+        var seen = DateTime.UtcNow;
         while (!cancellationToken.IsCancellationRequested)
         {
             var trial = queue.Claim(study, _o.Name, _o.Lease, _o.MaxAttempts);
             if (trial is null)
             {
+                if (!idle || DateTime.UtcNow - seen > _o.Lease / 3) { queue.WorkerSeen(study, _o.Name, "idle"); idle = true; seen = DateTime.UtcNow; }
                 if (_o.ExitWhenFinished && queue.Progress(study) is { Finished: true, Queued: 0, Running: 0 }) break;
-                queue.WaitForChange(study, TimeSpan.FromMilliseconds(500));
+                queue.WaitFor(QueueSignal.Work, study, TimeSpan.FromMilliseconds(500));
                 continue;
             }
+            idle = false;
             switch (Evaluate(trial, cancellationToken))
             {
                 case Outcome.Completed: completed++; break;
