@@ -74,7 +74,7 @@ public class CliTests
     public void Every_command_has_help()
     {
         foreach (var cmd in new[] { new[] { "--help" }, ["nb201", "--help"], ["nb201", "params", "--help"], ["nb201", "show", "--help"],
-                                    ["study", "run", "--help"], ["study", "show", "--help"], ["search", "--help"], ["proxies", "--help"],
+                                    ["study", "run", "--help"], ["study", "show", "--help"], ["study", "watch", "--help"], ["worker", "--help"], ["bench", "store", "--help"], ["search", "--help"], ["proxies", "--help"],
                                     ["pareto", "--help"], ["latency", "--help"], ["bench", "train-step", "--help"], ["bench", "memory", "--help"] })
         {
             var (code, stdout, _) = CliRunner.Run(cmd);
