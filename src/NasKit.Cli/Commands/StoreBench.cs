@@ -45,6 +45,8 @@ internal static class StoreBench
             Console.WriteLine("store       workers  trials/s  ms/trial/worker  wall s");
             try
             {
+                // One untimed warm-up per store: JIT compilation and the first connections are not queue overhead.
+                foreach (var (_, target) in targets) Measure(target, bench, 50, 1);
                 foreach (var (label, target) in targets)
                     foreach (int w in counts)
                     {
