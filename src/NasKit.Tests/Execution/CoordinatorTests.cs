@@ -123,6 +123,18 @@ public class CoordinatorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_ledger_row_that_is_not_an_architecture_is_named_on_resume()
+    {
+        var storage = TestDatabases.NewSqlite();
+        var spec = new StudySpec("s", "nb201", "random", 1, "queries=5");
+        using var q = TestDatabases.Open(storage);
+        q.Open(spec);
+        q.Advance("s", [], [new LedgerAsk(0, "|nor_conv_3x3~0|+|bogus~0|", Full, 0)]);
+        var e = Assert.Throws<StudyConflictException>(() => new Coordinator<Nb201Cell>(q, spec, TestData.Nb201.Space, 5, Full).Run(Fresh("random", 1)));
+        Assert.Contains("trial 0 holds '|nor_conv_3x3~0|+|bogus~0|', which is not an architecture of space nb201", e.Message);
+    }
+
+    [Fact]
     public void A_second_live_coordinator_is_refused()
     {
         var storage = TestDatabases.NewSqlite();

@@ -25,6 +25,9 @@ public class DistributedStudyTests(ITestOutputHelper output)
         public Process Process { get; }
         public Task<string> Out { get; }
         public Task<string> Err { get; }
+        /// <summary>All of stdout or stderr; waits for the process to close them (so only after it exited).</summary>
+        public string Stdout => Out.GetAwaiter().GetResult();
+        public string Stderr => Err.GetAwaiter().GetResult();
         public Naskit(string[] args) { Process = CliRunner.Start(args); Out = Process.StandardOutput.ReadToEndAsync(); Err = Process.StandardError.ReadToEndAsync(); }
         public void Kill9() { Process.Kill(entireProcessTree: true); Process.WaitForExit(); }
         public int Wait(TimeSpan timeout)
@@ -99,17 +102,17 @@ public class DistributedStudyTests(ITestOutputHelper output)
             output.WriteLine($"killed the coordinator at {queue.Progress("fault").Done} trials done");
             Thread.Sleep(500);
             coordinator = new Naskit(coordinatorArgs);
-            Assert.True(coordinator.Wait(TimeSpan.FromMinutes(5)) == 0, coordinator.Err.Result);
-            output.WriteLine(coordinator.Out.Result.Trim());
+            Assert.True(coordinator.Wait(TimeSpan.FromMinutes(5)) == 0, coordinator.Stderr);
+            output.WriteLine(coordinator.Stdout.Trim());
             foreach (var (w, i) in workers.Select((w, i) => (w, i)).Where(x => x.i != victim))
-                Assert.True(w.Wait(TimeSpan.FromMinutes(1)) == 0, w.Err.Result);
+                Assert.True(w.Wait(TimeSpan.FromMinutes(1)) == 0, w.Stderr);
 
             var (asked, evaluated, lost, duplicated) = Audit(output, queue, "fault", queries);
             Assert.Equal((queries, queries, 0, 0), (asked, evaluated, lost, duplicated));
             var retaken = queue.Ledger("fault").Single(t => t.Number == orphan.Number);
             Assert.Equal(2, retaken.Attempts);                 // the killed worker's trial went back to the queue once
             Assert.NotEqual("w0", retaken.Worker);
-            Assert.Matches(@"\(\d+ replayed\)", coordinator.Out.Result);                 // the restarted coordinator replayed the ledger
+            Assert.Matches(@"\([1-9]\d* replayed\)", coordinator.Stdout);                // the restarted coordinator replayed the ledger
             // The recorded trials are exactly the ones the strategy asked for, in the recorded order of asks and tells.
             var replay = Replay(queue, "fault", queries, seed, 4);
             Assert.Equal((queries, queries, 0), (replay.Asked, replay.Replayed, replay.Told));
@@ -161,7 +164,7 @@ public class DistributedStudyTests(ITestOutputHelper output)
         {
             var (code, stdout, stderr) = CliRunner.Run(Coordinator(storage, "local", queries, 4, "--parallel", "0", "--outstanding", "3"));
             Assert.True(code == 0, stderr);
-            foreach (var w in workers) Assert.True(w.Wait(TimeSpan.FromMinutes(1)) == 0, w.Err.Result);
+            foreach (var w in workers) Assert.True(w.Wait(TimeSpan.FromMinutes(1)) == 0, w.Stderr);
             using var queue = TestDatabases.Open(storage);
             var (asked, evaluated, lost, duplicated) = Audit(output, queue, "local", queries);
             Assert.Equal((queries, queries, 0, 0), (asked, evaluated, lost, duplicated));
@@ -187,7 +190,7 @@ public sealed class DatabaseRestartCollection;
 public class DatabaseRestartTests(ITestOutputHelper output)
 {
     [Fact]
-    public void A_database_restart_mid_study_is_ridden_out_with_backoff_and_nothing_recorded_is_lost()
+    public async Task A_database_restart_mid_study_is_ridden_out_with_backoff_and_nothing_recorded_is_lost()
     {
         const int queries = 120;
         var storage = TestDatabases.NewPostgres();
@@ -198,11 +201,13 @@ public class DatabaseRestartTests(ITestOutputHelper output)
         var restart = Process.Start(new ProcessStartInfo("bash", [Path.Combine(TestDatabases.RepoRoot, "scripts", "postgres.sh"), "restart"]) { RedirectStandardError = true })!;
         restart.WaitForExit();
         Assert.True(restart.ExitCode == 0, "scripts/postgres.sh restart failed (the test needs root or sudo): " + restart.StandardError.ReadToEnd());
-        Assert.True(study.Wait(TimeSpan.FromMinutes(4)) == 0, study.Err.Result);
-        output.WriteLine($"server restarted at {before} done; retries logged: {study.Err.Result.Split('\n').Count(l => l.Contains("retry"))}");
+        int exit = study.Wait(TimeSpan.FromMinutes(4));
+        string err = await study.Err;
+        Assert.True(exit == 0, err);
+        output.WriteLine($"server restarted at {before} done; retries logged: {err.Split('\n').Count(l => l.Contains("retry"))}");
 
         var (asked, evaluated, lost, duplicated) = DistributedStudyTests.Audit(output, queue, "restart", queries);
         Assert.Equal((queries, queries, 0, 0), (asked, evaluated, lost, duplicated));
-        Assert.Contains("retry", study.Err.Result); // it did see the database go away
+        Assert.Contains("retry", err); // it did see the database go away
     }
 }

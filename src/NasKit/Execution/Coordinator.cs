@@ -46,6 +46,12 @@ public sealed class Coordinator<TArch>(ITrialQueue queue, StudySpec spec, ISearc
         {
             if (ask)
             {
+                try { space.Parse(t.Architecture); }
+                catch (ArchitectureFormatException e)
+                {
+                    throw new StudyConflictException($"Study '{spec.Name}' in {queue.Location}: trial {t.Number} holds '{t.Architecture}', which is not " +
+                                                     $"an architecture of space {space.Name} ({e.Message}). The ledger was written by other code; start a new study.");
+                }
                 var asked = strategy.Ask();
                 if (asked is null || asked.ToText() != t.Architecture || t.Number != nextNumber)
                     throw new StudyConflictException(
