@@ -80,8 +80,8 @@ internal static class StudyCommands
             foreach (var w in workers) w.ContinueWith(t => stop.Cancel(), TaskContinuationOptions.OnlyOnFaulted);
 
             CoordinatorResult result;
-            using (var view = StudyView.Start(storageText, spec.Name))
-                result = coordinator.Run(searcher, stop.Token, onTold: t => view.Told(t));
+            using (StudyView.Start(storageText, spec.Name))
+                result = coordinator.Run(searcher, stop.Token);
             Task.WaitAll(workers);
 
             Console.WriteLine($"study {spec.Name}: {result.Asked} trials asked ({result.Replayed} replayed), stopped: {result.StopReason}");

@@ -13,7 +13,6 @@ internal sealed class StudyView : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task? _task;
-    private int _told;
 
     private StudyView(string storage, string study)
     {
@@ -32,8 +31,6 @@ internal sealed class StudyView : IDisposable
     }
 
     public static StudyView Start(string storage, string study) => new(storage, study);
-
-    public void Told(LedgerTrial t) => Interlocked.Increment(ref _told);
 
     public static void Print(ITrialQueue queue, string study) => AnsiConsole.Write(Render(queue, study));
 
