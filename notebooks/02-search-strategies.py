@@ -6,7 +6,7 @@ md("""
 # 2. Search strategies on NAS-Bench-201
 
 A **search strategy** decides which architecture to evaluate next, given everything evaluated so far. In NasKit
-every strategy has the same ask/tell shape (`Ask()` proposes, `Tell(arch, result)` reports), and it works with
+every strategy has the same ask/tell shape (`Ask()` proposes, `Tell(proposal, result)` reports), and it works with
 any space that offers the capabilities it needs: evolution needs mutation, REINFORCE needs categorical
 decisions, BANANAS needs an encoding.
 
@@ -21,21 +21,22 @@ notebook runs fewer seeds so that it executes in CI in a couple of minutes on tw
 """),
 SETUP,
 code("""
-using NasKit.Benchmarks;
+using NasKit.Catalogs;
 using NasKit.Estimation;
 using NasKit.Experiments;
 using NasKit.Strategies;
 using NasKit.Analysis;
-using NasKit.Spaces.Nb201;
+using NasKit.Reports;
+using NasKit.SearchSpaces.Nb201;
 using Plotly.NET.CSharp;
 using Deedle;
 
 var bench = Nb201Benchmark.Load();
 TorchSharp.torch.set_num_threads(1); // runs execute in parallel; the strategies' tiny models need no intra-op threads
-var protocol = new QueryBudgetProtocol<Nb201Cell> { Space = bench.Space, Evaluator = new TabularEvaluator(bench), Queries = 100 };
+var protocol = new QueryBudgetProtocol<Nb201Cell> { Space = bench.Space, Evaluator = new Nb201TabularEvaluator(bench), Queries = 100 };
 const int Runs = 50;
 var results = new Dictionary<string, IReadOnlyList<SearchRun<Nb201Cell>>>();
-IReadOnlyList<SearchRun<Nb201Cell>> RunStrategy(string name) => results[name] = protocol.Run(StrategyCatalog.Get(name), Runs, firstSeed: 0);
+IReadOnlyList<SearchRun<Nb201Cell>> RunStrategy(string name) => results[name] = protocol.Run(Catalog<IStrategyFactory>.Get(name), Runs, firstSeed: 0);
 string Line(string name) { var o = results[name].Select(r => r.Outcome).ToArray(); return $"{name}: {Statistics.Mean(o):0.00}±{Statistics.Std(o):0.00} over {o.Length} runs"; }
 """),
 md("""
@@ -130,9 +131,9 @@ sealed class ReaVariant(int population, int sample) : IStrategyFactory
 {
     public string Name => $"rea P={population} S={sample}";
     public string Description => "Regularized evolution with a given population and sample size.";
-    public ISearchStrategy<TArch> Create<TArch>(NasKit.Spaces.ISearchSpace<TArch> space, Objective objective, int seed)
+    public ISearchStrategy<TArch> Create<TArch>(NasKit.Spaces.ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed)
         where TArch : class, NasKit.Spaces.IArchitecture =>
-        new RegularizedEvolution<TArch>(space, objective, seed, population, sample);
+        new RegularizedEvolution<TArch>(space, objectives[0], seed, population, sample);
 }
 
 var grid = new List<(int P, int S, double Mean)>();

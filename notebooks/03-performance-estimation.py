@@ -26,7 +26,7 @@ using NasKit.Data;
 using NasKit.Estimation;
 using NasKit.Experiments;
 using NasKit.Networks;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 using Plotly.NET.CSharp;
 using Deedle;
 

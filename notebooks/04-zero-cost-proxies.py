@@ -20,18 +20,18 @@ minibatch of 16; the full protocol (1,000 cells, minibatch 64) is
 SETUP,
 code("""
 using NasKit.Analysis;
-using NasKit.Benchmarks;
+using NasKit.Catalogs;
 using NasKit.Data;
 using NasKit.Estimation.ZeroCost;
 using NasKit.Experiments;
 using NasKit.Networks;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 using Plotly.NET.CSharp;
 using Deedle;
 
 TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
 var bench = Nb201Benchmark.Load();
-ShowFrame(Frame.FromRecords(ZeroCostProxies.All.Select(p => new { p.Name, UsesData = p.UsesData, p.Measures })));
+ShowFrame(Frame.FromRecords(Catalog<IZeroCostProxy>.All.Select(p => new { p.Name, UsesData = p.UsesData, Measures = p.Description })));
 """),
 md("""
 ## Scoring cells
@@ -42,11 +42,11 @@ batch norm, in float64, with absolute weights and an all-ones input.
 """),
 code("""
 var cells = ZeroCostStudy.Sample(bench, 200, seed: 0);
-var scorer = new ZeroCostScorer<Nb201Cell>(bench.Space, DatasetReaders.Cifar10SubsetTrain(), ZeroCostProxies.All, seed: 0, batchSize: 16);
+var scorer = new ZeroCostScorer<Nb201Cell>(bench.Space, DatasetReaders.Cifar10SubsetTrain(), Catalog<IZeroCostProxy>.All, seed: 0, batchSize: 16);
 var started = DateTime.UtcNow;
 var rows = ZeroCostStudy.Score(scorer, bench, cells);
 scorer.Dispose(); // releases the minibatch tensors
-display($"{rows.Count} cells scored with {ZeroCostProxies.All.Count} proxies in {(DateTime.UtcNow - started).TotalSeconds:0} s on {scorer.Device}");
+display($"{rows.Count} cells scored with {Catalog<IZeroCostProxy>.All.Count} proxies in {(DateTime.UtcNow - started).TotalSeconds:0} s on {scorer.Device}");
 """),
 md("""
 ## Each proxy against test accuracy
@@ -56,7 +56,7 @@ low.
 """),
 code("""
 var truth = rows.Select(r => r.TestAccuracy).ToArray();
-foreach (var proxy in ZeroCostProxies.All.Select(p => p.Name))
+foreach (var proxy in Catalog<IZeroCostProxy>.All.Select(p => p.Name))
 {
     var ranks = RankCorrelation.Ranks(rows.Select(r => double.IsNaN(r.Scores[proxy]) ? double.NegativeInfinity : r.Scores[proxy]).ToArray());
     var rho = RankCorrelation.Spearman(ranks, truth);

@@ -18,16 +18,17 @@ predictor, with and without zero-cost proxy scores as extra features (NAS-Bench-
 SETUP,
 code("""
 using NasKit.Analysis;
-using NasKit.Benchmarks;
+using NasKit.Catalogs;
+using NasKit.Estimation;
 using NasKit.Estimation.Predictors;
 using NasKit.Experiments;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 using Plotly.NET.CSharp;
 using Deedle;
 
 TorchSharp.torch.set_num_threads(1); // tiny models: threads cost more than they give
 var bench = Nb201Benchmark.Load();
-ShowFrame(Frame.FromRecords(PredictorCatalog.All.Select(f => new { f.Name, f.Description })));
+ShowFrame(Frame.FromRecords(Catalog<IPredictorFactory>.All.Select(f => new { f.Name, f.Description })));
 """),
 md("""
 ## The pool and the features
@@ -37,9 +38,9 @@ encoding and once with the scores appended (`+zc`). The truth is NB201's 200-epo
 """),
 code("""
 var suite = PrecomputedZeroCost.LoadSuiteZero(bench);
-var zc = PredictorStudy.SuiteZeroFeatures(bench, suite);
+var zc = Nb201ZeroCostFeatures.SuiteZero(bench, suite);
 var pool = suite.Indices.OrderBy(i => i).Select(bench.CellAt).ToArray();
-var makers = PredictorStudy.Makers(bench.Space, PredictorCatalog.All, zc);
+var makers = PredictorStudy.Makers(bench.Space, Catalog<IPredictorFactory>.All, zc);
 int[] sizes = [20, 50, 100, 200, 500];
 var started = DateTime.UtcNow;
 var fits = PredictorStudy.Run(pool, c => bench.TestAccuracy(c), makers, sizes, seeds: 3, testSize: 200);
@@ -88,14 +89,14 @@ Any predictor plugs into BANANAS. From the terminal: `naskit search --strategy b
 `new Bananas<Nb201Cell>(space, objective, seed, predictor)`.
 """),
 code("""
-var evaluator = new NasKit.Estimation.TabularEvaluator(bench, Nb201Dataset.Cifar10);
+var evaluator = new Nb201TabularEvaluator(bench, Nb201Dataset.Cifar10);
 var strategy = new NasKit.Strategies.BananasFactory { Predictor = "gbdt" }.Create(bench.Space, new Objective("valid_acc"), seed: 0);
 double best = 0;
 for (int q = 0; q < 50; q++)
 {
-    var cell = strategy.Ask()!;
-    var e = evaluator.Evaluate(cell, new NasKit.Estimation.Fidelity(Epochs: 200));
-    strategy.Tell(cell, e);
+    var proposal = strategy.Ask()!;                 // the ask/tell loop itself
+    var e = evaluator.Evaluate(proposal.Architecture, new Fidelity(Epochs: 200));
+    strategy.Tell(proposal, e);
     best = Math.Max(best, e["test_acc"]);
 }
 $"BANANAS with gradient-boosted trees: best test accuracy after 50 queries {best:0.00}%"

@@ -24,7 +24,7 @@ code("""
 using NasKit.Benchmarks;
 using NasKit.Data;
 using NasKit.Networks;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 using NasKit.Strategies.OneShot;
 using Deedle;
 

@@ -22,7 +22,7 @@ using NasKit.Benchmarks;
 using NasKit.Data;
 using NasKit.Experiments;
 using NasKit.Networks;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 using NasKit.Strategies.OneShot;
 using Plotly.NET.CSharp;
 using Deedle;
@@ -55,9 +55,10 @@ md("""
 evolution for 60 inherited-weight evaluations on the held-out quarter, then scores 60 random cells both ways.
 """),
 code("""
-var result = OneShotSearch.Run(images, shape, epochs: 6, seed: 0, evaluations: 60, population: 15, rankCells: 60, benchmark: bench);
+var result = OneShotSearch.Run(new Nb201Space(), images, shape, epochs: 6, seed: 0, evaluations: 60, population: 15, rankCells: 60,
+                               truth: c => bench.TestAccuracy(c));
 ShowFrame(Frame.FromRecords(result.Epochs.Select(e => new { e.Epoch, e.TrainLoss, e.TrainAccuracy })));
-$"SPOS found {result.Best.ToText()}: inherited {result.BestInherited:0.0}%, benchmark {result.BestBenchmark:0.00}% ({result.Evaluated} distinct cells evaluated)"
+$"SPOS found {result.Best.ToText()}: inherited {result.BestInherited:0.0}%, benchmark {result.BestTruth:0.00}% ({result.Evaluated} distinct cells evaluated)"
 """),
 md("""
 ## The weight-sharing bias
@@ -66,7 +67,7 @@ standalone training. If weight sharing ranked cells faithfully, the points would
 """),
 code("""
 var inherited = result.Ranking.Select(r => r.Inherited).ToArray();
-var truth = result.Ranking.Select(r => r.Benchmark).ToArray();
+var truth = result.Ranking.Select(r => r.Truth).ToArray();
 Show(Chart.Point<double, double, string>(x: truth, y: inherited, Opacity: 0.6),
      xTitle: $"NB201 test accuracy (%)    Kendall tau = {result.KendallTau:0.000}, Spearman rho = {result.Spearman:0.000}",
      yTitle: "inherited-weight accuracy (%)", height: 450);
@@ -80,7 +81,7 @@ mostly `none` are easy to spot (near 10% both ways); among good cells the order 
 The same supernet training, with the paths sampled by an LSTM controller that learns from their inherited accuracy.
 """),
 code("""
-var enas = new EnasSearch(images, shape, epochs: 3, seed: 0, controllerSteps: 20);
+var enas = new EnasSearch<Nb201Cell>(new Nb201Space(), images, shape, epochs: 3, seed: 0, controllerSteps: 20);
 while (!enas.Finished) { var e = enas.RunEpoch(); display($"epoch {e.Epoch}: shared loss {e.TrainLoss:0.000}, mean reward {e.MeanReward:0.0}%"); }
 var (found, acc) = enas.Derive(candidates: 10);
 enas.Dispose();

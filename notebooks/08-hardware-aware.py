@@ -22,17 +22,19 @@ regularized evolution.
 SETUP,
 code("""
 using NasKit.Analysis;
-using NasKit.Benchmarks;
+using NasKit.Catalogs;
+using NasKit.Estimation;
+using NasKit.Strategies;
 using NasKit.Experiments;
 using NasKit.Hardware;
 using NasKit.Networks;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 using Plotly.NET.CSharp;
 using Deedle;
 
 var bench = Nb201Benchmark.Load();
 var cells = bench.Cells;
-var flops = cells.Select(c => Nb201CostModel.Flops(c, NetworkShape.Nb201Cifar10) / 1e6).ToArray();
+var flops = cells.Select(c => Nb201CostModel.Flops(c, Nb201Network.Cifar10Shape) / 1e6).ToArray();
 var latencies = LatencyStudy.TableLatencies(bench);
 """),
 md("""
@@ -70,7 +72,7 @@ code("""
 var rng = new Random(0);
 var sample = cells.OrderBy(_ => rng.Next()).Take(12).ToArray();
 var measured = LatencyStudy.Measure(sample, batch: 1, NasKit.Runtime.TorchRuntime.DefaultDevice, repeats: 5);
-var sampleFlops = sample.Select(c => Nb201CostModel.Flops(c, NetworkShape.Nb201Cifar10) / 1e6).ToArray();
+var sampleFlops = sample.Select(c => Nb201CostModel.Flops(c, Nb201Network.Cifar10Shape) / 1e6).ToArray();
 display($"this machine, batch 1, {sample.Length} cells: tau(FLOPs, latency) = {RankCorrelation.KendallTauB(sampleFlops, measured):0.000}");
 Show(Chart.Point<double, double, string>(x: sampleFlops, y: measured), xTitle: "MFLOPs", yTitle: "measured latency (ms)", height: 380);
 """),
@@ -100,10 +102,10 @@ With two objectives (maximise CIFAR-10 test accuracy, minimise Pixel 3 latency),
 dominates up to a reference point, here the worst value of each objective over the whole space.
 """),
 code("""
-var protocol = new ParetoProtocol(bench, ParetoProtocol.ParseObjectives("test_acc,pixel3_latency")) {
-    Constraints = [ParetoProtocol.ParseConstraint("pixel3_latency<=5")], Queries = 300 };
+var protocol = new ParetoProtocol<Nb201Cell>(bench.Space, new Nb201TabularEvaluator(bench), Objective.ParseList("test_acc,pixel3_latency"),
+    constraints: [Objective.Parse("pixel3_latency<=5")], fidelity: new Fidelity(Epochs: 200)) { Queries = 300 };
 var (trueHv, trueSize) = protocol.TrueFront();
-var nsga = protocol.RunOne("nsga2", seed: 0);
+var nsga = protocol.RunOne(Catalog<IStrategyFactory>.Get("nsga2"), seed: 0);
 var acc = cells.Select(c => bench.TestAccuracy(c)).ToArray();
 var pix = cells.Select(c => bench.Hardware(c, "pixel3_latency")).ToArray();
 var truePts = Pareto.Front(cells.Select((c, i) => (IReadOnlyList<double>)new[] { -acc[i], pix[i] }).ToArray()).OrderBy(i => pix[i]).ToArray();
@@ -113,8 +115,8 @@ Show(Chart.Combine(new[] {
         MultiText: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(idx.Select(i => cells[i].ToText()).ToArray(), true)),
     Chart.Line<double, double, string>(x: truePts.Select(i => pix[i]), y: truePts.Select(i => acc[i]), Name: $"true front ({trueSize} cells)", ShowMarkers: true,
         MultiText: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(truePts.Select(i => cells[i].ToText()).ToArray(), true)),
-    Chart.Line<double, double, string>(x: found.Select(p => p.Values[1]), y: found.Select(p => -p.Values[0]), Name: "NSGA-II, 300 queries", ShowMarkers: true,
-        MultiText: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(found.Select(p => p.Cell.ToText()).ToArray(), true)),
+    Chart.Line<double, double, string>(x: found.Select(p => p.Values[1]), y: found.Select(p => p.Values[0]), Name: "NSGA-II, 300 queries", ShowMarkers: true,
+        MultiText: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(found.Select(p => p.Architecture.ToText()).ToArray(), true)),
 }), xTitle: "Pixel 3 latency (ms)", yTitle: "CIFAR-10 test accuracy (%)", height: 520);
 $"reference point: test_acc = {-protocol.Reference[0]:0.##}%, pixel3_latency = {protocol.Reference[1]:0.##} ms; true front hypervolume {trueHv:0.#}"
 """),
@@ -124,7 +126,7 @@ Ten seeds per strategy here (the CLI runs 30: `naskit pareto --objectives test_a
 --queries 300 --runs 30 --seed 0`). The gap to the true front's hypervolume is the figure that separates them.
 """),
 code("""
-var results = ParetoProtocol.StrategyNames.ToDictionary(s => s, s => protocol.Run(s, 10, 0));
+var results = Catalog<IStrategyFactory>.All.Where(StrategyFactories.MultiObjective).ToDictionary(f => f.Name, f => protocol.Run(f, 10, 0));
 ShowFrame(Frame.FromRecords(results.Select(kv => new {
     Strategy = kv.Key,
     Hypervolume = $"{Statistics.Mean(kv.Value.Select(r => r.Hypervolume).ToArray()):0.0} ± {Statistics.Std(kv.Value.Select(r => r.Hypervolume).ToArray()):0.0}",

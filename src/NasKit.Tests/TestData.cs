@@ -1,4 +1,4 @@
-using NasKit.Benchmarks;
+using NasKit.SearchSpaces.Nb201;
 
 namespace NasKit.Tests;
 

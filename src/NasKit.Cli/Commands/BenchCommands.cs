@@ -6,7 +6,7 @@ using NasKit.Benchmarks;
 using NasKit.Estimation.ZeroCost;
 using NasKit.Networks;
 using NasKit.Runtime;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -73,7 +73,7 @@ internal static class BenchCommands
     {
         using var scope = NewDisposeScope();
         random.manual_seed(0);
-        var net = new Nb201Network(cell, NetworkShape.Nb201Cifar10);
+        var net = new Nb201Network(cell, Nb201Network.Cifar10Shape);
         using var optimizer = optim.SGD(net.parameters(), 0.1, momentum: 0.9, weight_decay: 5e-4, nesterov: true);
         var x = randn(batch, 3, 32, 32);
         var y = randint(0, 10, new long[] { batch });
@@ -216,7 +216,7 @@ internal static class BenchCommands
                 {
                     using (var scope = NewDisposeScope())
                     {
-                        var net = space.Build(cells[i], NetworkShape.Nb201Cifar10);
+                        var net = space.Build(cells[i], Nb201Network.Cifar10Shape);
                         using var opt = optim.SGD(net.parameters(), 0.1, momentum: 0.9);
                         var x = randn(b, 3, 32, 32);
                         var y = randint(0, 10, new long[] { b });

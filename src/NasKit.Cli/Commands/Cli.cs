@@ -1,5 +1,5 @@
 using NasKit.Benchmarks;
-using NasKit.Experiments;
+using NasKit.Execution;
 using Spectre.Console;
 
 namespace NasKit.Cli.Commands;

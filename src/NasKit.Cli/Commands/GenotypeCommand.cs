@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using NasKit.Networks.Darts;
+using NasKit.SearchSpaces.Darts;
 using NasKit.Runtime;
-using NasKit.Spaces.Darts;
 
 namespace NasKit.Cli.Commands;
 

@@ -6,7 +6,7 @@ using NasKit.Experiments;
 using NasKit.Hardware;
 using NasKit.Networks;
 using NasKit.Runtime;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 using TorchSharp;
 
 namespace NasKit.Cli.Commands;
@@ -15,7 +15,6 @@ internal static class LatencyCommand
 {
     public static Command Create()
     {
-        var space = new Option<string>("--space") { DefaultValueFactory = _ => "nb201", Description = "Search space." };
         var sample = new Option<int>("--sample") { DefaultValueFactory = _ => 100, Description = "Random cells to measure." };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "auto", Description = "cpu, cuda, cuda:N or auto (CUDA when present)." };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 1, Description = "Batch size of the measured latency." };
@@ -23,11 +22,10 @@ internal static class LatencyCommand
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the cell sample and the train/test split." };
         var cmd = new Command("latency", "Measure NB201 networks' latency on this machine; rank-correlate FLOPs and params with it and with every HW-NAS-Bench/HELP device; fit and test latency predictors.")
         {
-            space, sample, device, batch, repeats, seed,
+            sample, device, batch, repeats, seed,
         };
         cmd.SetAction(r => Cli.Run(() =>
         {
-            if (r.GetValue(space) != "nb201") throw new ArgumentException($"Unknown space '{r.GetValue(space)}'. Available: nb201.");
             int n = r.GetValue(sample), b = r.GetValue(batch), s = r.GetValue(seed);
             if (n < 10) throw new ArgumentException("--sample must be at least 10.");
             var bench = Nb201Benchmark.Load();
@@ -39,18 +37,18 @@ internal static class LatencyCommand
 
             // Batch sizes 1, 32, 256 for three reference cells: latency spread, throughput, activation memory.
             Console.WriteLine($"direct measurement on {dev} ({Environment.ProcessorCount} cores, {torch.get_num_threads()} threads), NB201 C=16 N=5, 32x32:");
-            foreach (var cell in new[] { bench.CellAt(6111), bench.Cells.MaxBy(c => Nb201CostModel.Flops(c, NetworkShape.Nb201Cifar10))!, bench.CellAt(0) })
+            foreach (var cell in new[] { bench.CellAt(6111), bench.Cells.MaxBy(c => Nb201CostModel.Flops(c, Nb201Network.Cifar10Shape))!, bench.CellAt(0) })
                 foreach (var bs in new[] { 1, 32, 256 })
                 {
-                    using var net = new Nb201Network(cell, NetworkShape.Nb201Cifar10);
+                    using var net = new Nb201Network(cell, Nb201Network.Cifar10Shape);
                     var m = LatencyMeter.Measure(net, bs, repeats: bs == 256 ? 3 : 10, device: dev);
-                    Console.WriteLine(string.Create(inv, $"  index {bench.IndexOf(cell),5} batch {bs,3}: median {m.MedianMs,8:0.00} ms (p10 {m.P10Ms:0.00}, p90 {m.P90Ms:0.00}), {m.ImagesPerSecond,7:0} img/s, peak activations {Nb201CostModel.PeakActivationBytes(cell, NetworkShape.Nb201Cifar10, 32, bs) / 1048576.0:0.0} MiB"));
+                    Console.WriteLine(string.Create(inv, $"  index {bench.IndexOf(cell),5} batch {bs,3}: median {m.MedianMs,8:0.00} ms (p10 {m.P10Ms:0.00}, p90 {m.P90Ms:0.00}), {m.ImagesPerSecond,7:0} img/s, peak activations {Nb201CostModel.PeakActivationBytes(cell, Nb201Network.Cifar10Shape, 32, bs) / 1048576.0:0.0} MiB"));
                 }
 
             double[] measured = [];
             Cli.WithProgress($"measuring {n} networks", n, tick => measured = LatencyStudy.Measure(cells, b, dev, r.GetValue(repeats), tick));
-            var flops = cells.Select(c => (double)Nb201CostModel.Flops(c, NetworkShape.Nb201Cifar10)).ToArray();
-            var parameters = cells.Select(c => (double)Nb201CostModel.Parameters(c, NetworkShape.Nb201Cifar10)).ToArray();
+            var flops = cells.Select(c => (double)Nb201CostModel.Flops(c, Nb201Network.Cifar10Shape)).ToArray();
+            var parameters = cells.Select(c => (double)Nb201CostModel.Parameters(c, Nb201Network.Cifar10Shape)).ToArray();
             Console.WriteLine(string.Create(inv, $"measured latency on {dev}, batch {b}, {n} cells: FLOPs tau={RankCorrelation.KendallTauB(flops, measured):0.000} rho={RankCorrelation.Spearman(flops, measured):0.000}; params tau={RankCorrelation.KendallTauB(parameters, measured):0.000} rho={RankCorrelation.Spearman(parameters, measured):0.000}"));
 
             // Every device of the tables on the same cells, next to this machine.

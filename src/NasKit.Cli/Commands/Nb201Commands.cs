@@ -4,7 +4,7 @@ using NasKit.Benchmarks;
 using NasKit.Hardware;
 using NasKit.Networks;
 using NasKit.Runtime;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 
 namespace NasKit.Cli.Commands;
 
@@ -46,14 +46,14 @@ internal static class Nb201Commands
         {
             Parallel.For(0, indices.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, j =>
             {
-                using var net = new Nb201Network(bench.CellAt(indices[j]), NetworkShape.Nb201Cifar10);
+                using var net = new Nb201Network(bench.CellAt(indices[j]), Nb201Network.Cifar10Shape);
                 built[j] = net.ParameterCount();
                 tick();
             });
         });
 
         // Which whole table values belong to which cells, to explain mismatching rows.
-        var byCount = bench.Cells.GroupBy(c => Nb201CostModel.Parameters(c, NetworkShape.Nb201Cifar10))
+        var byCount = bench.Cells.GroupBy(c => Nb201CostModel.Parameters(c, Nb201Network.Cifar10Shape))
             .ToDictionary(g => g.Key, g => bench.IndexOf(g.First()));
         int match = 0;
         var nonInteger = new List<string>();
@@ -99,7 +99,7 @@ internal static class Nb201Commands
         var parsed = isIndex ? null : Nb201Cell.Parse(text); // bad input is reported before any data is read
         var bench = Nb201Benchmark.Load();
         var cell = parsed ?? bench.CellAt(index);
-        var shape = NetworkShape.Nb201Cifar10;
+        var shape = Nb201Network.Cifar10Shape;
         TorchRuntime.EnsureLoaded();
         using var net = new Nb201Network(cell, shape);
         var inv = CultureInfo.InvariantCulture;

@@ -1,15 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using NasKit.Analysis;
-using NasKit.Benchmarks;
+using NasKit.Catalogs;
 using NasKit.Data;
 using NasKit.Experiments;
 using NasKit.Networks;
 using NasKit.Runtime;
 using NasKit.Spaces;
-using NasKit.Spaces.Darts;
-using NasKit.Spaces.Nb201;
-using NasKit.Strategies;
 using NasKit.Strategies.OneShot;
 
 namespace NasKit.Cli.Commands;
@@ -23,7 +19,7 @@ internal static class OneShotCommands
                                  Option<int> Batch, Option<int> TrainImages, Option<string> Device, Option<string?> Out);
 
     private static Common CommonOptions(string defaultSpace = "nb201") => new(
-        new Option<string>("--space") { Description = "nb201, or darts (the DARTS cell space; derived genotypes have no benchmark entry).", DefaultValueFactory = _ => defaultSpace },
+        new Option<string>("--space") { Description = "Search space (one with a supernet):\n" + Catalog<ISpaceEntry>.Listing(), DefaultValueFactory = _ => defaultSpace },
         new Option<string>("--data") { Description = "cifar10-subset or fashion-mnist.", DefaultValueFactory = _ => "cifar10-subset" },
         new Option<int>("--epochs") { Description = "Search epochs.", DefaultValueFactory = _ => 10 },
         new Option<int>("--seed") { Description = "Seed of the data split, initialisation, batches and sampling.", DefaultValueFactory = _ => 0 },
@@ -83,20 +79,29 @@ internal static class OneShotCommands
             var s = Read(r, c);
             var settings = (gdas ? DartsSettings.Gdas : new DartsSettings(Order: r.GetValue(order), PartialChannels: r.GetValue(partial)))
                 with { BatchSize = s.Batch, SkipLimit = r.GetValue(skipLimit), WeightDecay = r.GetValue(weightDecay), ArchLearningRate = r.GetValue(archLr) };
-            return s.Space switch
-            {
-                "nb201" => RunDifferentiable(name, new Nb201Space(), s, settings, cell => LookUp(cell)),
-                "darts" => RunDifferentiable(name, new DartsSpace(), s, settings, _ => null),
-                _ => throw new ArgumentException($"Unknown space '{s.Space}'. Use nb201 or darts."),
-            };
+            return Problems.WithSpace(s.Space, new DifferentiableOn(name, s, settings));
         }));
         return cmd;
     }
 
-    private static Nb201Benchmark? _bench;
+    private sealed class DifferentiableOn(string method, Setup s, DartsSettings settings) : ISpaceVisitor<int>
+    {
+        public int Visit<TArch>(ISearchSpace<TArch> space) where TArch : class, IArchitecture
+        {
+            var relaxed = space as IDifferentiableSpace<TArch>
+                ?? throw new ArgumentException($"Space '{space.Name}' has no relaxed supernet, so {method} cannot search it. Spaces that have one: {SpacesWith(typeof(IDifferentiableSpace<>))}.");
+            var truth = Problems.Truth(space);
+            return RunDifferentiable(method, relaxed, s, settings, truth is null ? _ => null : a => truth(a));
+        }
+    }
 
-    /// <summary>NB201's 200-epoch CIFAR-10 test accuracy of a cell.</summary>
-    private static double? LookUp(Nb201Cell cell) => (_bench ??= Nb201Benchmark.Load()).TestAccuracy(cell);
+    /// <summary>The catalog's spaces that implement a capability, for messages.</summary>
+    private static string SpacesWith(Type capability) => string.Join(", ", Catalog<ISpaceEntry>.All.Where(e => e.Accept(new Implements(capability))).Select(e => e.Name));
+
+    private sealed class Implements(Type capability) : ISpaceVisitor<bool>
+    {
+        public bool Visit<TArch>(ISearchSpace<TArch> space) where TArch : class, IArchitecture => capability.MakeGenericType(typeof(TArch)).IsInstanceOfType(space);
+    }
 
     private static int RunDifferentiable<TArch>(string method, IDifferentiableSpace<TArch> space, Setup s, DartsSettings settings, Func<TArch, double?> benchmark)
         where TArch : class, IArchitecture
@@ -121,7 +126,7 @@ internal static class OneShotCommands
         var last = search.History[^1];
         if (search.StoppedEarly) Console.WriteLine($"stopped early at epoch {last.Epoch}: the derived normal cell reached {settings.SkipLimit} skip connections (DARTS+)");
         Console.WriteLine($"derived: {last.Derived.ToText()}");
-        if (benchmark(last.Derived) is { } test) Console.WriteLine(string.Create(Inv, $"benchmark test accuracy (NB201, CIFAR-10, 200 epochs): {test:0.00}%"));
+        if (benchmark(last.Derived) is { } test) Console.WriteLine(string.Create(Inv, $"benchmark test accuracy ({Problems.TruthName(space.Name)}): {test:0.00}%"));
         return 0;
     }
 
@@ -155,7 +160,7 @@ internal static class OneShotCommands
         var evaluations = new Option<int>("--evaluations") { Description = "Inherited-weight evaluations for the evolutionary search.", DefaultValueFactory = _ => 100 };
         var population = new Option<int>("--population") { Description = "Regularized evolution's population.", DefaultValueFactory = _ => 20 };
         var rankCells = new Option<int>("--rank-cells") { Description = "Random cells whose inherited accuracy is ranked against the benchmark (weight-sharing Kendall tau).", DefaultValueFactory = _ => 100 };
-        var cmd = new Command("oneshot", "SPOS (Guo et al. 2020): train the NB201 supernet with uniform single-path sampling, then search it with regularized evolution using inherited weights as the evaluator; also measures how inherited accuracy ranks cells against the benchmark (Kendall tau).");
+        var cmd = new Command("oneshot", "SPOS (Guo et al. 2020): train a weight-sharing supernet with uniform single-path sampling, then search it with regularized evolution using inherited weights as the evaluator; where a benchmark covers the space, also measures how inherited accuracy ranks architectures against it (Kendall tau).");
         Add(cmd, c);
         cmd.Options.Add(evaluations);
         cmd.Options.Add(population);
@@ -163,35 +168,59 @@ internal static class OneShotCommands
         cmd.SetAction(r => Cli.Run(() =>
         {
             var s = Read(r, c);
-            if (s.Space != "nb201") throw new ArgumentException("oneshot searches the nb201 space (its cells can be looked up in the benchmark).");
-            var result = OneShotSearch.Run(s.Train, s.Shape, s.Epochs, s.Seed, r.GetValue(evaluations), r.GetValue(population), r.GetValue(rankCells),
-                s.Batch, s.Device, InOut(s, "supernet.bin"), e => Console.Error.WriteLine(string.Create(Inv, $"epoch {e.Epoch}: supernet loss {e.TrainLoss:0.000} acc {e.TrainAccuracy:0.0}% ({e.Seconds:0}s)")),
-                progress: (label, total, work) => Cli.WithProgress(label, total, work));
-            if (s.Out is not null)
-            {
-                AtomicWrite(Path.Combine(s.Out, "ranking.csv"), ["cell,inherited_acc,benchmark_test_acc", ..
-                    result.Ranking.Select(x => string.Create(Inv, $"{x.Cell.ToText()},{x.Inherited:R},{x.Benchmark:R}"))]);
-            }
-            Console.WriteLine(string.Create(Inv, $"derived: {result.Best.ToText()}  inherited acc {result.BestInherited:0.00}%"));
-            Console.WriteLine(string.Create(Inv, $"benchmark test accuracy (NB201, CIFAR-10, 200 epochs): {result.BestBenchmark:0.00}%"));
-            Console.WriteLine(string.Create(Inv, $"weight sharing: kendall tau = {result.KendallTau:0.000}, spearman rho = {result.Spearman:0.000} between inherited and benchmark accuracy on {result.Ranking.Count} random cells"));
-            return 0;
+            if (r.GetValue(evaluations) < 1 || r.GetValue(population) < 2 || r.GetValue(rankCells) < 3)
+                throw new ArgumentException("--evaluations must be at least 1, --population at least 2 and --rank-cells at least 3.");
+            return Problems.WithSpace(s.Space, new OneShotOn(s, r.GetValue(evaluations), r.GetValue(population), r.GetValue(rankCells)));
         }));
         return cmd;
+    }
+
+    private sealed class OneShotOn(Setup s, int evaluations, int population, int rankCells) : ISpaceVisitor<int>
+    {
+        public int Visit<TArch>(ISearchSpace<TArch> space) where TArch : class, IArchitecture
+        {
+            var shared = space as IWeightSharingSpace<TArch>
+                ?? throw new ArgumentException($"Space '{space.Name}' has no weight-sharing supernet. Spaces that have one: {SpacesWith(typeof(IWeightSharingSpace<>))}.");
+            var truth = Problems.Truth(space);
+            var result = OneShotSearch.Run(shared, s.Train, s.Shape, s.Epochs, s.Seed, evaluations, population, rankCells, truth, s.Batch, s.Device,
+                InOut(s, "supernet.bin"), e => Console.Error.WriteLine(string.Create(Inv, $"epoch {e.Epoch}: supernet loss {e.TrainLoss:0.000} acc {e.TrainAccuracy:0.0}% ({e.Seconds:0}s)")),
+                progress: (label, total, work) => Cli.WithProgress(label, total, work));
+            if (s.Out is not null && truth is not null)
+                AtomicWrite(Path.Combine(s.Out, "ranking.csv"), ["architecture,inherited_acc,benchmark_test_acc", ..
+                    result.Ranking.Select(x => string.Create(Inv, $"\"{x.Architecture.ToText().Replace("\"", "\"\"")}\",{x.Inherited:R},{x.Truth:R}"))]);
+            Console.WriteLine(string.Create(Inv, $"derived: {result.Best.ToText()}  inherited acc {result.BestInherited:0.00}%"));
+            if (result.BestTruth is { } t)
+            {
+                Console.WriteLine(string.Create(Inv, $"benchmark test accuracy ({Problems.TruthName(space.Name)}): {t:0.00}%"));
+                Console.WriteLine(string.Create(Inv, $"weight sharing: kendall tau = {result.KendallTau:0.000}, spearman rho = {result.Spearman:0.000} between inherited and benchmark accuracy on {result.Ranking.Count} random architectures"));
+            }
+            return 0;
+        }
     }
 
     private static Command Enas()
     {
         var c = CommonOptions();
         var steps = new Option<int>("--controller-steps") { Description = "Controller REINFORCE steps per epoch, each rewarded on one validation batch.", DefaultValueFactory = _ => 50 };
-        var cmd = new Command("enas", "ENAS-style weight sharing on NB201: an LSTM controller samples the paths the shared weights train on, and learns by REINFORCE from their inherited accuracy. Not resumable: the controller's sampling state is not checkpointed.");
+        var cmd = new Command("enas", "ENAS-style weight sharing: an LSTM controller samples the paths the shared weights train on, and learns by REINFORCE from their inherited accuracy. Not resumable: the controller's sampling state is not checkpointed.");
         Add(cmd, c);
         cmd.Options.Add(steps);
         cmd.SetAction(r => Cli.Run(() =>
         {
             var s = Read(r, c);
-            if (s.Space != "nb201") throw new ArgumentException("enas searches the nb201 space.");
-            using var search = new EnasSearch(s.Train, s.Shape, s.Epochs, s.Seed, r.GetValue(steps), s.Batch, s.Device);
+            if (r.GetValue(steps) < 1) throw new ArgumentException("--controller-steps must be at least 1.");
+            return Problems.WithSpace(s.Space, new EnasOn(s, r.GetValue(steps)));
+        }));
+        return cmd;
+    }
+
+    private sealed class EnasOn(Setup s, int steps) : ISpaceVisitor<int>
+    {
+        public int Visit<TArch>(ISearchSpace<TArch> space) where TArch : class, IArchitecture
+        {
+            if (space is not IWeightSharingSpace<TArch> shared || space is not ICategoricalSpace<TArch>)
+                throw new ArgumentException($"ENAS needs a weight-sharing space with categorical decisions; '{space.Name}' is not one. Spaces with a supernet: {SpacesWith(typeof(IWeightSharingSpace<>))}.");
+            using var search = new EnasSearch<TArch>(shared, s.Train, s.Shape, s.Epochs, s.Seed, steps, s.Batch, s.Device);
             Cli.WithProgress("enas epochs", s.Epochs, tick =>
             {
                 while (!search.Finished)
@@ -203,9 +232,8 @@ internal static class OneShotCommands
             });
             var (cell, inherited) = search.Derive();
             Console.WriteLine(string.Create(Inv, $"derived: {cell.ToText()}  inherited acc {inherited:0.00}%"));
-            Console.WriteLine(string.Create(Inv, $"benchmark test accuracy (NB201, CIFAR-10, 200 epochs): {LookUp(cell):0.00}%"));
+            if (Problems.Truth(space) is { } truth) Console.WriteLine(string.Create(Inv, $"benchmark test accuracy ({Problems.TruthName(space.Name)}): {truth(cell):0.00}%"));
             return 0;
-        }));
-        return cmd;
+        }
     }
 }

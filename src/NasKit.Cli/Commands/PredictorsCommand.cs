@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using CsvHelper;
-using NasKit.Benchmarks;
+using NasKit.Catalogs;
 using NasKit.Estimation.Predictors;
 using NasKit.Experiments;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 
 namespace NasKit.Cli.Commands;
 
@@ -12,27 +12,25 @@ internal static class PredictorsCommand
 {
     public static Command Create()
     {
-        var space = new Option<string>("--space") { Description = "Search space (nb201).", DefaultValueFactory = _ => "nb201" };
-        var predictors = new Option<string>("--predictors") { Description = "all, or comma-separated: " + string.Join("; ", PredictorCatalog.All.Select(f => $"{f.Name}: {f.Description}")), DefaultValueFactory = _ => "all" };
+        var predictors = new Option<string>("--predictors") { Description = "all, or comma-separated:\n" + Catalog<IPredictorFactory>.Listing(), DefaultValueFactory = _ => "all" };
         var sizes = new Option<string>("--train-sizes") { Description = "Training-set sizes.", DefaultValueFactory = _ => string.Join(",", PredictorStudy.DefaultTrainSizes) };
         var seeds = new Option<int>("--seeds") { Description = "Seeds (independent splits), seed..seed+seeds-1.", DefaultValueFactory = _ => 5 };
         var seed = new Option<int>("--seed") { Description = "First seed.", DefaultValueFactory = _ => 0 };
         var test = new Option<int>("--test") { Description = "Held-out test architectures per seed.", DefaultValueFactory = _ => 200 };
         var zc = new Option<string>("--zc") { Description = "Zero-cost features: suite-zero (NAS-Bench-Suite-Zero's scores; the pool becomes its 9,445 cells), a NasKit score file from 'naskit zerocost --out' (the pool becomes its cells), or none.", DefaultValueFactory = _ => "suite-zero" };
         var output = new Option<string?>("--out") { Description = "CSV with every fit (predictor, train size, seed, tau, rho, seconds)." };
-        var cmd = new Command("predictors", "Fit performance predictors on NB201 cells and report Kendall tau on held-out cells against training-set size, over seeds (White et al. 2021), with and without zero-cost features. Truth: NB201 200-epoch CIFAR-10 test accuracy.")
+        var cmd = new Command("predictors", "Fit performance predictors on NB201 cells (the NB201 study of White et al.) and report Kendall tau on held-out cells against training-set size, over seeds (White et al. 2021), with and without zero-cost features. Truth: NB201 200-epoch CIFAR-10 test accuracy.")
         {
-            space, predictors, sizes, seeds, seed, test, zc, output,
+            predictors, sizes, seeds, seed, test, zc, output,
         };
-        cmd.SetAction(r => Cli.Run(() => Run(r.GetValue(space)!, r.GetValue(predictors)!, r.GetValue(sizes)!, r.GetValue(seeds), r.GetValue(seed),
+        cmd.SetAction(r => Cli.Run(() => Run(r.GetValue(predictors)!, r.GetValue(sizes)!, r.GetValue(seeds), r.GetValue(seed),
             r.GetValue(test), r.GetValue(zc)!, r.GetValue(output))));
         return cmd;
     }
 
-    private static int Run(string space, string names, string sizesText, int seeds, int seed, int test, string zc, string? output)
+    private static int Run(string names, string sizesText, int seeds, int seed, int test, string zc, string? output)
     {
-        if (!string.Equals(space, "nb201", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"Unknown space '{space}' for predictors; the benchmark-backed space is nb201.");
+        if (test < 3) throw new ArgumentException($"--test must be at least 3, got {test}.");
         if (seeds < 1) throw new ArgumentException("--seeds must be at least 1.");
         var sizes = sizesText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => int.TryParse(s, out var n) && n >= 2 ? n : throw new ArgumentException($"--train-sizes: '{s}' is not a whole number of at least 2.")).ToArray();
@@ -43,18 +41,18 @@ internal static class PredictorsCommand
         if (string.Equals(zc, "suite-zero", StringComparison.OrdinalIgnoreCase))
         {
             var suite = PrecomputedZeroCost.LoadSuiteZero(bench);
-            features = PredictorStudy.SuiteZeroFeatures(bench, suite);
+            features = Nb201ZeroCostFeatures.SuiteZero(bench, suite);
             pool = suite.Indices.OrderBy(i => i).Select(bench.CellAt).ToArray();
             poolName = $"the {pool.Count} cells NAS-Bench-Suite-Zero scored";
         }
         else if (!string.Equals(zc, "none", StringComparison.OrdinalIgnoreCase))
         {
             var rows = ZeroCostScoreFile.Read(zc, bench);
-            features = PredictorStudy.ScoreFileFeatures(rows);
+            features = Nb201ZeroCostFeatures.ScoreFile(rows);
             pool = rows.Select(r => r.Cell).ToArray();
             poolName = $"the {pool.Count} cells scored in {zc}";
         }
-        var makers = PredictorStudy.Makers(bench.Space, PredictorCatalog.Parse(names), features);
+        var makers = PredictorStudy.Makers(bench.Space, Catalog<IPredictorFactory>.Parse(names), features);
         Console.Error.WriteLine($"pool: {poolName}; test {test} per seed; {makers.Count} predictors x {sizes.Length} sizes x {seeds} seeds");
         IReadOnlyList<PredictorFit> fits = [];
         Cli.WithProgress("fitting predictors", makers.Count * sizes.Length * seeds, tick =>

@@ -7,7 +7,7 @@ using NasKit.Data;
 using NasKit.Estimation;
 using NasKit.Experiments;
 using NasKit.Networks;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 
 namespace NasKit.Cli.Commands;
 

@@ -2,81 +2,149 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using NasKit.Analysis;
-using NasKit.Benchmarks;
-using NasKit.Estimation.Predictors;
+using NasKit.Catalogs;
 using NasKit.Estimation;
+using NasKit.Estimation.Predictors;
 using NasKit.Experiments;
 using NasKit.Reports;
-using NasKit.Spaces.Nb201;
+using NasKit.Spaces;
 using NasKit.Strategies;
 
 namespace NasKit.Cli.Commands;
 
 internal static class SearchCommand
 {
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
     public static Command Create()
     {
-        var space = new Option<string>("--space") { Description = "Search space.", DefaultValueFactory = _ => "nb201" };
-        var benchmark = new Option<string>("--benchmark") { Description = "Tabular benchmark that evaluates.", DefaultValueFactory = _ => "nb201" };
-        var strategy = new Option<string>("--strategy") { Description = "Strategy name, or 'all'. " + string.Join("; ", StrategyCatalog.All.Select(f => $"{f.Name}: {f.Description}")), DefaultValueFactory = _ => "all" };
-        var queries = new Option<int>("--queries") { Description = "Queries per run.", DefaultValueFactory = _ => 100 };
-        var runs = new Option<int>("--runs") { Description = "Independent runs (seeds seed..seed+runs-1).", DefaultValueFactory = _ => 500 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the first run.", DefaultValueFactory = _ => 0 };
-        var dataset = new Option<string>("--dataset") { Description = "cifar10, cifar100 or imagenet16-120.", DefaultValueFactory = _ => "cifar10" };
-        var epochs = new Option<int>("--epochs") { Description = "Signal from the 200- or 12-epoch table (the outcome is always 200-epoch test accuracy).", DefaultValueFactory = _ => 200 };
+        var space = new Option<string>("--space") { Description = "Search space:\n" + Catalog<ISpaceEntry>.Listing(), DefaultValueFactory = _ => "nb201" };
+        var benchmark = new Option<string?>("--benchmark") { Description = "Tabular benchmark that evaluates (default: the one named like the space, unless --evaluator is given):\n" + Catalog<IBenchmarkEntry>.Listing() };
+        var evaluator = new Option<string?>("--evaluator") { Description = "Evaluator descriptor instead of a benchmark, e.g. train or train:data=cifar10-subset,C=8,N=1:\n" + Catalog<IEvaluatorFactory>.Listing() };
+        var strategy = new Option<string>("--strategy") { Description = "Strategy name, a comma-separated list, or all:\n" + Catalog<IStrategyFactory>.Listing(), DefaultValueFactory = _ => "all" };
+        var queries = new Option<int>("--queries") { Description = "Queries per run (>= 1).", DefaultValueFactory = _ => 100 };
+        var runs = new Option<int>("--runs") { Description = "Independent runs, seeds seed..seed+runs-1 (>= 1).", DefaultValueFactory = _ => 500 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the first run; also the training evaluator's initialisation seed.", DefaultValueFactory = _ => 0 };
+        var dataset = new Option<string?>("--dataset") { Description = "The benchmark's data set (nb201: cifar10, cifar100 or imagenet16-120)." };
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs per trial: the benchmark table of the signal (nb201: 12 or 200, default 200), or how long the training evaluator trains (required with it)." };
+        var data = new Option<string?>("--data") { Description = "The training evaluator's data: cifar10-subset or fashion-mnist (default cifar10-subset)." };
+        var channels = new Option<int?>("--channels") { Description = "The training evaluator's network width C (>= 1; default 16)." };
+        var cells = new Option<int?>("--cells") { Description = "The training evaluator's cells per stage N (>= 1; default 1 here: a proxy network)." };
         var output = new Option<string?>("--out") { Description = "Write every trial of every run to this .csv or .parquet file." };
-        var parallel = new Option<int>("--parallel") { Description = "Runs executed at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var predictor = new Option<string?>("--predictor") { Description = "The predictor BANANAS uses (default: its MLP ensemble). " + string.Join("; ", PredictorCatalog.All.Select(f => $"{f.Name}: {f.Description}")) };
-        var cmd = new Command("search", "Compare search strategies on a tabular benchmark (NASLib-style query-budget protocol). Prints NAME: mean±std of the outcome (test accuracy, %).")
+        var parallel = new Option<int?>("--parallel") { Description = "Runs executed at once (>= 1; default: the cores with a benchmark, 1 with a training evaluator)." };
+        var predictor = new Option<string?>("--predictor") { Description = "The predictor BANANAS uses (default: its MLP ensemble):\n" + Catalog<IPredictorFactory>.Listing() };
+        var cmd = new Command("search", "Compare search strategies under a query budget (NASLib's protocol): each run searches on the signal (validation accuracy) and reports " +
+                                        "the outcome of its best-signal architecture (a benchmark's test accuracy, else the signal). Prints NAME: mean±std of the outcome.\n" +
+                                        "Examples:\n  naskit search --space nb201 --benchmark nb201 --strategy all --queries 100 --runs 500 --seed 0\n" +
+                                        "  naskit search --space darts --evaluator train --data cifar10-subset --epochs 1 --strategy rea --queries 6 --runs 1 --seed 0")
         {
-            space, benchmark, strategy, queries, runs, seed, dataset, epochs, output, parallel, predictor,
+            space, benchmark, evaluator, strategy, queries, runs, seed, dataset, epochs, data, channels, cells, output, parallel, predictor,
         };
-        cmd.SetAction(r => Cli.Run(() => Run(r.GetValue(space)!, r.GetValue(benchmark)!, r.GetValue(strategy)!, r.GetValue(queries),
-            r.GetValue(runs), r.GetValue(seed), r.GetValue(dataset)!, r.GetValue(epochs), r.GetValue(output), r.GetValue(parallel), r.GetValue(predictor))));
+        cmd.SetAction(r => Cli.Run(() =>
+        {
+            var o = new SearchOptions(r.GetValue(space)!, r.GetValue(benchmark), r.GetValue(evaluator), r.GetValue(strategy)!, r.GetValue(queries), r.GetValue(runs),
+                r.GetValue(seed), r.GetValue(dataset), r.GetValue(epochs), r.GetValue(data), r.GetValue(channels), r.GetValue(cells), r.GetValue(output),
+                r.GetValue(parallel), r.GetValue(predictor));
+            return Run(o);
+        }));
         return cmd;
     }
 
-    private static int Run(string space, string benchmark, string strategy, int queries, int runs, int seed, string dataset,
-                           int epochs, string? output, int parallel, string? predictor = null)
+    private sealed record SearchOptions(string Space, string? Benchmark, string? Evaluator, string Strategy, int Queries, int Runs, int Seed, string? Dataset,
+        int? Epochs, string? Data, int? Channels, int? Cells, string? Output, int? Parallel, string? Predictor);
+
+    private static int Run(SearchOptions o)
     {
-        if (space != "nb201") throw new ArgumentException($"Unknown space '{space}'. Available: nb201.");
-        if (benchmark != "nb201") throw new ArgumentException($"Unknown benchmark '{benchmark}'. Available: nb201.");
-        if (queries <= 0 || runs <= 0) throw new ArgumentException("--queries and --runs must be positive.");
-        if (epochs is not (12 or 200)) throw new ArgumentException($"--epochs must be 12 or 200, got {epochs}.");
-        if (parallel <= 0) throw new ArgumentException("--parallel must be positive.");
-        if (output is not null && Path.GetExtension(output).ToLowerInvariant() is not (".csv" or ".parquet"))
-            throw new ArgumentException($"--out '{output}': use a .csv or .parquet file name.");
-        var factories = strategy == "all" ? StrategyCatalog.All : [StrategyCatalog.Get(strategy)];
-        if (predictor is not null)
+        if (o.Queries < 1) throw new ArgumentException($"--queries must be at least 1, got {o.Queries}.");
+        if (o.Runs < 1) throw new ArgumentException($"--runs must be at least 1, got {o.Runs}.");
+        if (o.Parallel is < 1) throw new ArgumentException($"--parallel must be at least 1, got {o.Parallel}.");
+        if (o.Epochs is < 1) throw new ArgumentException($"--epochs must be at least 1, got {o.Epochs}.");
+        if (o.Channels is < 1 || o.Cells is < 1) throw new ArgumentException("--channels and --cells must be at least 1.");
+        if (o.Output is not null && Path.GetExtension(o.Output).ToLowerInvariant() is not (".csv" or ".parquet"))
+            throw new ArgumentException($"--out '{o.Output}': use a .csv or .parquet file name.");
+        if (o.Benchmark is not null && o.Evaluator is not null) throw new ArgumentException("Give --benchmark or --evaluator, not both.");
+        var factories = Catalog<IStrategyFactory>.Parse(o.Strategy, StrategyFactories.SingleObjective);
+        if (o.Predictor is not null)
         {
-            PredictorCatalog.Get(predictor); // unknown names fail here, with the list
-            factories = factories.Select(f => f is BananasFactory ? new BananasFactory { Predictor = predictor } : f).ToArray();
+            Catalog<IPredictorFactory>.Get(o.Predictor); // unknown names fail here, with the list
+            factories = factories.Select(f => f is BananasFactory ? new BananasFactory { Predictor = o.Predictor } : f).ToArray();
         }
-        var data = Nb201Benchmark.ParseDataset(dataset);
-        var bench = Nb201Benchmark.Load();
-        TorchSharp.torch.set_num_threads(1); // runs are parallel; tiny models gain nothing from intra-op threads
-        var protocol = new QueryBudgetProtocol<Nb201Cell>
+        var spaceEntry = Catalog<ISpaceEntry>.Get(o.Space);
+        if (o.Evaluator is null)
         {
-            Space = bench.Space, Evaluator = new TabularEvaluator(bench, data) { OutcomeEpochs = 200 },
-            Fidelity = new Fidelity(Epochs: epochs), Queries = queries, Parallelism = parallel,
-        };
-        var allRuns = new List<SearchRun<Nb201Cell>>();
+            string name = o.Benchmark ?? (Catalog<IBenchmarkEntry>.Find(spaceEntry.Name)?.Name
+                ?? throw new ArgumentException($"No benchmark covers space '{spaceEntry.Name}'; give --evaluator (e.g. train) or one of --benchmark {Catalog<IBenchmarkEntry>.Names()}."));
+            if (o.Data is not null || o.Channels is not null || o.Cells is not null)
+                throw new ArgumentException("--data, --channels and --cells configure a training evaluator; a benchmark looks architectures up.");
+            var args = new Dictionary<string, string>();
+            if (o.Dataset is not null) args["dataset"] = o.Dataset;
+            if (o.Epochs is { } e) args["epochs"] = e.ToString(Inv);
+            return Problems.WithBenchmark(new EvaluatorDescriptor(name, args).ToString(), new OnBenchmark(o, spaceEntry.Name, factories));
+        }
+        if (o.Dataset is not null) throw new ArgumentException("--dataset selects a benchmark's data set; the training evaluator takes --data.");
+        if (o.Epochs is null) throw new ArgumentException("--epochs is required with an evaluator that trains: say how many epochs each trial trains (e.g. --epochs 1).");
+        var d = EvaluatorDescriptor.Parse(o.Evaluator);
+        var a = new Dictionary<string, string>(d.Arguments);
+        if (o.Data is not null) a["data"] = o.Data;
+        if (o.Channels is not null) a["C"] = o.Channels.Value.ToString(Inv);
+        a.TryAdd("N", (o.Cells ?? 1).ToString(Inv));
+        a.TryAdd("seed", o.Seed.ToString(Inv));
+        var descriptor = d with { Arguments = a };
+        return spaceEntry.Accept(new OnEvaluator(o, descriptor, factories));
+    }
+
+    private sealed class OnBenchmark(SearchOptions o, string space, IReadOnlyList<IStrategyFactory> factories) : IBenchmarkVisitor<int>
+    {
+        public int Visit<TArch>(TabularBenchmark<TArch> b) where TArch : class, IArchitecture
+        {
+            if (!string.Equals(b.Space.Name, space, StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"Benchmark '{b.Name}' covers space '{b.Space.Name}', not '{space}'.");
+            TorchSharp.torch.set_num_threads(1); // runs are parallel; the strategies' tiny models gain nothing from intra-op threads
+            var protocol = new QueryBudgetProtocol<TArch>
+            {
+                Space = b.Space, Evaluator = b.Evaluator, Fidelity = b.Fidelity, Signal = b.Signal, OutcomeMetric = b.Outcome,
+                Queries = o.Queries, Parallelism = o.Parallel ?? Environment.ProcessorCount,
+            };
+            return Compare(protocol, o, factories, printBest: false);
+        }
+    }
+
+    private sealed class OnEvaluator(SearchOptions o, EvaluatorDescriptor descriptor, IReadOnlyList<IStrategyFactory> factories) : ISpaceVisitor<int>
+    {
+        public int Visit<TArch>(ISearchSpace<TArch> space) where TArch : class, IArchitecture
+        {
+            var evaluator = descriptor.Create(space);
+            Console.Error.WriteLine($"evaluator {descriptor} on space {space.Name}, {o.Epochs} epoch(s) per trial");
+            var protocol = new QueryBudgetProtocol<TArch>
+            {
+                Space = space, Evaluator = evaluator, Fidelity = new Fidelity(Epochs: o.Epochs), OutcomeMetric = Metrics.ValidAccuracy,
+                Queries = o.Queries, Parallelism = o.Parallel ?? 1,
+            };
+            return Compare(protocol, o, factories, printBest: true);
+        }
+    }
+
+    private static int Compare<TArch>(QueryBudgetProtocol<TArch> protocol, SearchOptions o, IReadOnlyList<IStrategyFactory> factories, bool printBest)
+        where TArch : class, IArchitecture
+    {
+        var allRuns = new List<SearchRun<TArch>>();
         foreach (var factory in factories)
         {
             var sw = Stopwatch.StartNew();
-            IReadOnlyList<SearchRun<Nb201Cell>> results = [];
-            Cli.WithProgress($"{factory.Name}: {runs} runs", runs, tick => results = protocol.Run(factory, runs, seed, tick));
+            IReadOnlyList<SearchRun<TArch>> results = [];
+            Cli.WithProgress($"{factory.Name}: {o.Runs} runs", o.Runs, tick => results = protocol.Run(factory, o.Runs, o.Seed, _ => tick()));
             var outcomes = results.Select(x => x.Outcome).ToArray();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{factory.Name}: {Statistics.Mean(outcomes):0.00}±{Statistics.Std(outcomes):0.00}"));
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {factory.Name}: {runs} runs x {queries} queries in {sw.Elapsed.TotalSeconds:0.0} s"));
+            Console.WriteLine(string.Create(Inv, $"{factory.Name}: {Statistics.Mean(outcomes):0.00}±{(outcomes.Length > 1 ? Statistics.Std(outcomes) : 0):0.00}"));
+            if (printBest && results.SelectMany(x => x.Best(protocol.Signal) is { } t ? [t] : Array.Empty<NasKit.Execution.Trial<TArch>>())
+                                    .MaxBy(t => protocol.Signal.Score(t.Evaluation)) is { } best)
+                Console.WriteLine(string.Create(Inv, $"  best: {best.Architecture.ToText()}  {protocol.Signal.Metric}={best.Evaluation[protocol.Signal.Metric]:0.00}"));
+            Console.Error.WriteLine(string.Create(Inv, $"  {factory.Name}: {o.Runs} runs x {o.Queries} queries in {sw.Elapsed.TotalSeconds:0.0} s"));
             allRuns.AddRange(results);
         }
-        if (output is not null)
+        if (o.Output is not null)
         {
-            TrialTable.Write(output, TrialTable.Rows(allRuns, "valid_acc", "test_acc"));
-            Console.Error.WriteLine($"  wrote {allRuns.Sum(x => x.Trials.Count)} trials to {output}");
+            TrialTable.Write(o.Output, TrialTable.Rows(allRuns, protocol.Signal.Metric, protocol.OutcomeMetric));
+            Console.Error.WriteLine($"  wrote {allRuns.Sum(x => x.Trials.Count)} trials to {o.Output}");
         }
         return 0;
     }

@@ -5,7 +5,7 @@ using NasKit.Benchmarks;
 using NasKit.Estimation;
 using NasKit.Execution;
 using NasKit.Experiments;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 using NasKit.Strategies;
 
 namespace NasKit.Cli.Commands;
@@ -67,7 +67,7 @@ internal static class StoreBench
         var spec = new StudySpec($"bench-store-{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..40], bench.Space.Name, "random", 0, $"queries={trials}, workers={workers}");
         using var queue = TrialQueues.Open(storage, StudyCommands.Log);
         queue.Open(spec);
-        var evaluator = new TabularEvaluator(bench);
+        var evaluator = new Nb201TabularEvaluator(bench);
         // Connections are opened before the clock starts: the benchmark measures trials, not connection setup.
         var local = Enumerable.Range(0, workers).Select(_ => TrialQueues.Open(storage, StudyCommands.Log)).ToArray();
         try
@@ -78,8 +78,8 @@ internal static class StoreBench
                 new Worker<Nb201Cell>(q, spec.Name, bench.Space, evaluator, new WorkerOptions { Name = $"bench/{i}" }).Run(stop.Token),
                 TaskCreationOptions.LongRunning)).ToArray();
             foreach (var t in tasks) t.ContinueWith(_ => stop.Cancel(), TaskContinuationOptions.OnlyOnFaulted);
-            var result = new Coordinator<Nb201Cell>(queue, spec, bench.Space, trials, new Fidelity(Epochs: 200), maxOutstanding: 2 * workers)
-                .Run(new RandomSearch<Nb201Cell>(bench.Space, 0), stop.Token);
+            var result = new Study<Nb201Cell>(queue, spec, bench.Space, Budget.OfQueries(trials), new Fidelity(Epochs: 200)) { MaxOutstanding = 2 * workers }
+                .Run(new RandomSearch<Nb201Cell>(bench.Space, 0), cancellationToken: stop.Token);
             sw.Stop();
             Task.WaitAll(tasks);
             if (result.Asked != trials) throw new InvalidOperationException($"bench study ended after {result.Asked} of {trials} trials ({result.StopReason}).");

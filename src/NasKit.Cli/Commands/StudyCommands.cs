@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using NasKit.Benchmarks;
+using NasKit.Catalogs;
 using NasKit.Estimation;
 using NasKit.Execution;
 using NasKit.Experiments;
-using NasKit.Spaces.Nb201;
+using NasKit.Spaces;
 using NasKit.Strategies;
 
 namespace NasKit.Cli.Commands;
@@ -37,72 +37,122 @@ internal static class StudyCommands
     {
         var storage = Storage();
         var name = StudyName("Study name; rerunning the same name resumes it exactly.");
-        var strategy = new Option<string>("--strategy") { Description = "Search strategy: " + string.Join(", ", StrategyCatalog.All.Select(f => f.Name)) + ".", DefaultValueFactory = _ => "random" };
-        var queries = new Option<int>("--queries") { Description = "Query budget (trials asked).", DefaultValueFactory = _ => 100 };
+        var space = new Option<string>("--space") { Description = "Search space:\n" + Catalog<ISpaceEntry>.Listing(), DefaultValueFactory = _ => "nb201" };
+        var benchmark = new Option<string?>("--benchmark") { Description = "Tabular benchmark that evaluates (default: the one named like the space, unless --evaluator is given)." };
+        var evaluator = new Option<string?>("--evaluator") { Description = "Evaluator descriptor instead of a benchmark (e.g. train:data=cifar10-subset,C=8,N=1); workers anywhere rebuild it from the study." };
+        var strategy = new Option<string>("--strategy") { Description = "Search strategy:\n" + Catalog<IStrategyFactory>.Listing(), DefaultValueFactory = _ => "random" };
+        var queries = new Option<int>("--queries") { Description = "Query budget (trials asked, >= 1).", DefaultValueFactory = _ => 100 };
         var seed = new Option<int>("--seed") { Description = "Seed of every random choice.", DefaultValueFactory = _ => 0 };
-        var epochs = new Option<int>("--epochs") { Description = "Benchmark table: 200 or 12 epochs.", DefaultValueFactory = _ => 200 };
-        var parallel = new Option<int>("--parallel") { Description = "Evaluations at once in this process; 0 leaves all evaluation to 'naskit worker' processes.", DefaultValueFactory = _ => 1 };
-        var outstanding = new Option<int?>("--outstanding") { Description = "Candidates asked ahead of their results (asynchronous search); default: --parallel, at least 1." };
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs per trial: the benchmark table (nb201: 12 or 200, default 200), or how long the training evaluator trains (required with it)." };
+        var parallel = new Option<int>("--parallel") { Description = "Evaluations at once in this process (>= 0); 0 leaves all evaluation to 'naskit worker' processes.", DefaultValueFactory = _ => 1 };
+        var outstanding = new Option<int?>("--outstanding") { Description = "Candidates asked ahead of their results (asynchronous search, >= 1); default: --parallel, at least 1." };
         var delay = new Option<int>("--eval-delay-ms") { Description = "Wait this long per evaluation in the local workers (simulates training; for tests).", DefaultValueFactory = _ => 0 };
-        var lease = new Option<double>("--lease-seconds") { Description = "Coordinator and local-worker lease; a crashed process's work is taken over after it.", DefaultValueFactory = _ => 10 };
-        var cmd = new Command("run", "Coordinate (or resume) a study of NB201 on the tabular benchmark; every ask, tell and result is recorded.")
+        var lease = new Option<double>("--lease-seconds") { Description = "Coordinator and local-worker lease (> 0); a crashed process's work is taken over after it.", DefaultValueFactory = _ => 10 };
+        var cmd = new Command("run", "Coordinate (or resume) a study; every ask, tell, intermediate result and result is recorded.\n" +
+                                     "Examples:\n  naskit study run --storage runs/demo.db --study demo --strategy rea --queries 100 --seed 0\n" +
+                                     "  naskit study run --storage \"$NASKIT_DB\" --study train --space nb201 --evaluator train:C=8,N=1 --epochs 1 --parallel 0")
         {
-            storage, name, strategy, queries, seed, epochs, parallel, outstanding, delay, lease,
+            storage, name, space, benchmark, evaluator, strategy, queries, seed, epochs, parallel, outstanding, delay, lease,
         };
         cmd.SetAction(r => Cli.Run(() =>
         {
-            int q = r.GetValue(queries), s = r.GetValue(seed), e = r.GetValue(epochs), p = r.GetValue(parallel), d = r.GetValue(delay);
-            if (q <= 0) throw new ArgumentException($"--queries must be positive, got {q}.");
-            if (e is not (12 or 200)) throw new ArgumentException($"--epochs must be 12 or 200, got {e}.");
+            int q = r.GetValue(queries), p = r.GetValue(parallel);
+            if (q <= 0) throw new ArgumentException($"--queries must be at least 1, got {q}.");
             if (p < 0) throw new ArgumentException($"--parallel must be 0 or more, got {p}.");
+            if (r.GetValue(epochs) is < 1) throw new ArgumentException($"--epochs must be at least 1, got {r.GetValue(epochs)}.");
             int o = r.GetValue(outstanding) ?? Math.Max(1, p);
             if (o < 1) throw new ArgumentException($"--outstanding must be at least 1, got {o}.");
+            if (r.GetValue(delay) < 0) throw new ArgumentException("--eval-delay-ms must be 0 or more.");
             var leaseTime = TimeSpan.FromSeconds(r.GetValue(lease) is > 0 and var l ? l : throw new ArgumentException("--lease-seconds must be positive."));
-            string strategyName = StrategyCatalog.Get(r.GetValue(strategy)!).Name;
-            string storageText = r.GetValue(storage)!;
-
-            var bench = Nb201Benchmark.Load();
-            var searcher = StrategyCatalog.Get(strategyName).Create(bench.Space, Objective.Max("valid_acc"), s).WithStandardWrappers(bench.Space, s);
-            var spec = new StudySpec(r.GetValue(name)!, bench.Space.Name, strategyName, s, $"benchmark=nb201, epochs={e}, queries={q}");
-            using var queue = TrialQueues.Open(storageText, Log);
-            var coordinator = new Coordinator<Nb201Cell>(queue, spec, bench.Space, q, new Fidelity(Epochs: e), o) { Lease = leaseTime, Log = Log };
-
-            using var stop = new CancellationTokenSource();
-            Console.CancelKeyPress += (_, a) => { a.Cancel = true; stop.Cancel(); };
-            var evaluator = StudyEvaluator(bench, d);
-            var workers = Enumerable.Range(0, p).Select(i => Task.Run(() =>
+            if (r.GetValue(benchmark) is not null && r.GetValue(evaluator) is not null) throw new ArgumentException("Give --benchmark or --evaluator, not both.");
+            var run = new RunSettings(r.GetValue(storage)!, r.GetValue(name)!, Catalog<IStrategyFactory>.Get(r.GetValue(strategy)!), q, r.GetValue(seed),
+                                      r.GetValue(epochs), p, o, r.GetValue(delay), leaseTime);
+            var spaceEntry = Catalog<ISpaceEntry>.Get(r.GetValue(space)!);
+            if (r.GetValue(evaluator) is { } ev)
             {
-                using var own = TrialQueues.Open(storageText, Log); // each worker its own connections
-                return new Worker<Nb201Cell>(own, spec.Name, bench.Space, evaluator,
-                    new WorkerOptions { Name = $"{Environment.MachineName}:{Environment.ProcessId}/{i}", Lease = leaseTime, Log = Log }).Run(stop.Token);
-            })).ToArray();
-            // A local worker that dies (bad data, a bug) must not leave the coordinator waiting for it forever.
-            foreach (var w in workers) w.ContinueWith(t => stop.Cancel(), TaskContinuationOptions.OnlyOnFaulted);
-
-            CoordinatorResult result;
-            using (StudyView.Start(storageText, spec.Name))
-                result = coordinator.Run(searcher, stop.Token);
-            Task.WaitAll(workers);
-
-            Console.WriteLine($"study {spec.Name}: {result.Asked} trials asked ({result.Replayed} replayed), stopped: {result.StopReason}");
-            var best = Best(queue.Ledger(spec.Name));
-            if (best is not null)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"best: {best.Architecture} valid_acc={best.Evaluation!["valid_acc"]:0.00} test_acc={best.Evaluation!["test_acc"]:0.00}"));
-            return 0;
+                if (run.Epochs is null) throw new ArgumentException("--epochs is required with an evaluator that trains: say how many epochs each trial trains (e.g. --epochs 1).");
+                return spaceEntry.Accept(new RunOnSpace(run, EvaluatorDescriptor.Parse(ev)));
+            }
+            string bench = r.GetValue(benchmark) ?? Catalog<IBenchmarkEntry>.Find(spaceEntry.Name)?.Name
+                ?? throw new ArgumentException($"No benchmark covers space '{spaceEntry.Name}'; give --evaluator.");
+            var args = new Dictionary<string, string>();
+            if (run.Epochs is { } e) args["epochs"] = e.ToString(CultureInfo.InvariantCulture);
+            return Problems.WithBenchmark(new EvaluatorDescriptor(bench, args).ToString(), new RunOnBenchmark(run, spaceEntry.Name));
         }));
         return cmd;
     }
 
-    internal static IEvaluator<Nb201Cell> StudyEvaluator(Nb201Benchmark bench, int delayMs)
+    private sealed record RunSettings(string Storage, string Study, IStrategyFactory Strategy, int Queries, int Seed, int? Epochs, int Parallel,
+                                      int Outstanding, int DelayMs, TimeSpan Lease);
+
+    private sealed class RunOnBenchmark(RunSettings run, string space) : IBenchmarkVisitor<int>
     {
-        IEvaluator<Nb201Cell> evaluator = new TabularEvaluator(bench);
-        return delayMs > 0 ? new DelayedEvaluator<Nb201Cell>(evaluator, TimeSpan.FromMilliseconds(delayMs)) : evaluator;
+        public int Visit<TArch>(TabularBenchmark<TArch> b) where TArch : class, IArchitecture
+        {
+            if (!string.Equals(b.Space.Name, space, StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"Benchmark '{b.Name}' covers space '{b.Space.Name}', not '{space}'.");
+            // The configuration text of studies made before evaluator descriptors, so that they resume.
+            var spec = new StudySpec(run.Study, b.Space.Name, run.Strategy.Name, run.Seed,
+                                     $"benchmark={b.Name}, epochs={b.Fidelity.Epochs}, queries={run.Queries}", b.Name);
+            return Coordinate(run, spec, b.Space, b.Fidelity, b.Signal);
+        }
     }
 
-    internal static LedgerTrial? Best(IEnumerable<LedgerTrial> trials) =>
-        trials.Where(t => t.Evaluation is { Failed: false } ev && ev.Metrics.ContainsKey("valid_acc"))
-              .Aggregate((LedgerTrial?)null, (b, t) => b is null || t.Evaluation!["valid_acc"] > b.Evaluation!["valid_acc"] ? t : b);
+    private sealed class RunOnSpace(RunSettings run, EvaluatorDescriptor descriptor) : ISpaceVisitor<int>
+    {
+        public int Visit<TArch>(ISearchSpace<TArch> space) where TArch : class, IArchitecture
+        {
+            descriptor.Create(space); // an evaluator that cannot work here fails before the study exists
+            var spec = new StudySpec(run.Study, space.Name, run.Strategy.Name, run.Seed, $"epochs={run.Epochs}, queries={run.Queries}", descriptor.ToString());
+            return Coordinate(run, spec, space, new Fidelity(Epochs: run.Epochs), Objective.Max(Metrics.ValidAccuracy));
+        }
+    }
+
+    private static int Coordinate<TArch>(RunSettings run, StudySpec spec, ISearchSpace<TArch> space, Fidelity fidelity, Objective signal)
+        where TArch : class, IArchitecture
+    {
+        var strategy = run.Strategy.Create(space, [signal], run.Seed);
+        using var queue = TrialQueues.Open(run.Storage, Log);
+        var study = new Study<TArch>(queue, spec, space, Budget.OfQueries(run.Queries), fidelity) { MaxOutstanding = run.Outstanding, Lease = run.Lease, Log = Log };
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, a) => { a.Cancel = true; stop.Cancel(); };
+        var workers = Enumerable.Range(0, run.Parallel).Select(i => Task.Run(() =>
+        {
+            using var own = TrialQueues.Open(run.Storage, Log); // each worker its own connections
+            return new Worker<TArch>(own, spec.Name, space, WorkerEvaluator(spec, space, run.DelayMs),
+                new WorkerOptions { Name = $"{Environment.MachineName}:{Environment.ProcessId}/{i}", Lease = run.Lease, Log = Log }).Run(stop.Token);
+        })).ToArray();
+        // A local worker that dies (bad data, a bug) must not leave the coordinator waiting for it forever.
+        foreach (var w in workers) w.ContinueWith(t => stop.Cancel(), TaskContinuationOptions.OnlyOnFaulted);
+
+        StudyResult<TArch> result;
+        try
+        {
+            using (StudyView.Start(run.Storage, spec.Name))
+                result = study.Run(strategy.WithStandardWrappers(), cancellationToken: stop.Token);
+            Task.WaitAll(workers);
+        }
+        finally { (strategy as IDisposable)?.Dispose(); }
+
+        Console.WriteLine($"study {spec.Name}: {result.Asked} trials asked ({result.Resumed} replayed), stopped: {result.StopReason}");
+        if (Best(queue.Ledger(spec.Name), signal.Metric) is { } best)
+            Console.WriteLine($"best: {best.Architecture} {Describe(best.Evaluation)}");
+        return 0;
+    }
+
+    /// <summary>The study's evaluator, rebuilt from its descriptor (slowed down for tests when asked).</summary>
+    internal static IEvaluator<TArch> WorkerEvaluator<TArch>(StudySpec spec, ISearchSpace<TArch> space, int delayMs) where TArch : class, IArchitecture
+    {
+        if (spec.Evaluator.Length == 0)
+            throw new ArgumentException($"Study '{spec.Name}' records no evaluator (its coordinator evaluates in-process), so no worker can join it.");
+        var evaluator = EvaluatorDescriptor.Parse(spec.Evaluator).Create(space);
+        return delayMs > 0 ? new DelayedEvaluator<TArch>(evaluator, TimeSpan.FromMilliseconds(delayMs)) : evaluator;
+    }
+
+    internal static LedgerTrial? Best(IEnumerable<LedgerTrial> trials, string signal = Metrics.ValidAccuracy) =>
+        trials.Where(t => t.Evaluation is { Failed: false } ev && ev.Metrics.ContainsKey(signal))
+              .Aggregate((LedgerTrial?)null, (b, t) => b is null || t.Evaluation![signal] > b.Evaluation![signal] ? t : b);
 
     internal static void Log(string message) => Console.Error.WriteLine(message);
 
@@ -112,31 +162,52 @@ internal static class StudyCommands
         var name = StudyName("The study to work for (its coordinator creates it; a worker may start first and waits).");
         var workerName = new Option<string?>("--name") { Description = "Worker name in the live view (default: host:pid)." };
         var delay = new Option<int>("--eval-delay-ms") { Description = "Wait this long per evaluation (simulates training; for tests).", DefaultValueFactory = _ => 0 };
-        var lease = new Option<double>("--lease-seconds") { Description = "A trial goes back to the queue this long after this worker's last heartbeat.", DefaultValueFactory = _ => 10 };
-        var attempts = new Option<int>("--max-attempts") { Description = "Claims per trial before it is recorded as failed.", DefaultValueFactory = _ => 3 };
-        var wait = new Option<double>("--wait-for-study") { Description = "Seconds to wait for the study to appear.", DefaultValueFactory = _ => 60 };
-        var cmd = new Command("worker", "Evaluate trials of a study from its queue until the study is finished (run one per GPU, on any machine).")
+        var lease = new Option<double>("--lease-seconds") { Description = "A trial goes back to the queue this long after this worker's last heartbeat (> 0).", DefaultValueFactory = _ => 10 };
+        var attempts = new Option<int>("--max-attempts") { Description = "Claims per trial before it is recorded as failed (>= 1).", DefaultValueFactory = _ => 3 };
+        var wait = new Option<double>("--wait-for-study") { Description = "Seconds to wait for the study to appear (>= 0).", DefaultValueFactory = _ => 60 };
+        var threads = new Option<int?>("--threads") { Description = "Intra-op threads for training on the CPU (>= 1; default: libtorch's, one per core). Give 1 when several workers share a machine's cores." };
+        var cmd = new Command("worker", "Evaluate trials of a study from its queue until the study is finished (run one per GPU, on any machine). The study says " +
+                                        "which space and evaluator (the NB201 tables, or real training) to use.\nExample:\n  naskit worker --storage \"$NASKIT_DB\" --study big")
         {
-            storage, name, workerName, delay, lease, attempts, wait,
+            storage, name, workerName, delay, lease, attempts, wait, threads,
         };
         cmd.SetAction(r => Cli.Run(() =>
         {
             string studyName = r.GetValue(name)!;
             if (r.GetValue(attempts) < 1) throw new ArgumentException("--max-attempts must be at least 1.");
+            if (r.GetValue(wait) < 0) throw new ArgumentException("--wait-for-study must be 0 or more.");
+            if (r.GetValue(threads) is { } n)
+            {
+                if (n < 1) throw new ArgumentException($"--threads must be at least 1, got {n}.");
+                NasKit.Runtime.TorchRuntime.EnsureLoaded();
+                TorchSharp.torch.set_num_threads(n);
+            }
             var leaseTime = TimeSpan.FromSeconds(r.GetValue(lease) is > 0 and var l ? l : throw new ArgumentException("--lease-seconds must be positive."));
             using var queue = TrialQueues.Open(r.GetValue(storage)!, Log);
-            var bench = Nb201Benchmark.Load();
-            if (queue.Find(studyName) is { } spec && spec.Space != bench.Space.Name)
-                throw new ArgumentException($"Study '{studyName}' searches space '{spec.Space}'; this worker evaluates {bench.Space.Name} only.");
             using var stop = new CancellationTokenSource();
             Console.CancelKeyPress += (_, a) => { a.Cancel = true; stop.Cancel(); };
-            var options = new WorkerOptions { Lease = leaseTime, MaxAttempts = r.GetValue(attempts), Log = Log, WaitForStudy = TimeSpan.FromSeconds(r.GetValue(wait)) };
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(r.GetValue(wait));
+            StudySpec? spec;
+            while ((spec = queue.Find(studyName)) is null)
+            {
+                if (DateTime.UtcNow > deadline)
+                    throw new ArgumentException($"{queue.Location} has no study '{studyName}' (waited {r.GetValue(wait):0} s). Start it with " +
+                                                $"'naskit study run --storage … --study {studyName} --parallel 0'; its coordinator creates it.");
+                if (stop.Token.WaitHandle.WaitOne(200)) return 0;
+            }
+            var options = new WorkerOptions { Lease = leaseTime, MaxAttempts = r.GetValue(attempts), Log = Log };
             if (r.GetValue(workerName) is { } wn) options = options with { Name = wn };
-            var result = new Worker<Nb201Cell>(queue, studyName, bench.Space, StudyEvaluator(bench, r.GetValue(delay)), options).Run(stop.Token);
+            var result = Catalog<ISpaceEntry>.Get(spec.Space).Accept(new WorkOnSpace(queue, spec, r.GetValue(delay), options, stop.Token));
             Console.WriteLine($"worker {options.Name}: {result.Completed} evaluated, {result.Failed} failed attempts, {result.Rejected} results discarded (lease lost)");
             return 0;
         }));
         return cmd;
+    }
+
+    private sealed class WorkOnSpace(ITrialQueue queue, StudySpec spec, int delayMs, WorkerOptions options, CancellationToken stop) : ISpaceVisitor<WorkerResult>
+    {
+        public WorkerResult Visit<TArch>(ISearchSpace<TArch> space) where TArch : class, IArchitecture =>
+            new Worker<TArch>(queue, spec.Name, space, WorkerEvaluator(spec, space, delayMs), options).Run(stop);
     }
 
     private static Command WatchCommand()
@@ -186,7 +257,7 @@ internal static class StudyCommands
         return cmd;
     }
 
-    private static string Describe(Evaluation? e) => e switch
+    internal static string Describe(Evaluation? e) => e switch
     {
         null => "",
         { Failed: true } => "FAILED " + e.Reason,

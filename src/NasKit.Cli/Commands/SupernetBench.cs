@@ -2,10 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using NasKit.Networks;
-using NasKit.Networks.Darts;
+using NasKit.SearchSpaces.Darts;
 using NasKit.Runtime;
-using NasKit.Spaces.Darts;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 using TorchSharp;
 using static TorchSharp.torch;
 

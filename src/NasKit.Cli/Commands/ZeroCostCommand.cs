@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using NasKit.Benchmarks;
+using NasKit.Catalogs;
 using NasKit.Data;
 using NasKit.Estimation.ZeroCost;
 using NasKit.Experiments;
 using NasKit.Networks;
 using NasKit.Runtime;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 
 namespace NasKit.Cli.Commands;
 
@@ -14,8 +15,7 @@ internal static class ZeroCostCommand
 {
     public static Command Create()
     {
-        var proxy = new Option<string>("--proxy") { Description = $"all, or comma-separated names: {string.Join(", ", ZeroCostProxies.All.Select(p => p.Name))}.", DefaultValueFactory = _ => "all" };
-        var space = new Option<string>("--space") { Description = "Search space (nb201).", DefaultValueFactory = _ => "nb201" };
+        var proxy = new Option<string>("--proxy") { Description = "all, or comma-separated names:\n" + Catalog<IZeroCostProxy>.Listing(), DefaultValueFactory = _ => "all" };
         var sample = new Option<int>("--sample") { Description = "Number of random NB201 cells.", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the cell sample, the minibatch and the initialisation.", DefaultValueFactory = _ => 0 };
         var data = new Option<string>("--data") { Description = "cifar10-subset or fashion-mnist (the minibatch's source).", DefaultValueFactory = _ => "cifar10-subset" };
@@ -24,23 +24,21 @@ internal static class ZeroCostCommand
         var output = new Option<string?>("--out") { Description = "CSV of every score; an existing file from the same settings is resumed." };
         var cmd = new Command("zerocost", "Score random NB201 cells with zero-cost proxies (C=16, N=5, one minibatch) and report each proxy's Spearman rho and Kendall tau against NB201's 200-epoch CIFAR-10 test accuracy, its speed, the published |rho| and the agreement with NAS-Bench-Suite-Zero's scores of the same cells.")
         {
-            proxy, space, sample, seed, data, batch, device, output,
+            proxy, sample, seed, data, batch, device, output,
         };
-        cmd.SetAction(r => Cli.Run(() => Run(r.GetValue(proxy)!, r.GetValue(space)!, r.GetValue(sample), r.GetValue(seed), r.GetValue(data)!,
+        cmd.SetAction(r => Cli.Run(() => Run(r.GetValue(proxy)!, r.GetValue(sample), r.GetValue(seed), r.GetValue(data)!,
             r.GetValue(batch), r.GetValue(device)!, r.GetValue(output))));
         return cmd;
     }
 
-    private static int Run(string proxyNames, string space, int sample, int seed, string dataName, int batch, string deviceName, string? output)
+    private static int Run(string proxyNames, int sample, int seed, string dataName, int batch, string deviceName, string? output)
     {
-        if (!string.Equals(space, "nb201", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"Unknown space '{space}' for zerocost; the benchmark-backed space is nb201.");
-        var proxies = ZeroCostProxies.Parse(proxyNames);
+        var proxies = Catalog<IZeroCostProxy>.Parse(proxyNames);
         var bench = Nb201Benchmark.Load();
         var cells = ZeroCostStudy.Sample(bench, sample, seed);
         var (train, _) = DatasetReaders.ByName(dataName);
         var dev = deviceName == "auto" ? TorchRuntime.DefaultDevice : TorchRuntime.ParseDevice(deviceName);
-        using var scorer = new ZeroCostScorer<Nb201Cell>(bench.Space, train, proxies, seed, batch, NetworkShape.Nb201Cifar10, dev);
+        using var scorer = new ZeroCostScorer<Nb201Cell>(bench.Space, train, proxies, seed, batch, Nb201Network.Cifar10Shape, dev);
         var settings = new Dictionary<string, string>
         {
             ["seed"] = $"{seed}", ["batch"] = $"{batch}", ["data"] = dataName, ["shape"] = $"{scorer.Shape}",

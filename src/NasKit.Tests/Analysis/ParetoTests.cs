@@ -1,3 +1,7 @@
+using NasKit.Strategies;
+using NasKit.SearchSpaces.Nb201;
+using NasKit.Estimation;
+using NasKit.Catalogs;
 using NasKit.Analysis;
 using NasKit.Experiments;
 
@@ -54,18 +58,24 @@ public class ParetoTests
     [Fact]
     public void Nsga2_beats_random_search_on_the_nb201_latency_front()
     {
-        var protocol = new ParetoProtocol(TestData.Nb201, ParetoProtocol.ParseObjectives("test_acc,pixel3_latency")) { Queries = 300 };
+        var protocol = new ParetoProtocol<Nb201Cell>(TestData.Nb201.Space, new Nb201TabularEvaluator(TestData.Nb201), Objective.ParseList("test_acc,pixel3_latency"),
+                                                     fidelity: new Fidelity(Epochs: 200)) { Queries = 300 };
         var (trueHv, _) = protocol.TrueFront();
-        double Gap(string s) => protocol.Run(s, 10, 0).Average(r => trueHv - r.Hypervolume);
+        double Gap(string s) => protocol.Run(Catalog<IStrategyFactory>.Get(s), 10, 0).Average(r => trueHv - r.Hypervolume);
         Assert.True(Gap("nsga2") < Gap("random"));
     }
 
     [Fact]
     public void Constraints_parse_and_bad_ones_are_refused()
     {
-        var c = ParetoProtocol.ParseConstraint("pixel3_latency<=5");
+        var c = Objective.Parse("pixel3_latency<=5");
         Assert.Equal(new Objective("pixel3_latency", false, 5), c);
-        Assert.Throws<FormatException>(() => ParetoProtocol.ParseConstraint("pixel3_latency=5"));
-        Assert.Throws<ArgumentException>(() => new ParetoProtocol(TestData.Nb201, ParetoProtocol.ParseObjectives("test_acc,pixel9_latency")));
+        Assert.Equal([Objective.Max("test_acc"), Objective.Min("pixel3_latency"), Objective.Min("params_m"), Objective.Max("score")],
+                     Objective.ParseList("test_acc, pixel3_latency,params_m,max:score"));
+        Assert.Throws<FormatException>(() => Objective.Parse("pixel3_latency=5"));
+        Assert.Contains("given twice", Assert.Throws<FormatException>(() => Objective.ParseList("test_acc,test_acc")).Message);
+        var unknown = Assert.Throws<ArgumentException>(() => new ParetoProtocol<Nb201Cell>(TestData.Nb201.Space, new Nb201TabularEvaluator(TestData.Nb201),
+                                                                                           Objective.ParseList("test_acc,pixel9_latency")));
+        Assert.Contains("pixel9_latency", unknown.Message);
     }
 }

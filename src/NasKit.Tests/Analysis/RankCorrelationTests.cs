@@ -1,3 +1,4 @@
+using NasKit.SearchSpaces.Nb201;
 using NasKit.Analysis;
 using NasKit.Benchmarks;
 

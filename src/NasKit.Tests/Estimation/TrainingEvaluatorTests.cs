@@ -1,9 +1,10 @@
+using NasKit.Execution;
 using NasKit.Data;
 using NasKit.Estimation;
 using NasKit.Experiments;
 using NasKit.Networks;
 using NasKit.Spaces;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 using NasKit.Strategies;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -31,7 +32,7 @@ public class TrainingEvaluatorTests
         Assert.False(e.Failed, e.Reason);
         Assert.Equal(2, e.Curves!["train_loss"].Count);
         Assert.InRange(e["valid_acc"], 0, 100);
-        Assert.Equal(NasKit.Hardware.Nb201CostModel.Parameters(cell, new NetworkShape(8, 1)) / 1e6, e["params_m"], 9);
+        Assert.Equal(Nb201CostModel.Parameters(cell, new NetworkShape(8, 1)) / 1e6, e["params_m"], 9);
         Assert.True(e["flops_m"] > 0);
         Assert.NotEmpty(Directory.GetFiles(tb, "events.out.tfevents*", SearchOption.AllDirectories));
         // Same seed, same result (CPU).
@@ -58,11 +59,11 @@ public class TrainingEvaluatorTests
         }
     }
 
-    private sealed class TwoCells(Nb201Cell a, Nb201Cell b) : ISearchStrategy<Nb201Cell>
+    private sealed class TwoCells(Nb201Cell a, Nb201Cell b) : ArchitectureStrategy<Nb201Cell>
     {
         private int _i;
-        public Nb201Cell? Ask() => _i++ switch { 0 => a, 1 => b, _ => null };
-        public void Tell(Nb201Cell arch, Evaluation evaluation) { }
+        protected override Nb201Cell? Propose() => _i++ switch { 0 => a, 1 => b, _ => null };
+        protected override void Observe(Nb201Cell arch, Evaluation evaluation) { }
     }
 
     [Fact]
@@ -71,9 +72,9 @@ public class TrainingEvaluatorTests
         var (train, test) = Tiny();
         var space = new PoisonSpace();
         var ev = new TrainingEvaluator<Nb201Cell>(space, train, test, seed: 0, new NetworkShape(8, 1), new TrainingHyperparameters(BatchSize: 64));
-        var study = new Study<Nb201Cell>(new StudySpec("nan", "poison", "two", 0), space, ev, Budget.OfQueries(5), new InMemoryTrialStore(),
+        var study = new Study<Nb201Cell>(new InMemoryTrialQueue(), new StudySpec("nan", "poison", "two", 0), space, Budget.OfQueries(5),
             new Fidelity(Epochs: 1, Resolution: 16));
-        var result = study.Run(new TwoCells(Nb201Cell.FromCode(0), Nb201Cell.FromCode(7)).WithStandardWrappers());
+        var result = study.Run(new TwoCells(Nb201Cell.FromCode(0), Nb201Cell.FromCode(7)).WithStandardWrappers(), ev);
         Assert.Equal(2, result.Trials.Count);
         Assert.True(result.Trials[0].Evaluation.Failed);
         Assert.Equal("loss became NaN at epoch 1, step 1", result.Trials[0].Evaluation.Reason);

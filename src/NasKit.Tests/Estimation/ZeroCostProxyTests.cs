@@ -1,10 +1,11 @@
+using NasKit.Catalogs;
 using NasKit.Analysis;
 using NasKit.Benchmarks;
 using NasKit.Data;
 using NasKit.Estimation.ZeroCost;
 using NasKit.Networks;
 using NasKit.Spaces;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -101,12 +102,12 @@ public class ZeroCostProxyTests
         };
         ZeroCostScores[] Run()
         {
-            using var scorer = new ZeroCostScorer<Nb201Cell>(new Nb201Space(), data, ZeroCostProxies.All, seed: 1, batchSize: 16, new NetworkShape(8, 1));
+            using var scorer = new ZeroCostScorer<Nb201Cell>(new Nb201Space(), data, Catalog<IZeroCostProxy>.All, seed: 1, batchSize: 16, new NetworkShape(8, 1));
             return cells.Select(scorer.Score).ToArray();
         }
         var first = Run();
         var second = Run();
-        Assert.Equal(ZeroCostProxies.All.Select(p => p.Name), first[0].Scores.Keys);
+        Assert.Equal(Catalog<IZeroCostProxy>.All.Select(p => p.Name), first[0].Scores.Keys);
         Assert.All(first[0].Scores, kv => Assert.True(double.IsFinite(kv.Value), $"{kv.Key} = {kv.Value}"));
         Assert.True(double.IsNaN(first[1].Scores["jacob_cov"])); // no Jacobian correlation to speak of
         Assert.Equal(0, first[1].Scores["synflow"]);
@@ -130,7 +131,7 @@ public class ZeroCostProxyTests
             .Concat(Enumerable.Range(0, 4).Select(_ => new Nb201Space().Sample(rng))).ToArray();
         ZeroCostScores[] Run(bool pooled)
         {
-            using var scorer = new ZeroCostScorer<Nb201Cell>(new Nb201Space(), data, ZeroCostProxies.All, seed: 2, batchSize: 16, new NetworkShape(8, 1), poolNetworks: pooled);
+            using var scorer = new ZeroCostScorer<Nb201Cell>(new Nb201Space(), data, Catalog<IZeroCostProxy>.All, seed: 2, batchSize: 16, new NetworkShape(8, 1), poolNetworks: pooled);
             return cells.Select(scorer.Score).ToArray();
         }
         var lent = Run(pooled: true);
@@ -171,9 +172,9 @@ public class ZeroCostProxyTests
     [Fact]
     public void The_catalog_finds_every_proxy_in_paper_order_and_names_unknown_ones()
     {
-        Assert.Equal(["grad_norm", "snip", "grasp", "fisher", "jacob_cov", "synflow", "naswot", "params", "flops"], ZeroCostProxies.All.Select(p => p.Name));
-        Assert.Equal(["synflow", "naswot"], ZeroCostProxies.Parse("synflow, NASWOT,synflow").Select(p => p.Name));
-        var e = Assert.Throws<ArgumentException>(() => ZeroCostProxies.Parse("synflow,zen"));
+        Assert.Equal(["grad_norm", "snip", "grasp", "fisher", "jacob_cov", "synflow", "naswot", "params", "flops"], Catalog<IZeroCostProxy>.All.Select(p => p.Name));
+        Assert.Equal(["synflow", "naswot"], Catalog<IZeroCostProxy>.Parse("synflow, NASWOT,synflow").Select(p => p.Name));
+        var e = Assert.Throws<ArgumentException>(() => Catalog<IZeroCostProxy>.Parse("synflow,zen"));
         Assert.Contains("Unknown zero-cost proxy 'zen'", e.Message);
     }
 
@@ -186,16 +187,17 @@ public class ZeroCostProxyTests
             using var scorer = new ZeroCostScorer<Nb201Cell>(new Nb201Space(), DatasetReaders.Cifar10SubsetTrain(), [new Synflow(), new ParameterCount()],
                                                              seed: 0, batchSize: 8, new NetworkShape(8, 1));
             var evaluator = new ZeroCostEvaluator<Nb201Cell>(scorer);
-            var strategy = new NasKit.Strategies.RegularizedEvolution<Nb201Cell>(new Nb201Space(), new NasKit.Experiments.Objective("zc_synflow"), seed: 0);
+            var strategy = new NasKit.Strategies.RegularizedEvolution<Nb201Cell>(new Nb201Space(), new NasKit.Estimation.Objective("zc_synflow"), seed: 0);
             var asked = new List<string>();
             for (int q = 0; q < 25; q++)
             {
-                var cell = strategy.Ask()!;
+                var proposal = strategy.Ask()!;
+                var cell = proposal.Architecture;
                 var e = evaluator.Evaluate(cell, new NasKit.Estimation.Fidelity());
                 Assert.Equal(["zc_synflow", "zc_params"], e.Metrics.Keys);
                 Assert.True(e["zc_params"] > 0 && e["zc_synflow"] >= 0 && e.CostSeconds > 0);
                 asked.Add($"{cell} {e["zc_synflow"]:R}");
-                strategy.Tell(cell, e);
+                strategy.Tell(proposal, e);
             }
             return asked.ToArray();
         }

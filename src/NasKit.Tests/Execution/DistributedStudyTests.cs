@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using NasKit.Catalogs;
+using NasKit.Estimation;
 using NasKit.Execution;
-using NasKit.Experiments;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 using NasKit.Strategies;
 using Xunit.Abstractions;
 
@@ -49,7 +50,7 @@ public class DistributedStudyTests(ITestOutputHelper output)
     }
 
     /// <summary>The fault test's counts, from the ledger and the workers' own tallies (kept in the same transactions).</summary>
-    internal static (int Asked, int Evaluated, int Lost, int Duplicated) Audit(ITestOutputHelper output, SqlTrialQueue queue, string study, int queries)
+    internal static (int Asked, int Evaluated, int Lost, int Duplicated) Audit(ITestOutputHelper output, ITrialQueue queue, string study, int queries)
     {
         var ledger = queue.Ledger(study);
         int evaluated = ledger.Count(t => t.State == TrialState.Done);
@@ -64,11 +65,11 @@ public class DistributedStudyTests(ITestOutputHelper output)
     }
 
     /// <summary>Replays the whole ledger through a freshly seeded strategy; throws if any recorded trial is not what it asks.</summary>
-    private static CoordinatorResult Replay(SqlTrialQueue queue, string study, int queries, int seed, int outstanding)
+    private static StudyResult<Nb201Cell> Replay(ITrialQueue queue, string study, int queries, int seed, int outstanding)
     {
         var spec = queue.Find(study)!;
-        var strategy = StrategyCatalog.Get("rea").Create(TestData.Nb201.Space, Objective.Max("valid_acc"), seed).WithStandardWrappers(TestData.Nb201.Space, seed);
-        return new Coordinator<Nb201Cell>(queue, spec, TestData.Nb201.Space, queries, new NasKit.Estimation.Fidelity(Epochs: 200), outstanding) { Name = "audit" }
+        var strategy = Catalog<IStrategyFactory>.Get("rea").Create(TestData.Nb201.Space, Objective.Max("valid_acc"), seed).WithStandardWrappers();
+        return new Study<Nb201Cell>(queue, spec, TestData.Nb201.Space, Budget.OfQueries(queries), new Fidelity(Epochs: 200)) { MaxOutstanding = outstanding, Name = "audit" }
             .Run(strategy);
     }
 
@@ -79,18 +80,18 @@ public class DistributedStudyTests(ITestOutputHelper output)
         var storage = TestDatabases.NewPostgres();
         string[] coordinatorArgs = Coordinator(storage, "fault", queries, seed, "--parallel", "0", "--outstanding", "4", "--lease-seconds", "3");
         var coordinator = new Naskit(coordinatorArgs);
-        var workers = Enumerable.Range(0, 4).Select(i => new Naskit(Worker(storage, "fault", $"w{i}", i == 0 ? 2000 : 100))).ToArray();
+        var workers = Enumerable.Range(0, 4).Select(i => new Naskit(Worker(storage, "fault", $"w{i}", i == 0 ? 5000 : 100))).ToArray();
         using var queue = TestDatabases.Open(storage);
         try
         {
             WaitUntil(() => queue.Find("fault") is not null && queue.Progress("fault").Done >= 40, "40 trials done");
-            // Kill worker w0 in the middle of a trial (it evaluates slowly, so a kill almost always lands mid-trial).
+            // Kill worker w0 in the middle of a trial: it evaluates for 5 s, and the kill lands right after it claims a new one.
+            // The trial it runs is read once, inside the wait: a second read could already find it done under load.
             const int victim = 0;
+            LedgerTrial? Current() => queue.Ledger("fault").FirstOrDefault(t => t.State == TrialState.Running && t.Worker == "w0");
+            int? seen = Current()?.Number;
             LedgerTrial orphan = null!;
-            int? Current() => queue.Ledger("fault").FirstOrDefault(t => t.State == TrialState.Running && t.Worker == "w0")?.Number;
-            int? seen = Current();
-            WaitUntil(() => Current() is { } now && now != seen, "w0 to claim a new trial"); // so the kill lands at the start of a 2 s evaluation
-            orphan = queue.Ledger("fault").Single(t => t.Number == Current());
+            WaitUntil(() => Current() is { } now && now.Number != seen && (orphan = now) is not null, "w0 to claim a new trial");
             workers[victim].Kill9();
             var after = queue.Ledger("fault").Single(t => t.Number == orphan.Number);
             Assert.True(after.State == TrialState.Running && after.Worker == "w0",
@@ -115,7 +116,7 @@ public class DistributedStudyTests(ITestOutputHelper output)
             Assert.Matches(@"\([1-9]\d* replayed\)", coordinator.Stdout);                // the restarted coordinator replayed the ledger
             // The recorded trials are exactly the ones the strategy asked for, in the recorded order of asks and tells.
             var replay = Replay(queue, "fault", queries, seed, 4);
-            Assert.Equal((queries, queries, 0), (replay.Asked, replay.Replayed, replay.Told));
+            Assert.Equal((queries, queries), (replay.Asked, replay.Resumed));
         }
         finally
         {
@@ -146,7 +147,7 @@ public class DistributedStudyTests(ITestOutputHelper output)
 
         var (rc, _, rerr) = CliRunner.Run(Coordinator(storage, "uninterrupted", queries, seed, "--parallel", "1"));
         Assert.True(rc == 0, rerr);
-        static List<(string, double?, int)> History(SqlTrialQueue q, string s) =>
+        static List<(string, double?, int)> History(ITrialQueue q, string s) =>
             q.Ledger(s).Select(t => (t.Architecture, t.Evaluation?.Metrics.GetValueOrDefault("valid_acc"), t.Number)).ToList();
         var resumed = History(queue, "killed");
         Assert.Equal(queries, resumed.Count);
@@ -171,6 +172,60 @@ public class DistributedStudyTests(ITestOutputHelper output)
             Assert.All(queue.Workers("local"), w => Assert.True(w.Completed > 0, $"{w.Worker} got no work"));
         }
         finally { foreach (var w in workers) w.Dispose(); }
+    }
+
+    /// <summary>
+    /// Evaluators travel: the study records <c>train:…</c>, and worker processes rebuild it and train NB201 cells for real
+    /// (2 epochs on the CIFAR-10 subset). One worker is killed mid-training (after its first epoch's report); its trial goes back to the queue and the
+    /// other worker trains it again. Every trial is done exactly once, with its learning curve in the ledger.
+    /// </summary>
+    [Fact]
+    public void A_distributed_study_trains_networks_and_survives_a_worker_killed_mid_training()
+    {
+        const int queries = 6;
+        var storage = TestDatabases.NewPostgres();
+        string[] coordinatorArgs = ["study", "run", "--storage", storage, "--study", "train", "--space", "nb201", "--evaluator", "train:data=cifar10-subset,C=8,N=1,batch=128",
+                                    "--epochs", "2", "--strategy", "random", "--queries", $"{queries}", "--seed", "0", "--parallel", "0", "--outstanding", "2", "--lease-seconds", "3"];
+        string[] WorkerArgs(string name) => ["worker", "--storage", storage, "--study", "train", "--name", name, "--lease-seconds", "3", "--threads", "1"];
+        var coordinator = new Naskit(coordinatorArgs);
+        var w0 = new Naskit(WorkerArgs("w0"));
+        Naskit? w1 = null;
+        using var queue = TestDatabases.Open(storage);
+        try
+        {
+            // w0 alone first, so that it is the one training when the kill lands.
+            LedgerTrial orphan = null!;
+            WaitUntil(() => queue.Find("train") is not null && queue.Ledger("train").FirstOrDefault(t => t.State == TrialState.Running && t.Worker == "w0") is { } t
+                            && (orphan = t) is not null, "w0 to start training", seconds: 180);
+            // Until it reports an epoch it is still building and loading; a report means the kill lands mid-training.
+            WaitUntil(() => queue.Intermediate("train", orphan.Number).Count > 0 || queue.Ledger("train")[orphan.Number].State != TrialState.Running,
+                      "w0's first epoch report", seconds: 180);
+            w0.Kill9();
+            Assert.Equal(TrialState.Running, queue.Ledger("train")[orphan.Number].State);
+            output.WriteLine($"killed w0 (kill -9) while it trained trial {orphan.Number} ({orphan.Architecture})");
+            w1 = new Naskit(WorkerArgs("w1"));
+            Assert.True(coordinator.Wait(TimeSpan.FromMinutes(10)) == 0, coordinator.Stderr);
+            Assert.True(w1.Wait(TimeSpan.FromMinutes(1)) == 0, w1.Stderr);
+            output.WriteLine(coordinator.Stdout.Trim());
+
+            var (asked, evaluated, lost, duplicated) = Audit(output, queue, "train", queries);
+            Assert.Equal((queries, queries, 0, 0), (asked, evaluated, lost, duplicated));
+            var retaken = queue.Ledger("train").Single(t => t.Number == orphan.Number);
+            Assert.Equal((2, "w1"), (retaken.Attempts, retaken.Worker));
+            Assert.All(queue.Ledger("train"), t =>
+            {
+                Assert.False(t.Evaluation!.Failed, t.Evaluation.Reason);
+                Assert.InRange(t.Evaluation["valid_acc"], 0, 100);
+                Assert.Equal(2, t.Evaluation.Curves!["valid_acc"].Count);             // two epochs, the curve kept
+                Assert.Equal([1, 2], queue.Intermediate("train", t.Number).Select(r => r.Step)); // and reported while it ran
+            });
+        }
+        finally
+        {
+            coordinator.Dispose();
+            w0.Dispose();
+            w1?.Dispose();
+        }
     }
 
     [Fact]

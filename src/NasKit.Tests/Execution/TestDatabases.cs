@@ -45,12 +45,24 @@ public static class TestDatabases
 
     public static string NewSqlite() => Path.Combine(Path.GetTempPath(), $"naskit-queue-{Guid.NewGuid():N}.db");
 
+    /// <summary>An in-memory queue, shared by every <see cref="Open"/> of the same name in this process (as a file is).</summary>
+    public static string NewMemory() => $"memory:{Guid.NewGuid():N}";
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, InMemoryTrialQueue> Memory = new();
+
     public static string New(string backend) => backend switch
     {
         "postgres" => NewPostgres(),
         "sqlite" => NewSqlite(),
+        "memory" => NewMemory(),
         _ => throw new ArgumentException(backend),
     };
 
-    public static SqlTrialQueue Open(string storage) => TrialQueues.Open(storage);
+    public static ITrialQueue Open(string storage) =>
+        storage.StartsWith("memory:", StringComparison.Ordinal) ? Memory.GetOrAdd(storage, _ => new InMemoryTrialQueue()) : TrialQueues.Open(storage);
+
+    public static SqlTrialQueue OpenSql(string storage) => TrialQueues.Open(storage);
+
+    /// <summary>The three backends of the one engine, for theories.</summary>
+    public static TheoryData<string> Backends => new("memory", "sqlite", "postgres");
 }

@@ -1,7 +1,6 @@
 using Npgsql;
 using NasKit.Estimation;
 using NasKit.Execution;
-using NasKit.Experiments;
 
 namespace NasKit.Tests.Execution;
 
@@ -11,9 +10,9 @@ public class TrialQueueTests
     private static readonly Fidelity Full = new(Epochs: 200);
     private static Evaluation Result(double acc) => new(new Dictionary<string, double> { ["valid_acc"] = acc }, 1);
 
-    private static SqlTrialQueue WithTrials(string backend, int n) => WithTrials(backend, n, out _);
+    private static ITrialQueue WithTrials(string backend, int n) => WithTrials(backend, n, out _);
 
-    private static SqlTrialQueue WithTrials(string backend, int n, out string storage)
+    private static ITrialQueue WithTrials(string backend, int n, out string storage)
     {
         storage = TestDatabases.New(backend);
         var q = TestDatabases.Open(storage);
@@ -22,7 +21,7 @@ public class TrialQueueTests
         return q;
     }
 
-    [Theory, InlineData("sqlite"), InlineData("postgres")]
+    [Theory, InlineData("memory"), InlineData("sqlite"), InlineData("postgres")]
     public void An_expired_lease_goes_back_to_the_queue_and_the_late_result_is_discarded(string backend)
     {
         using var q = WithTrials(backend, 1);
@@ -40,7 +39,7 @@ public class TrialQueueTests
         Assert.Equal((1, 0), (workers["w2"].Completed, workers["w2"].Rejected));
     }
 
-    [Theory, InlineData("sqlite"), InlineData("postgres")]
+    [Theory, InlineData("memory"), InlineData("sqlite"), InlineData("postgres")]
     public void Heartbeats_keep_a_slow_trial_from_being_taken(string backend)
     {
         using var q = WithTrials(backend, 1);
@@ -55,7 +54,7 @@ public class TrialQueueTests
         Assert.True(q.Complete(t, Result(1), 0.9));
     }
 
-    [Theory, InlineData("sqlite"), InlineData("postgres")]
+    [Theory, InlineData("memory"), InlineData("sqlite"), InlineData("postgres")]
     public void A_failing_trial_is_retried_then_recorded_as_failed_with_its_reason(string backend)
     {
         using var q = WithTrials(backend, 1);
@@ -73,7 +72,7 @@ public class TrialQueueTests
         Assert.Equal("CUDA out of memory (3)", failed.Evaluation.Reason);
     }
 
-    [Theory, InlineData("sqlite"), InlineData("postgres")]
+    [Theory, InlineData("memory"), InlineData("sqlite"), InlineData("postgres")]
     public void A_trial_whose_workers_keep_vanishing_ends_failed_instead_of_looping(string backend)
     {
         using var q = WithTrials(backend, 1);
@@ -84,7 +83,7 @@ public class TrialQueueTests
         Assert.Contains("vanished", t.Evaluation!.Reason);
     }
 
-    [Theory, InlineData("sqlite"), InlineData("postgres")]
+    [Theory, InlineData("memory"), InlineData("sqlite"), InlineData("postgres")]
     public void Concurrent_workers_claim_every_trial_exactly_once(string backend)
     {
         const int n = 120;
@@ -105,7 +104,7 @@ public class TrialQueueTests
         Assert.All(check.Ledger(Spec.Name), t => Assert.Equal((TrialState.Done, 1), (t.State, t.Attempts)));
     }
 
-    [Theory, InlineData("sqlite"), InlineData("postgres")]
+    [Theory, InlineData("memory"), InlineData("sqlite"), InlineData("postgres")]
     public void Several_studies_share_a_database_and_a_changed_spec_is_refused(string backend)
     {
         var storage = TestDatabases.New(backend);
@@ -132,6 +131,27 @@ public class TrialQueueTests
         var e = Assert.Throws<StoreUnavailableException>(() => TestDatabases.Open(storage));
         Assert.Contains("newer than this NasKit", e.Message);
         Assert.Contains("Upgrade NasKit", e.Message);
+    }
+
+    [Theory, InlineData("memory"), InlineData("sqlite"), InlineData("postgres")]
+    public void Intermediate_results_and_learning_curves_are_kept_per_attempt(string backend)
+    {
+        using var q = WithTrials(backend, 1);
+        var first = q.Claim(Spec.Name, "w1", TimeSpan.FromMilliseconds(300), 3)!;
+        Assert.True(q.Report(first, new IntermediateResult(1, new Dictionary<string, double> { ["valid_acc"] = 10 })));
+        Thread.Sleep(600); // w1 vanishes; w2 starts the trial again
+        var second = q.Claim(Spec.Name, "w2", TimeSpan.FromSeconds(10), 3)!;
+        Assert.False(q.Report(first, new IntermediateResult(2, new Dictionary<string, double> { ["valid_acc"] = 99 }))); // not its trial any more
+        for (int step = 1; step <= 3; step++)
+            Assert.True(q.Report(second, new IntermediateResult(step, new Dictionary<string, double> { ["valid_acc"] = 20 + step, ["train_loss"] = 2.0 / step })));
+        var curve = q.Intermediate(Spec.Name, 0);
+        Assert.Equal([1, 2, 3], curve.Select(r => r.Step));
+        Assert.Equal([21.0, 22.0, 23.0], curve.Select(r => r.Metrics["valid_acc"]));
+        var evaluation = Result(23) with { Curves = new Dictionary<string, IReadOnlyList<double>> { ["valid_acc"] = [21, 22, 23] }, StoppedAt = 3 };
+        Assert.True(q.Complete(second, evaluation, 1.5));
+        var done = Assert.Single(q.Ledger(Spec.Name)).Evaluation!;
+        Assert.Equal([21.0, 22.0, 23.0], done.Curves!["valid_acc"]);
+        Assert.Equal(3, done.StoppedAt);
     }
 
     private static void Exec(string storage, string sql)

@@ -1,8 +1,7 @@
 using NasKit.Networks;
-using NasKit.Networks.Darts;
+using NasKit.SearchSpaces.Darts;
 using NasKit.Runtime;
-using NasKit.Spaces.Darts;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 using TorchSharp;
 
 namespace NasKit.Tests.Networks;
@@ -14,8 +13,8 @@ public class BatchNormTests
     {
         TorchRuntime.EnsureLoaded();
         var cell = Nb201Cell.Parse("|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_3x3~1|none~2|");
-        using var nb201 = new Nb201Network(cell, NetworkShape.Nb201Cifar10 with { Channels = 8, CellsPerStage = 1 });
-        using var super = new Nb201SuperNetwork(NetworkShape.Nb201Cifar10 with { Channels = 8, CellsPerStage = 1 });
+        using var nb201 = new Nb201Network(cell, Nb201Network.Cifar10Shape with { Channels = 8, CellsPerStage = 1 });
+        using var super = new Nb201SuperNetwork(Nb201Network.Cifar10Shape with { Channels = 8, CellsPerStage = 1 });
         using var darts = new DartsNetwork(PublishedGenotypes.DartsV2, channels: 8, layers: 3);
         foreach (var net in new torch.nn.Module[] { nb201, super, darts })
         {

@@ -2,7 +2,7 @@ using NasKit.Analysis;
 using NasKit.Experiments;
 using NasKit.Hardware;
 using NasKit.Networks;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 
 namespace NasKit.Tests.Networks;
 
@@ -48,7 +48,7 @@ public class LatencyPredictorTests
     [Fact]
     public void Peak_activation_memory_grows_with_batch_and_live_nodes()
     {
-        var shape = NetworkShape.Nb201Cifar10;
+        var shape = Nb201Network.Cifar10Shape;
         var chain = Nb201Cell.Parse("|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|none~0|none~1|nor_conv_3x3~2|");
         Assert.Equal(32 * Nb201CostModel.PeakActivationBytes(chain, shape), Nb201CostModel.PeakActivationBytes(chain, shape, batch: 32));
         // 4 live tensors of 16x32x32 floats in the first stage dominate.

@@ -1,7 +1,8 @@
+using NasKit.Catalogs;
 using NasKit.Estimation;
 using NasKit.Experiments;
 using NasKit.Reports;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 using NasKit.Strategies;
 using Parquet.Serialization;
 
@@ -12,8 +13,8 @@ public class TrialTableTests
     [Fact]
     public async Task Trials_round_trip_through_csv_and_parquet()
     {
-        var protocol = new QueryBudgetProtocol<Nb201Cell> { Space = TestData.Nb201.Space, Evaluator = new TabularEvaluator(TestData.Nb201), Queries = 20 };
-        var runs = protocol.Run(StrategyCatalog.Get("rea"), 3, 0);
+        var protocol = new QueryBudgetProtocol<Nb201Cell> { Space = TestData.Nb201.Space, Evaluator = new Nb201TabularEvaluator(TestData.Nb201), Queries = 20 };
+        var runs = protocol.Run(Catalog<IStrategyFactory>.Get("rea"), 3, 0);
         var rows = TrialTable.Rows(runs, "valid_acc", "test_acc").ToList();
         Assert.Equal(60, rows.Count);
         var dir = Path.Combine(Path.GetTempPath(), "naskit-table-" + Guid.NewGuid().ToString("N"));

@@ -1,8 +1,7 @@
 using NasKit.Networks;
-using NasKit.Networks.Darts;
+using NasKit.SearchSpaces.Darts;
 using NasKit.Runtime;
-using NasKit.Spaces.Darts;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Nb201;
 using TorchSharp;
 
 namespace NasKit.Tests.Runtime;
@@ -27,8 +26,8 @@ public class NativeModulesTests
         var cell = Nb201Cell.Parse("|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_3x3~1|none~2|");
         var networks = new torch.nn.Module[]
         {
-            new Nb201Network(cell, NetworkShape.Nb201Cifar10 with { Channels = 4, CellsPerStage = 1 }),
-            new Nb201SuperNetwork(NetworkShape.Nb201Cifar10 with { Channels = 4, CellsPerStage = 1 }),
+            new Nb201Network(cell, Nb201Network.Cifar10Shape with { Channels = 4, CellsPerStage = 1 }),
+            new Nb201SuperNetwork(Nb201Network.Cifar10Shape with { Channels = 4, CellsPerStage = 1 }),
             new DartsNetwork(PublishedGenotypes.DartsV2, channels: 4, layers: 3),
         };
         foreach (var net in networks)

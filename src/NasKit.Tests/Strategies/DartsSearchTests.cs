@@ -1,7 +1,7 @@
 using NasKit.Data;
 using NasKit.Networks;
-using NasKit.Spaces.Darts;
-using NasKit.Spaces.Nb201;
+using NasKit.SearchSpaces.Darts;
+using NasKit.SearchSpaces.Nb201;
 using NasKit.Strategies.OneShot;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -113,11 +113,11 @@ public class DartsSearchTests
     [Fact]
     public void Single_path_training_updates_only_the_sampled_paths_and_scores_cells_by_inherited_weights()
     {
-        using var training = new SinglePathTraining(Noise(32, 3), new NetworkShape(8, 1), epochs: 1, seed: 1, batchSize: 16, device: CPU);
-        var before = training.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        using var training = new SinglePathTraining<Nb201Cell>(Space, Noise(32, 3), new NetworkShape(8, 1), epochs: 1, seed: 1, batchSize: 16, device: CPU);
+        var before = training.Network.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         var epoch = training.RunEpoch();
         Assert.True(double.IsFinite(epoch.TrainLoss));
-        var changed = training.Network.state_dict().Count(kv => !kv.Value.allclose(before[kv.Key], rtol: 0, atol: 0));
+        var changed = training.Network.Module.state_dict().Count(kv => !kv.Value.allclose(before[kv.Key], rtol: 0, atol: 0));
         Assert.InRange(changed, 1, before.Count - 1); // two steps touch two paths, not every op of every edge
         var loader = new BatchLoader(Noise(16, 4), new BatchOptions(8), CPU);
         var cell = Nb201Cell.Parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|");
@@ -205,7 +205,7 @@ public class DartsSearchTests
         Assert.Equal(8, epoch.Derived.Normal.Count);
         Assert.DoesNotContain(epoch.Derived.Normal, e => e.Op == DartsOp.None);
         Assert.Equal(epoch.Derived, DartsGenotype.Parse(epoch.Derived.ToText()));
-        using var evalNet = new NasKit.Networks.Darts.DartsNetwork(epoch.Derived, channels: 4, layers: 5); // the derived genotype trains as a network
+        using var evalNet = new NasKit.SearchSpaces.Darts.DartsNetwork(epoch.Derived, channels: 4, layers: 5); // the derived genotype trains as a network
         using var scope = NewDisposeScope();
         Assert.Equal(new long[] { 2, 10 }, evalNet.call(randn(2, 3, 16, 16)).shape);
     }
@@ -213,9 +213,9 @@ public class DartsSearchTests
     [Fact]
     public void Enas_trains_shared_weights_on_controller_paths_and_is_deterministic()
     {
-        (EnasEpoch Epoch, Nb201Cell Derived) Run()
+        (EnasEpoch<Nb201Cell> Epoch, Nb201Cell Derived) Run()
         {
-            using var enas = new EnasSearch(Noise(48, 8), new NetworkShape(8, 1), epochs: 1, seed: 2, controllerSteps: 4, batchSize: 8, device: CPU);
+            using var enas = new EnasSearch<Nb201Cell>(Space, Noise(48, 8), new NetworkShape(8, 1), epochs: 1, seed: 2, controllerSteps: 4, batchSize: 8, device: CPU);
             var e = enas.RunEpoch();
             Assert.True(enas.Finished);
             return (e, enas.Derive(candidates: 4).Cell);
@@ -232,14 +232,14 @@ public class DartsSearchTests
     public void Oneshot_search_evolves_on_inherited_weights_and_ranks_cells_against_the_benchmark()
     {
         var bench = TestData.Nb201;
-        var result = NasKit.Experiments.OneShotSearch.Run(Noise(64, 9), new NetworkShape(8, 1), epochs: 1, seed: 1, evaluations: 12, population: 6,
-                                                          rankCells: 8, batchSize: 16, device: CPU, benchmark: bench);
+        var result = NasKit.Experiments.OneShotSearch.Run(Space, Noise(64, 9), new NetworkShape(8, 1), epochs: 1, seed: 1, evaluations: 12, population: 6,
+                                                          rankCells: 8, truth: c => bench.TestAccuracy(c), batchSize: 16, device: CPU);
         Assert.Equal(8, result.Ranking.Count);
-        Assert.Equal(8, result.Ranking.Select(r => r.Cell.Code).Distinct().Count());
-        Assert.All(result.Ranking, r => Assert.Equal(bench.TestAccuracy(r.Cell), r.Benchmark));
+        Assert.Equal(8, result.Ranking.Select(r => r.Architecture.Code).Distinct().Count());
+        Assert.All(result.Ranking, r => Assert.Equal(bench.TestAccuracy(r.Architecture), r.Truth));
         Assert.InRange(result.KendallTau, -1, 1);
         Assert.InRange(result.Evaluated, 1, 12);
-        Assert.Equal(bench.TestAccuracy(result.Best), result.BestBenchmark);
+        Assert.Equal(bench.TestAccuracy(result.Best), result.BestTruth);
         Assert.Single(result.Epochs);
     }
 }

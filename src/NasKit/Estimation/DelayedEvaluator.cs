@@ -6,9 +6,10 @@ namespace NasKit.Estimation;
 public sealed class DelayedEvaluator<TArch>(IEvaluator<TArch> inner, TimeSpan delay) : IEvaluator<TArch>
     where TArch : class, IArchitecture
 {
-    public Evaluation Evaluate(TArch arch, Fidelity fidelity, CancellationToken cancellationToken = default)
+    public Evaluation Evaluate(TArch arch, Fidelity fidelity, TrialContext? context = null)
     {
-        if (delay > TimeSpan.Zero) Task.Delay(delay, cancellationToken).Wait(cancellationToken);
-        return inner.Evaluate(arch, fidelity, cancellationToken);
+        var token = context?.Cancellation ?? CancellationToken.None;
+        if (delay > TimeSpan.Zero) Task.Delay(delay, token).Wait(token);
+        return inner.Evaluate(arch, fidelity, context);
     }
 }

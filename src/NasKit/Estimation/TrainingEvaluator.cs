@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using NasKit.Data;
-using NasKit.Hardware;
 using NasKit.Networks;
 using NasKit.Runtime;
 using NasKit.Spaces;
-using NasKit.Spaces.Nb201;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,7 +16,7 @@ namespace NasKit.Estimation;
 public sealed record TrainingHyperparameters(int Epochs = 200, int BatchSize = 256, double LearningRate = 0.1,
     double Momentum = 0.9, double WeightDecay = 5e-4, bool Nesterov = true, bool Augment = true)
 {
-    public static TrainingHyperparameters Nb201 { get; } = new();
+    public static TrainingHyperparameters Default { get; } = new();
 }
 
 /// <summary>
@@ -26,7 +24,8 @@ public sealed record TrainingHyperparameters(int Epochs = 200, int BatchSize = 2
 /// knob: epochs, a seeded fraction of the training data, input resolution, channels (C) and cells per stage (N).
 /// <para>
 /// Metrics: <c>valid_acc</c> (held-out accuracy, %), <c>train_loss</c>, <c>train_acc</c>, <c>params_m</c>,
-/// <c>flops_m</c> (for NB201 cells) and <c>wall_seconds</c>; per-epoch curves in <see cref="Evaluation.Curves"/>.
+/// <c>flops_m</c> (for spaces with a cost model) and <c>wall_seconds</c>; per-epoch curves in <see cref="Evaluation.Curves"/>, each
+/// epoch reported to the <see cref="TrialContext"/> as it ends (a stopping rule may end the training there).
 /// A loss that turns NaN or infinite fails the trial with that reason. Each evaluation runs in a dispose scope, so
 /// native memory is released when it returns. Runs on <see cref="TorchRuntime.DefaultDevice"/> unless told.
 /// </para>
@@ -50,8 +49,8 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
         if (train.Channels != heldOut.Channels || train.Classes != heldOut.Classes)
             throw new ArgumentException("The training and held-out sets must have the same channels and classes.");
         (_space, _train, _heldOut, _seed) = (space, train, heldOut, seed);
-        _shape = (shape ?? NetworkShape.Nb201Cifar10) with { Classes = train.Classes, InputChannels = train.Channels };
-        Hyperparameters = hyperparameters ?? TrainingHyperparameters.Nb201;
+        _shape = (shape ?? new NetworkShape()) with { Classes = train.Classes, InputChannels = train.Channels };
+        Hyperparameters = hyperparameters ?? TrainingHyperparameters.Default;
         Device = device ?? TorchRuntime.DefaultDevice;
     }
 
@@ -61,13 +60,13 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
         CellsPerStage = f.CellsPerStage ?? _shape.CellsPerStage,
     };
 
-    public Evaluation Evaluate(TArch arch, Fidelity fidelity, CancellationToken cancellationToken = default)
+    public Evaluation Evaluate(TArch arch, Fidelity fidelity, TrialContext? context = null)
     {
-        try { return Train(arch, fidelity, cancellationToken); }
+        try { return Train(arch, fidelity, context ?? TrialContext.None); }
         finally { NativeHeap.ReleaseFreedMemory(); } // the scope freed the tensors; give the pages back too
     }
 
-    private Evaluation Train(TArch arch, Fidelity fidelity, CancellationToken cancellationToken)
+    private Evaluation Train(TArch arch, Fidelity fidelity, TrialContext context)
     {
         var sw = Stopwatch.StartNew();
         var hp = Hyperparameters;
@@ -91,6 +90,7 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
         var curves = new Dictionary<string, List<double>> { ["train_loss"] = new(), ["train_acc"] = new(), ["valid_acc"] = new() };
         int totalSteps = epochs * trainLoader.BatchesPerEpoch, step = 0;
         double trainLoss = double.NaN, trainAcc = double.NaN;
+        int? stoppedAt = null;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             net.train();
@@ -98,7 +98,7 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
             // A fixed formula, not HashCode.Combine: that one is randomised per process and would break determinism.
             foreach (var (images, labels) in trainLoader.Epoch(unchecked(_seed * 1_000_003 + epoch)))
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                context.Cancellation.ThrowIfCancellationRequested();
                 double lr = 0.5 * hp.LearningRate * (1 + Math.Cos(Math.PI * step / totalSteps)); // per-step cosine
                 foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
                 double loss, hits, n = labels.shape[0];
@@ -132,19 +132,22 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
             writer?.add_scalar("loss/train", (float)trainLoss, epoch + 1);
             writer?.add_scalar("accuracy/train", (float)trainAcc, epoch + 1);
             writer?.add_scalar("accuracy/valid", (float)validAcc, epoch + 1);
+            var point = new Dictionary<string, double> { [Metrics.TrainLoss] = trainLoss, [Metrics.TrainAccuracy] = trainAcc, [Metrics.ValidAccuracy] = validAcc };
+            if (!context.Report(epoch + 1, point) && epoch + 1 < epochs) { stoppedAt = epoch + 1; break; }
         }
         var metrics = new Dictionary<string, double>
         {
-            ["valid_acc"] = curves["valid_acc"][^1],
-            ["train_loss"] = trainLoss,
-            ["train_acc"] = trainAcc,
-            ["params_m"] = parameters / 1e6,
-            ["wall_seconds"] = sw.Elapsed.TotalSeconds,
+            [Metrics.ValidAccuracy] = curves["valid_acc"][^1],
+            [Metrics.TrainLoss] = trainLoss,
+            [Metrics.TrainAccuracy] = trainAcc,
+            [Metrics.Parameters] = parameters / 1e6,
+            [Metrics.WallSeconds] = sw.Elapsed.TotalSeconds,
         };
-        if (arch is Nb201Cell cell) metrics["flops_m"] = Nb201CostModel.Flops(cell, shape, resolution) / 1e6;
+        if (_space is ICostModelSpace<TArch> costs) metrics[Metrics.Flops] = costs.Flops(arch, shape, resolution) / 1e6;
         return new Evaluation(metrics, sw.Elapsed.TotalSeconds)
         {
             Curves = curves.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<double>)kv.Value.ToArray()),
+            StoppedAt = stoppedAt,
         };
     }
 
@@ -167,4 +170,27 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
 
     private static string Sanitize(string s) =>
         new string(s.Select(ch => char.IsLetterOrDigit(ch) || ch is '_' or '-' or '=' or ',' ? ch : '.').ToArray()).Trim('.').Replace("..", ".");
+}
+
+/// <summary>
+/// <c>train</c>: real training of any buildable space (see <see cref="TrainingEvaluator{TArch}"/>). Arguments: data
+/// (cifar10-subset or fashion-mnist; held out: its test split), seed, batch, lr, momentum, wd, augment, C and N (the
+/// network shape; a trial's fidelity may override them). Epochs are the trial's fidelity.
+/// </summary>
+public sealed class TrainingEvaluatorFactory : IEvaluatorFactory
+{
+    public string Name => "train";
+    public string Description => "Trains each network for real (NB201's recipe by default): train:data=cifar10-subset,seed=0,batch=256,lr=0.1,C=16,N=5.";
+    public int Order => 10;
+
+    public IEvaluator<TArch>? Create<TArch>(ISearchSpace<TArch> space, EvaluatorArguments a) where TArch : class, IArchitecture
+    {
+        if (space is not IBuildableSpace<TArch> buildable) return null;
+        var (train, heldOut) = DatasetReaders.ByName(a.String("data", "cifar10-subset"));
+        var d = TrainingHyperparameters.Default;
+        var hp = new TrainingHyperparameters(d.Epochs, a.Int("batch", d.BatchSize, 1), a.Double("lr", d.LearningRate, 0),
+            a.Double("momentum", d.Momentum, 0, 1), a.Double("wd", d.WeightDecay, 0), d.Nesterov, a.Bool("augment", d.Augment));
+        var shape = new NetworkShape(a.Int("C", 16, 1), a.Int("N", 5, 1));
+        return new TrainingEvaluator<TArch>(buildable, train, heldOut, a.Int("seed", 0), shape, hp);
+    }
 }

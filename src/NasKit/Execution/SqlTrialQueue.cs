@@ -2,7 +2,6 @@ using System.Data;
 using System.Data.Common;
 using System.Text.Json;
 using NasKit.Estimation;
-using NasKit.Experiments;
 
 namespace NasKit.Execution;
 
@@ -34,6 +33,19 @@ public abstract class SqlTrialQueue : ITrialQueue
                 study TEXT NOT NULL, worker TEXT NOT NULL, state TEXT NOT NULL, trial INTEGER,
                 completed INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
                 last_seen DOUBLE PRECISION NOT NULL, PRIMARY KEY(study, worker));
+            """),
+        // Proposals with identity and fidelity, learning curves, evaluators that travel. Studies that 'naskit study run'
+        // made before this version evaluated on the NB201 tables: they get that evaluator's descriptor.
+        (2, "proposal ids, learning curves, intermediate results, evaluator descriptors", """
+            ALTER TABLE naskit_studies ADD COLUMN evaluator TEXT NOT NULL DEFAULT '';
+            UPDATE naskit_studies SET evaluator = 'nb201' WHERE space = 'nb201' AND configuration LIKE 'benchmark=nb201%';
+            ALTER TABLE naskit_trials ADD COLUMN proposal INTEGER;
+            ALTER TABLE naskit_trials ADD COLUMN curves TEXT;
+            ALTER TABLE naskit_trials ADD COLUMN stopped_at INTEGER;
+            CREATE TABLE naskit_intermediate(
+                study TEXT NOT NULL, number INTEGER NOT NULL, attempt INTEGER NOT NULL, step INTEGER NOT NULL,
+                metrics TEXT NOT NULL, recorded DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY(study, number, attempt, step));
             """),
     ];
 
@@ -92,11 +104,11 @@ public abstract class SqlTrialQueue : ITrialQueue
     public void Open(StudySpec spec) => Retry($"open study '{spec.Name}'", c =>
     {
         using var tx = c.BeginTransaction();
-        Exec(c, tx, $"INSERT INTO naskit_studies(name, space, strategy, seed, configuration, created) VALUES (@n, @sp, @st, @seed, @c, {Now}) ON CONFLICT (name) DO NOTHING",
-             ("n", spec.Name), ("sp", spec.Space), ("st", spec.Strategy), ("seed", spec.Seed), ("c", spec.Configuration));
+        Exec(c, tx, $"INSERT INTO naskit_studies(name, space, strategy, seed, configuration, evaluator, created) VALUES (@n, @sp, @st, @seed, @c, @ev, {Now}) ON CONFLICT (name) DO NOTHING",
+             ("n", spec.Name), ("sp", spec.Space), ("st", spec.Strategy), ("seed", spec.Seed), ("c", spec.Configuration), ("ev", spec.Evaluator));
         var stored = FindIn(c, tx, spec.Name)!;
         tx.Commit();
-        if (stored != spec) throw StudySpecs.Mismatch(stored, spec);
+        if (stored != spec) throw stored.Mismatch(spec);
         return 0;
     });
 
@@ -104,15 +116,15 @@ public abstract class SqlTrialQueue : ITrialQueue
 
     private static StudySpec? FindIn(DbConnection c, DbTransaction? tx, string study)
     {
-        using var r = Reader(c, tx, "SELECT space, strategy, seed, configuration FROM naskit_studies WHERE name = @n", ("n", study));
-        return r.Read() ? new StudySpec(study, r.GetString(0), r.GetString(1), Convert.ToInt32(r.GetValue(2)), r.GetString(3)) : null;
+        using var r = Reader(c, tx, "SELECT space, strategy, seed, configuration, evaluator FROM naskit_studies WHERE name = @n", ("n", study));
+        return r.Read() ? new StudySpec(study, r.GetString(0), r.GetString(1), Convert.ToInt32(r.GetValue(2)), r.GetString(3), r.GetString(4)) : null;
     }
 
     public IReadOnlyList<StudySpec> Studies() => Retry("list studies", c =>
     {
-        using var r = Reader(c, null, "SELECT name, space, strategy, seed, configuration FROM naskit_studies ORDER BY created, name");
+        using var r = Reader(c, null, "SELECT name, space, strategy, seed, configuration, evaluator FROM naskit_studies ORDER BY created, name");
         var list = new List<StudySpec>();
-        while (r.Read()) list.Add(new StudySpec(r.GetString(0), r.GetString(1), r.GetString(2), Convert.ToInt32(r.GetValue(3)), r.GetString(4)));
+        while (r.Read()) list.Add(new StudySpec(r.GetString(0), r.GetString(1), r.GetString(2), Convert.ToInt32(r.GetValue(3)), r.GetString(4), r.GetString(5)));
         return list;
     });
 
@@ -151,7 +163,7 @@ public abstract class SqlTrialQueue : ITrialQueue
         return 0;
     });
 
-    private const string TrialColumns = "number, architecture, fidelity, state, ask_event, tell_event, attempts, worker, metrics, cost_seconds, failed, reason, wall_seconds";
+    private const string TrialColumns = "number, architecture, fidelity, state, ask_event, tell_event, attempts, worker, metrics, cost_seconds, failed, reason, wall_seconds, proposal, curves, stopped_at";
 
     public IReadOnlyList<LedgerTrial> Ledger(string study) =>
         Retry("read the ledger", c => ReadTrials(c, $"SELECT {TrialColumns} FROM naskit_trials WHERE study = @s ORDER BY number", study));
@@ -170,13 +182,18 @@ public abstract class SqlTrialQueue : ITrialQueue
             Evaluation? evaluation = state switch
             {
                 TrialState.Done => new Evaluation(JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(8), Json)!,
-                                                  r.GetDouble(9), Convert.ToInt32(r.GetValue(10)) != 0, r.IsDBNull(11) ? null : r.GetString(11)),
+                                                  r.GetDouble(9), Convert.ToInt32(r.GetValue(10)) != 0, r.IsDBNull(11) ? null : r.GetString(11))
+                {
+                    Curves = r.IsDBNull(14) ? null : JsonSerializer.Deserialize<Dictionary<string, double[]>>(r.GetString(14), Json)!
+                        .ToDictionary(kv => kv.Key, kv => (IReadOnlyList<double>)kv.Value),
+                    StoppedAt = r.IsDBNull(15) ? null : Convert.ToInt32(r.GetValue(15)),
+                },
                 TrialState.Failed => Evaluation.Failure(r.IsDBNull(11) ? "failed" : r.GetString(11)),
                 _ => null,
             };
             list.Add(new LedgerTrial(Convert.ToInt32(r.GetValue(0)), r.GetString(1), JsonSerializer.Deserialize<Fidelity>(r.GetString(2), Json)!,
                 state, Convert.ToInt64(r.GetValue(4)), r.IsDBNull(5) ? null : Convert.ToInt64(r.GetValue(5)), Convert.ToInt32(r.GetValue(6)),
-                r.IsDBNull(7) ? null : r.GetString(7), evaluation, r.IsDBNull(12) ? 0 : r.GetDouble(12)));
+                r.IsDBNull(7) ? null : r.GetString(7), evaluation, r.IsDBNull(12) ? 0 : r.GetDouble(12), r.IsDBNull(13) ? null : Convert.ToInt32(r.GetValue(13))));
         }
         return list;
     }
@@ -195,9 +212,10 @@ public abstract class SqlTrialQueue : ITrialQueue
         }
         for (int i = 0; i < asked.Count; i++)
         {
-            sql.Append($"INSERT INTO naskit_trials(study, number, architecture, fidelity, state, ask_event) VALUES (@s, @an{i}, @aa{i}, @af{i}, 'queued', @ae{i}) " +
+            sql.Append($"INSERT INTO naskit_trials(study, number, architecture, fidelity, state, ask_event, proposal) VALUES (@s, @an{i}, @aa{i}, @af{i}, 'queued', @ae{i}, @ap{i}) " +
                        "ON CONFLICT (study, number) DO NOTHING;");
-            args.AddRange([($"an{i}", asked[i].Number), ($"aa{i}", asked[i].Architecture), ($"af{i}", JsonSerializer.Serialize(asked[i].Fidelity, Json)), ($"ae{i}", asked[i].AskEvent)]);
+            args.AddRange([($"an{i}", asked[i].Number), ($"aa{i}", asked[i].Architecture), ($"af{i}", JsonSerializer.Serialize(asked[i].Fidelity, Json)), ($"ae{i}", asked[i].AskEvent),
+                           ($"ap{i}", asked[i].Proposal)]);
         }
         if (asked.Count > 0 && !AnnouncesTrialChanges && NotifySql(QueueSignal.Work) is { Length: > 0 } notify) sql.Append(notify).Append(';');
         using var tx = c.BeginTransaction();
@@ -250,13 +268,33 @@ public abstract class SqlTrialQueue : ITrialQueue
         return n == 1;
     });
 
+    public bool Report(ClaimedTrial t, IntermediateResult result) => Retry("record an intermediate result", c =>
+    {
+        // Written only while the worker holds the trial: a worker that lost its lease must not add to the new attempt's curve.
+        int n = Exec(c, null, "INSERT INTO naskit_intermediate(study, number, attempt, step, metrics, recorded) " +
+                              $"SELECT @s, @n, @a, @step, @m, {Now} WHERE EXISTS (SELECT 1 FROM naskit_trials WHERE study = @s AND number = @n AND worker = @w " +
+                              "AND attempts = @a AND state = 'running') ON CONFLICT (study, number, attempt, step) DO UPDATE SET metrics = excluded.metrics",
+                     ("s", t.Study), ("n", t.Number), ("a", t.Attempt), ("step", result.Step), ("m", JsonSerializer.Serialize(result.Metrics, Json)), ("w", t.Worker));
+        return n == 1;
+    });
+
+    public IReadOnlyList<IntermediateResult> Intermediate(string study, int number) => Retry("read intermediate results", c =>
+    {
+        using var r = Reader(c, null, "SELECT step, metrics FROM naskit_intermediate WHERE study = @s AND number = @n AND attempt = " +
+                                      "(SELECT MAX(attempt) FROM naskit_intermediate WHERE study = @s AND number = @n) ORDER BY step", ("s", study), ("n", number));
+        var list = new List<IntermediateResult>();
+        while (r.Read()) list.Add(new IntermediateResult(Convert.ToInt32(r.GetValue(0)), JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(1), Json)!));
+        return list;
+    });
+
     public bool Complete(ClaimedTrial t, Evaluation e, double wallSeconds) => Retry("record a result", c =>
     {
         // One statement in the common case: the worker still holds the trial.
         int n = Exec(c, null, $"UPDATE naskit_trials SET state = 'done', metrics = @m, cost_seconds = @c, failed = @f, reason = @r, wall_seconds = @wall, " +
-                              $"finished_at = {Now}, lease_until = NULL WHERE study = @s AND number = @n AND worker = @w AND attempts = @a AND state = 'running'",
+                              $"curves = @cv, stopped_at = @st, finished_at = {Now}, lease_until = NULL WHERE study = @s AND number = @n AND worker = @w AND attempts = @a AND state = 'running'",
                      ("m", JsonSerializer.Serialize(e.Metrics, Json)), ("c", e.CostSeconds), ("f", e.Failed ? 1 : 0), ("r", e.Reason),
-                     ("wall", wallSeconds), ("s", t.Study), ("n", t.Number), ("w", t.Worker), ("a", t.Attempt));
+                     ("wall", wallSeconds), ("cv", e.Curves is null ? null : JsonSerializer.Serialize(e.Curves, Json)), ("st", e.StoppedAt),
+                     ("s", t.Study), ("n", t.Number), ("w", t.Worker), ("a", t.Attempt));
         if (n == 1) { if (!AnnouncesTrialChanges) Notify(c, null, QueueSignal.Results, t.Study); return true; }
         // A retry whose first commit went through finds its own result; otherwise the lease was lost and the result is discarded.
         bool mine = Convert.ToInt64(Scalar(c, null, "SELECT COUNT(*) FROM naskit_trials WHERE study = @s AND number = @n AND worker = @w AND attempts = @a AND state = 'done'",

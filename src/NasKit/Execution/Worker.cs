@@ -83,7 +83,7 @@ public sealed class Worker<TArch>(ITrialQueue queue, string study, ISearchSpace<
         Evaluation evaluation;
         try
         {
-            evaluation = evaluator.Evaluate(space.Parse(trial.Architecture), trial.Fidelity, lost.Token);
+            evaluation = evaluator.Evaluate(space.Parse(trial.Architecture), trial.Fidelity, new QueueTrialContext(queue, trial, lost.Token));
         }
         catch (OperationCanceledException) when (lost.IsCancellationRequested)
         {

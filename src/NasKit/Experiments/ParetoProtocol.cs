@@ -1,80 +1,105 @@
 using NasKit.Analysis;
-using NasKit.Benchmarks;
 using NasKit.Estimation;
-using NasKit.Spaces.Nb201;
+using NasKit.Execution;
+using NasKit.Spaces;
 using NasKit.Strategies;
 
 namespace NasKit.Experiments;
 
-/// <summary>One multi-objective run: the hypervolume of everything it queried, after each query and at the end.</summary>
-public sealed record ParetoRun(string Strategy, int Seed, double Hypervolume, double[] HypervolumeSoFar,
-                               IReadOnlyList<(Nb201Cell Cell, double[] Values)> Front, double BestFeasible);
+/// <summary>
+/// One multi-objective run: the hypervolume of everything it queried, after each query and at the end; its front
+/// with every objective in its own units; and the best value of the first objective among feasible queries (NaN when
+/// none met the constraints).
+/// </summary>
+public sealed record ParetoRun<TArch>(string Strategy, int Seed, double Hypervolume, double[] HypervolumeSoFar,
+                                      IReadOnlyList<(TArch Architecture, double[] Values)> Front, double BestFeasible)
+    where TArch : class, IArchitecture;
 
 /// <summary>
-/// Multi-objective search on NB201 with HW-NAS-Bench costs, measured by hypervolume. Objectives are plain data; the
-/// reference point is, for every objective, its worst value over all 15,625 cells (the nadir of the space), so
-/// every strategy and the true front are measured against the same point. A run's front is the non-dominated set
-/// of all cells it queried.
+/// Multi-objective search on any enumerable space with an evaluator for all of it (a tabular benchmark), measured by
+/// hypervolume. Objectives are plain data; the reference point is, for every objective, its worst value over the
+/// whole space (the nadir), so every strategy and the true front are measured against the same point. A run's
+/// front is the non-dominated set of all architectures it queried. Strategies come from the catalog and receive the
+/// objectives (with their ranges over the space) followed by the constraints.
 /// </summary>
-public sealed class ParetoProtocol
+public sealed class ParetoProtocol<TArch> where TArch : class, IArchitecture
 {
-    public Nb201Benchmark Benchmark { get; }
-    public IReadOnlyList<Objective> Objectives { get; }
-    /// <summary>Constraints for constrained strategies (an objective with a bound).</summary>
-    public IReadOnlyList<Objective> Constraints { get; set; } = [];
-    public int Queries { get; init; } = 300;
-    public int Parallelism { get; init; } = Environment.ProcessorCount;
-    public TabularEvaluator Evaluator { get; }
-    /// <summary>The reference point in minimisation form (maximised objectives negated).</summary>
-    public double[] Reference { get; }
-
     private readonly double[][] _all;
 
-    /// <summary>The tabular evaluation of every cell, in index order, made once.</summary>
+    public ISearchSpace<TArch> Space { get; }
+    public IEvaluator<TArch> Evaluator { get; }
+    public Fidelity Fidelity { get; init; } = Fidelity.Full;
+    /// <summary>The objectives, each with its range over the space.</summary>
+    public IReadOnlyList<Objective> Objectives { get; }
+    /// <summary>Constraints for constrained strategies (objectives with a bound).</summary>
+    public IReadOnlyList<Objective> Constraints { get; }
+    public int Queries { get; init; } = 300;
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+    /// <summary>The reference point in minimisation form (maximised objectives negated).</summary>
+    public double[] Reference { get; }
+    /// <summary>The evaluation of every architecture, in the space's order, made once.</summary>
     public IReadOnlyList<Evaluation> AllEvaluations { get; }
 
-    public ParetoProtocol(Nb201Benchmark benchmark, IReadOnlyList<Objective> objectives, Nb201Dataset dataset = Nb201Dataset.Cifar10)
+    public ParetoProtocol(ISearchSpace<TArch> space, IEvaluator<TArch> evaluator, IReadOnlyList<Objective> objectives,
+                          IReadOnlyList<Objective>? constraints = null, Fidelity? fidelity = null)
     {
-        if (objectives.Count is < 2 or > 3) throw new ArgumentException("Hypervolume is exact here for 2 or 3 objectives.");
-        (Benchmark, Objectives) = (benchmark, objectives);
-        Evaluator = new TabularEvaluator(benchmark, dataset);
-        var probe = Evaluator.Evaluate(benchmark.CellAt(0), Fidelity.Full);
-        var unknown = objectives.Where(o => !probe.Metrics.ContainsKey(o.Metric)).Select(o => o.Metric).ToArray();
+        if (objectives.Count is < 2 or > 3) throw new ArgumentException($"Hypervolume is exact here for 2 or 3 objectives, got {objectives.Count}.");
+        if (objectives.Any(o => o.Bound is not null)) throw new ArgumentException("An objective with a bound is a constraint; pass it among the constraints.");
+        if (space is not IEnumerableSpace<TArch> all) throw new ArgumentException($"The Pareto protocol needs the whole front, so an enumerable space; '{space.Name}' is not one.");
+        (Space, Evaluator, Fidelity) = (space, evaluator, fidelity ?? Fidelity.Full);
+        Constraints = constraints ?? [];
+        var evaluations = all.All().Select(a => evaluator.Evaluate(a, Fidelity)).ToArray();
+        var known = evaluations.First(e => !e.Failed).Metrics.Keys;
+        var unknown = objectives.Concat(Constraints).Select(o => o.Metric).Where(m => !known.Contains(m)).Distinct().ToArray();
         if (unknown.Length > 0)
-            throw new ArgumentException($"Unknown objective metric(s) {string.Join(", ", unknown)}. Known: {string.Join(", ", probe.Metrics.Keys)}.");
-        AllEvaluations = benchmark.Cells.Select(c => Evaluator.Evaluate(c, Fidelity.Full)).ToArray();
-        _all = AllEvaluations.Select(Costs).Where(v => v is not null).Select(v => v!).ToArray();
+            throw new ArgumentException($"Unknown objective metric(s) {string.Join(", ", unknown)}. The evaluator reports: {string.Join(", ", known)}.");
+        AllEvaluations = evaluations;
+        _all = evaluations.Select(e => Costs(objectives, e)).Where(v => v is not null).Select(v => v!).ToArray();
         Reference = Enumerable.Range(0, objectives.Count).Select(k => _all.Max(v => v[k])).ToArray();
+        // Each objective's range over the space, in its own units: weighted sums normalise by it.
+        Objectives = objectives.Select((o, k) =>
+        {
+            var values = _all.Select(v => o.Maximize ? -v[k] : v[k]).ToArray();
+            return o with { Range = (values.Min(), values.Max()) };
+        }).ToArray();
     }
 
     /// <summary>Objective values in minimisation form, or null when one is missing (e.g. an unmeasured latency).</summary>
-    public double[]? Costs(Evaluation e)
+    public double[]? Costs(Evaluation e) => Costs(Objectives, e);
+
+    private static double[]? Costs(IReadOnlyList<Objective> objectives, Evaluation e)
     {
-        var v = new double[Objectives.Count];
+        var v = new double[objectives.Count];
         for (int k = 0; k < v.Length; k++)
         {
-            if (Objectives[k].Score(e) is not { } s) return null;
+            if (objectives[k].Score(e) is not { } s) return null;
             v[k] = -s;
         }
         return v;
     }
 
-    /// <summary>The true front over all cells and its hypervolume.</summary>
+    /// <summary>Minimisation form back to each objective's own units.</summary>
+    private double[] Natural(double[] costs) => costs.Select((c, k) => Objectives[k].Maximize ? -c : c).ToArray();
+
+    /// <summary>The true front over the whole space and its hypervolume.</summary>
     public (double Hypervolume, int Size) TrueFront()
     {
         var front = Pareto.Front(_all);
         return (Hypervolume.Compute(front.Select(i => (IReadOnlyList<double>)_all[i]).ToArray(), Reference), front.Length);
     }
 
-    /// <summary>The best value of the first objective among cells that meet every constraint, over the whole space.</summary>
-    public double TrueBestFeasible() => AllEvaluations
-        .Where(e => Constraints.All(c => c.Satisfied(e))).Select(e => Objectives[0].Score(e)).Where(s => s is not null).Max(s => s!.Value);
-
-    public static IReadOnlyList<string> StrategyNames => ["nsga2", "random", "rea-constrained", "rea-weighted"];
-
-    public IReadOnlyList<ParetoRun> Run(string strategy, int runs, int firstSeed, Action? onRunDone = null)
+    /// <summary>The best value of the first objective, in its units, among architectures that meet every constraint (NaN if none does).</summary>
+    public double TrueBestFeasible()
     {
-        var results = new ParetoRun[runs];
+        var feasible = AllEvaluations.Where(e => Constraints.All(c => c.Satisfied(e))).Select(e => Objectives[0].Score(e)).Where(s => s is not null).ToArray();
+        return feasible.Length == 0 ? double.NaN : Natural0(feasible.Max(s => s!.Value));
+    }
+
+    private double Natural0(double score) => Objectives[0].Maximize ? score : -score;
+
+    public IReadOnlyList<ParetoRun<TArch>> Run(IStrategyFactory strategy, int runs, int firstSeed, Action? onRunDone = null)
+    {
+        var results = new ParetoRun<TArch>[runs];
         Parallel.For(0, runs, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, r =>
         {
             results[r] = RunOne(strategy, firstSeed + r);
@@ -83,73 +108,31 @@ public sealed class ParetoProtocol
         return results;
     }
 
-    public ParetoRun RunOne(string strategy, int seed)
+    public ParetoRun<TArch> RunOne(IStrategyFactory factory, int seed)
     {
-        var space = Benchmark.Space;
-        IEvaluator<Nb201Cell> evaluator = Evaluator;
-        ISearchStrategy<Nb201Cell> searcher;
-        switch (strategy)
+        var strategy = factory.Create(Space, [.. Objectives, .. Constraints], seed);
+        try
         {
-            case "nsga2":
-                searcher = new Nsga2<Nb201Cell>(space, Objectives, seed);
-                break;
-            case "random":
-                searcher = new RandomSearch<Nb201Cell>(space, seed);
-                break;
-            case "rea-constrained":
-                if (Constraints.Count == 0) throw new ArgumentException("rea-constrained needs a constraint (e.g. pixel3_latency<=5).");
-                evaluator = new ScalarizingEvaluator<Nb201Cell>(Evaluator, ScalarizingEvaluator<Nb201Cell>.Constrained(Objectives[0], Constraints));
-                searcher = new RegularizedEvolution<Nb201Cell>(space, Objective.Max("score"), seed);
-                break;
-            case "rea-weighted":
-                var terms = Objectives.Select((o, k) => (o, 1.0 / Objectives.Count, Range(k).Min, Range(k).Max)).ToArray();
-                evaluator = new ScalarizingEvaluator<Nb201Cell>(Evaluator, ScalarizingEvaluator<Nb201Cell>.WeightedSum(terms));
-                searcher = new RegularizedEvolution<Nb201Cell>(space, Objective.Max("score"), seed);
-                break;
-            default:
-                throw new ArgumentException($"Unknown multi-objective strategy '{strategy}'. Available: {string.Join(", ", StrategyNames)}, or 'all'.");
+            var study = new Study<TArch>(new InMemoryTrialQueue(), new StudySpec($"{factory.Name}-{seed}", Space.Name, factory.Name, seed), Space,
+                                         Budget.OfQueries(Queries), Fidelity);
+            var trials = study.Run(strategy.WithStandardWrappers(), Evaluator).Trials;
+            var points = new List<(TArch Arch, double[] Costs)>();
+            var hvSoFar = new double[trials.Count];
+            double bestFeasible = double.NaN;
+            for (int i = 0; i < trials.Count; i++)
+            {
+                var e = trials[i].Evaluation;
+                if (Costs(e) is { } v) points.Add((trials[i].Architecture, v));
+                if (Constraints.All(c => c.Satisfied(e)) && Objectives[0].Score(e) is { } s && !(s <= bestFeasible)) bestFeasible = s;
+                if (Objectives.Count == 2)
+                    hvSoFar[i] = Hypervolume.Compute2D(points.Select(p => (p.Costs[0], p.Costs[1])).ToArray(), Reference[0], Reference[1]);
+            }
+            var front = Pareto.Front(points.Select(p => (IReadOnlyList<double>)p.Costs).ToArray()).Select(i => points[i]).ToArray();
+            double hv = Hypervolume.Compute(front.Select(p => (IReadOnlyList<double>)p.Costs).ToArray(), Reference);
+            if (Objectives.Count != 2 && hvSoFar.Length > 0) hvSoFar[^1] = hv;
+            return new ParetoRun<TArch>(factory.Name, seed, hv, hvSoFar, front.Select(p => (p.Arch, Natural(p.Costs))).ToArray(),
+                                        double.IsNaN(bestFeasible) ? double.NaN : Natural0(bestFeasible));
         }
-        var study = new Study<Nb201Cell>(new StudySpec($"{strategy}-{seed}", space.Name, strategy, seed), space, evaluator,
-            Budget.OfQueries(Queries), new InMemoryTrialStore());
-        var trials = study.Run(searcher.WithStandardWrappers(space, seed)).Trials;
-        var points = new List<(Nb201Cell Cell, double[] Values)>();
-        var hvSoFar = new double[trials.Count];
-        double bestFeasible = double.NaN;
-        for (int i = 0; i < trials.Count; i++)
-        {
-            var e = trials[i].Evaluation;
-            if (Costs(e) is { } v) points.Add((trials[i].Architecture, v));
-            if (Constraints.All(c => c.Satisfied(e)) && Objectives[0].Score(e) is { } s && !(s <= bestFeasible)) bestFeasible = s;
-            if (Objectives.Count == 2)
-                hvSoFar[i] = Hypervolume.Compute2D(points.Select(p => (p.Values[0], p.Values[1])).ToArray(), Reference[0], Reference[1]);
-        }
-        var front = Pareto.Front(points.Select(p => (IReadOnlyList<double>)p.Values).ToArray()).Select(i => points[i]).ToArray();
-        double hv = Hypervolume.Compute(front.Select(p => (IReadOnlyList<double>)p.Values).ToArray(), Reference);
-        if (Objectives.Count != 2) hvSoFar[^1] = hv;
-        return new ParetoRun(strategy, seed, hv, hvSoFar, front, bestFeasible);
-    }
-
-    /// <summary>Range of objective k over the space, in its natural units.</summary>
-    private (double Min, double Max) Range(int k)
-    {
-        var values = _all.Select(v => Objectives[k].Maximize ? -v[k] : v[k]).ToArray();
-        return (values.Min(), values.Max());
-    }
-
-    /// <summary>Parses "test_acc,pixel3_latency": accuracies are maximised, latency, energy and sizes minimised.</summary>
-    public static IReadOnlyList<Objective> ParseObjectives(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Select(m => m.EndsWith("_acc") ? Objective.Max(m) : Objective.Min(m)).ToArray();
-
-    /// <summary>Parses "pixel3_latency&lt;=5" or "test_acc&gt;=90".</summary>
-    public static Objective ParseConstraint(string text)
-    {
-        var inv = System.Globalization.CultureInfo.InvariantCulture;
-        foreach (var (op, max) in new[] { ("<=", false), (">=", true) })
-        {
-            int i = text.IndexOf(op, StringComparison.Ordinal);
-            if (i > 0 && double.TryParse(text[(i + 2)..], System.Globalization.NumberStyles.Float, inv, out var bound))
-                return new Objective(text[..i].Trim(), max, bound);
-        }
-        throw new FormatException($"Constraint '{text}' must look like metric<=value or metric>=value, e.g. pixel3_latency<=5.");
+        finally { (strategy as IDisposable)?.Dispose(); }
     }
 }

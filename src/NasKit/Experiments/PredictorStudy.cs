@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using NasKit.Analysis;
-using NasKit.Benchmarks;
 using NasKit.Estimation.Predictors;
 using NasKit.Spaces;
-using NasKit.Spaces.Nb201;
 
 namespace NasKit.Experiments;
 
@@ -70,25 +68,6 @@ public static class PredictorStudy
             g.Count() > 1 ? Statistics.Std(g.Select(f => f.Kendall).ToArray()) : 0, Statistics.Mean(g.Select(f => f.Spearman).ToArray()),
             Statistics.Mean(g.Select(f => f.FitSeconds).ToArray())))
         .ToArray();
-
-    /// <summary>
-    /// Zero-cost features for NB201 cells from NAS-Bench-Suite-Zero's published scores (the 9,445 cells without dead
-    /// ops), under NasKit's proxy names.
-    /// </summary>
-    public static ZeroCostFeaturizer<Nb201Cell> SuiteZeroFeatures(Nb201Benchmark benchmark, PrecomputedZeroCost suiteZero)
-    {
-        var proxies = PrecomputedZeroCost.SuiteZeroColumn.Keys.ToArray();
-        var scores = suiteZero.Indices.ToDictionary(benchmark.CellAt, i => proxies.Select(p => suiteZero.Score(i, p)!.Value).ToArray());
-        return new ZeroCostFeaturizer<Nb201Cell>(proxies, scores);
-    }
-
-    /// <summary>Zero-cost features from a NasKit score file (<c>naskit zerocost --out</c>).</summary>
-    public static ZeroCostFeaturizer<Nb201Cell> ScoreFileFeatures(IReadOnlyList<ZeroCostRow> rows)
-    {
-        if (rows.Count == 0) throw new ArgumentException("The score file has no rows.");
-        var proxies = rows[0].Scores.Keys.ToArray();
-        return new ZeroCostFeaturizer<Nb201Cell>(proxies, rows.ToDictionary(r => r.Cell, r => proxies.Select(p => r.Scores[p]).ToArray()));
-    }
 
     /// <summary>Each factory's predictor, and with zero-cost features when given, for a space.</summary>
     public static IReadOnlyList<(string Name, Func<int, IPredictor<TArch>> Make)> Makers<TArch>(ISearchSpace<TArch> space,

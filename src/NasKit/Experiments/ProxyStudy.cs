@@ -7,31 +7,19 @@ namespace NasKit.Experiments;
 /// <summary>A named proxy task: a fidelity at which to train (fewer epochs, less data, lower resolution, smaller net).</summary>
 public sealed record ProxySetting(string Name, Fidelity Fidelity)
 {
-    /// <summary>Parses <c>name:epochs=1,res=16,data=0.5,C=8,N=1</c>.</summary>
+    /// <summary>
+    /// Parses <c>name:epochs=1,res=16,data=0.5,C=8,N=1</c>. A proxy is a cheap setting, so its epochs must be given: an
+    /// unspecified knob would otherwise silently mean the evaluator's full recipe (200 epochs for NB201's).
+    /// </summary>
     public static ProxySetting Parse(string text)
     {
         var parts = text.Split(':', 2);
-        if (parts.Length != 2 || parts[0].Length == 0)
+        if (parts.Length != 2 || parts[0].Trim().Length == 0)
             throw new FormatException($"Proxy setting '{text}' must look like name:epochs=1,res=16,data=0.5,C=8,N=1.");
-        var f = new Fidelity();
-        foreach (var kv in parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var pair = kv.Split('=', 2);
-            if (pair.Length != 2) throw new FormatException($"Proxy setting '{text}': '{kv}' is not key=value.");
-            var (key, value) = (pair[0].Trim(), pair[1].Trim());
-            bool ok = double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v);
-            if (!ok || v <= 0) throw new FormatException($"Proxy setting '{text}': '{value}' for {key} is not a positive number.");
-            f = key switch
-            {
-                "epochs" => f with { Epochs = (int)v },
-                "res" => f with { Resolution = (int)v },
-                "data" => v <= 1 ? f with { DataFraction = v } : throw new FormatException($"Proxy setting '{text}': data must be a fraction in (0, 1]."),
-                "C" => f with { Channels = (int)v },
-                "N" => f with { CellsPerStage = (int)v },
-                _ => throw new FormatException($"Proxy setting '{text}': unknown knob '{key}'. Use epochs, res, data, C or N."),
-            };
-        }
-        return new ProxySetting(parts[0], f);
+        var fidelity = Fidelity.Parse(parts[1]);
+        if (fidelity.Epochs is null)
+            throw new FormatException($"Proxy setting '{text}' gives no epochs; a proxy trains briefly, so say how long (e.g. {parts[0].Trim()}:epochs=1,{parts[1]}).");
+        return new ProxySetting(parts[0].Trim(), fidelity);
     }
 }
 
@@ -59,7 +47,7 @@ public static class ProxyStudy
             foreach (var cell in cells)
             {
                 var e = evaluator.Evaluate(cell, setting.Fidelity, cancellationToken);
-                var m = new ProxyMeasurement(setting.Name, cell.ToText(), e.Failed ? double.NaN : e["valid_acc"], e.CostSeconds, e.Failed, e.Reason, reference(cell));
+                var m = new ProxyMeasurement(setting.Name, cell.ToText(), e.Failed ? double.NaN : e[Metrics.ValidAccuracy], e.CostSeconds, e.Failed, e.Reason, reference(cell));
                 result.Add(m);
                 onMeasured?.Invoke(m);
             }

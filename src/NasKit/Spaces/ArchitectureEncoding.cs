@@ -12,6 +12,15 @@ public enum ArchitectureEncoding
 /// <summary>A space that can encode architectures for learned predictors.</summary>
 public interface IEncodableSpace<TArch> where TArch : class, IArchitecture
 {
+    /// <summary>The encodings this space offers; one-hot at least.</summary>
+    IReadOnlyList<ArchitectureEncoding> Encodings { get; }
     int EncodingLength(ArchitectureEncoding kind);
     float[] Encode(TArch arch, ArchitectureEncoding kind);
+}
+
+public static class Encodings
+{
+    /// <summary><paramref name="preferred"/> when the space offers it, else one-hot (BANANAS' path encoding falls back this way).</summary>
+    public static ArchitectureEncoding Best<TArch>(this IEncodableSpace<TArch> space, ArchitectureEncoding preferred) where TArch : class, IArchitecture =>
+        space.Encodings.Contains(preferred) ? preferred : ArchitectureEncoding.OneHot;
 }

@@ -10,4 +10,7 @@ public interface ICategoricalSpace<TArch> where TArch : class, IArchitecture
     IReadOnlyList<int> Choices { get; }
     int[] ToDecisions(TArch arch);
     TArch FromDecisions(IReadOnlyList<int> decisions);
+
+    /// <summary>Which decisions exist given the others (conditional spaces); a controller learns only from those.</summary>
+    IReadOnlyList<bool> Active(IReadOnlyList<int> decisions) => Enumerable.Repeat(true, decisions.Count).ToArray();
 }

@@ -1,6 +1,5 @@
 using NasKit.Estimation;
 using NasKit.Estimation.Predictors;
-using NasKit.Experiments;
 using NasKit.Spaces;
 
 namespace NasKit.Strategies;
@@ -20,7 +19,7 @@ public enum Acquisition
 /// encoding) to everything evaluated, makes candidates by mutating the best architectures so far, scores them
 /// with the acquisition function and queues the top <c>BatchSize</c>.
 /// </summary>
-public sealed class Bananas<TArch> : ISearchStrategy<TArch>, IDisposable where TArch : class, IArchitecture
+public sealed class Bananas<TArch> : ArchitectureStrategy<TArch>, IDisposable where TArch : class, IArchitecture
 {
     private readonly ISearchSpace<TArch> _space;
     private readonly IMutableSpace<TArch> _mutable;
@@ -44,11 +43,12 @@ public sealed class Bananas<TArch> : ISearchStrategy<TArch>, IDisposable where T
         _mutable = space as IMutableSpace<TArch> ?? throw new ArgumentException($"BANANAS needs a space that can mutate; '{space.Name}' cannot.");
         if (predictor is null && space is not IEncodableSpace<TArch>)
             throw new ArgumentException($"BANANAS' default predictor needs an encodable space; '{space.Name}' is not. Pass a predictor.");
-        _predictor = predictor ?? new MlpEnsemble<TArch>((IEncodableSpace<TArch>)space, ArchitectureEncoding.Path, seed);
+        // The path encoding where the space has one (BANANAS' choice), one-hot otherwise (NASLib's choice for DARTS).
+        _predictor = predictor ?? new MlpEnsemble<TArch>((IEncodableSpace<TArch>)space, ((IEncodableSpace<TArch>)space).Best(ArchitectureEncoding.Path), seed);
         (_space, _objective, _rng) = (space, objective, new Random(seed));
     }
 
-    public TArch? Ask()
+    protected override TArch? Propose()
     {
         if (_asked < InitialRandom || _history.Count < 2)
         {
@@ -87,7 +87,7 @@ public sealed class Bananas<TArch> : ISearchStrategy<TArch>, IDisposable where T
         foreach (var (arch, _) in scored.OrderByDescending(s => s.Value).Take(BatchSize)) _queue.Enqueue(arch);
     }
 
-    public void Tell(TArch arch, Evaluation evaluation)
+    protected override void Observe(TArch arch, Evaluation evaluation)
     {
         if (_objective.Score(evaluation) is { } score) _history.Add((arch, score));
     }

@@ -4,48 +4,49 @@ using NasKit.Spaces;
 namespace NasKit.Strategies;
 
 /// <summary>
-/// Never re-evaluates an architecture: when the wrapped strategy asks for one that was already evaluated,
-/// the wrapper tells it the recorded result at once and asks again, so repeats cost no budget. Composes with
-/// any strategy (the NNI "deduplication middleware").
+/// Never evaluates the same (architecture, fidelity) twice: when the wrapped strategy proposes one that was already
+/// evaluated, the wrapper tells it the recorded result at once and asks again, so repeats cost no budget (the NNI
+/// "deduplication middleware"). A proposal made again while the first is still being evaluated waits for that
+/// result and is told it too.
 /// <para>
-/// A strategy that has converged may propose only known architectures. After <c>maxRepeatsPerAsk</c> repeats
-/// in one ask the wrapper proposes a random unevaluated architecture from <c>space</c> instead (when given),
-/// or ends the search (when not), so it never spins.
+/// A strategy that proposes only known architectures <c>maxRepeatsPerAsk</c> times in a row has nothing new to
+/// offer: the wrapper ends the search (Ask returns null) instead of spinning or inventing proposals of its own.
 /// </para>
 /// </summary>
-public sealed class Deduplicated<TArch>(ISearchStrategy<TArch> inner, ISearchSpace<TArch>? space = null, int maxRepeatsPerAsk = 100,
-                                        int seed = 0) : ISearchStrategy<TArch>
+public sealed class Deduplicated<TArch>(ISearchStrategy<TArch> inner, int maxRepeatsPerAsk = 100) : ISearchStrategy<TArch>
     where TArch : class, IArchitecture
 {
-    private readonly Random _rng = new(seed);
+    private readonly Dictionary<(TArch, Fidelity?), Evaluation> _seen = new();
+    private readonly Dictionary<(TArch, Fidelity?), List<Proposal<TArch>>> _waiting = new();
 
-    private readonly Dictionary<TArch, Evaluation> _seen = new();
-    private readonly HashSet<TArch> _pending = new();
+    /// <summary>Proposals answered from memory so far.</summary>
+    public int Repeats { get; private set; }
 
-    public TArch? Ask()
+    /// <summary>True once the wrapped strategy proposed only known architectures <c>maxRepeatsPerAsk</c> times in a row.</summary>
+    public bool ExhaustedByRepeats { get; private set; }
+
+    public Proposal<TArch>? Ask()
     {
         for (int i = 0; i < maxRepeatsPerAsk; i++)
         {
-            var arch = inner.Ask();
-            if (arch is null) return null;
-            if (_seen.TryGetValue(arch, out var known)) { inner.Tell(arch, known); continue; }
-            if (!_pending.Add(arch)) continue; // asked again before its result came back
-            return arch;
+            var proposal = inner.Ask();
+            if (proposal is null) return null;
+            var key = (proposal.Architecture, proposal.Fidelity);
+            if (_seen.TryGetValue(key, out var known)) { Repeats++; inner.Tell(proposal, known); continue; }
+            if (_waiting.TryGetValue(key, out var twins)) { Repeats++; twins.Add(proposal); continue; } // told when the first one's result comes
+            _waiting[key] = [];
+            return proposal;
         }
-        if (space is null) return null; // the strategy only proposes what is known: treat it as exhausted
-        for (int i = 0; i < 100_000; i++)
-        {
-            var fresh = space.Sample(_rng);
-            if (!_seen.ContainsKey(fresh) && _pending.Add(fresh)) return fresh;
-        }
+        ExhaustedByRepeats = true;
         return null;
     }
 
-    public void Tell(TArch arch, Evaluation evaluation)
+    public void Tell(Proposal<TArch> proposal, Evaluation evaluation)
     {
-        _pending.Remove(arch);
-        _seen[arch] = evaluation;
-        inner.Tell(arch, evaluation);
+        var key = (proposal.Architecture, proposal.Fidelity);
+        _seen[key] = evaluation;
+        inner.Tell(proposal, evaluation);
+        if (_waiting.Remove(key, out var twins)) foreach (var twin in twins) inner.Tell(twin, evaluation);
     }
 }
 
@@ -56,18 +57,17 @@ public sealed class Deduplicated<TArch>(ISearchStrategy<TArch> inner, ISearchSpa
 public sealed class IgnoringFailures<TArch>(ISearchStrategy<TArch> inner) : ISearchStrategy<TArch>
     where TArch : class, IArchitecture
 {
-    public TArch? Ask() => inner.Ask();
+    public Proposal<TArch>? Ask() => inner.Ask();
 
-    public void Tell(TArch arch, Evaluation evaluation)
+    public void Tell(Proposal<TArch> proposal, Evaluation evaluation)
     {
-        if (!evaluation.Failed) inner.Tell(arch, evaluation);
+        if (!evaluation.Failed) inner.Tell(proposal, evaluation);
     }
 }
 
 public static class StrategyWrappers
 {
     /// <summary>The standard stack: failures filtered out, then duplicates answered from memory.</summary>
-    public static ISearchStrategy<TArch> WithStandardWrappers<TArch>(this ISearchStrategy<TArch> strategy,
-                                                                     ISearchSpace<TArch>? space = null, int seed = 0)
-        where TArch : class, IArchitecture => new Deduplicated<TArch>(new IgnoringFailures<TArch>(strategy), space, seed: seed);
+    public static ISearchStrategy<TArch> WithStandardWrappers<TArch>(this ISearchStrategy<TArch> strategy) where TArch : class, IArchitecture =>
+        new Deduplicated<TArch>(new IgnoringFailures<TArch>(strategy));
 }

@@ -1,50 +1,49 @@
-using System.Reflection;
-using NasKit.Estimation.Predictors;
-using NasKit.Experiments;
+using NasKit.Catalogs;
+using NasKit.Estimation;
 using NasKit.Spaces;
 
 namespace NasKit.Strategies;
 
-/// <summary>
-/// Makes a strategy by name for any space that has the capabilities it needs. Factories are found by
-/// reflection (<see cref="StrategyCatalog"/>): adding a strategy means adding one file with the strategy and its
-/// factory, never editing a registry.
-/// </summary>
-public interface IStrategyFactory
+/// <summary>How many objectives a strategy optimises.</summary>
+public enum ObjectiveCount
 {
-    /// <summary>The name used on the command line, e.g. <c>rea</c>.</summary>
-    string Name { get; }
-    string Description { get; }
-    /// <summary>Position in listings and in <c>--strategy all</c>.</summary>
-    int Order => 100;
-
-    /// <summary>
-    /// Whether independent runs may execute on several threads at once. Strategies that train TorchSharp models
-    /// say no: TorchSharp creates native Scalars implicitly (e.g. the alpha of every tensor addition) and leaves
-    /// them to the finalizer, so a garbage collection triggered by another thread can free one during the native
-    /// call that uses it (seen as "Unknown scalar type" in parallel runs, never in serial ones).
-    /// </summary>
-    bool Parallelizable => true;
-
-    ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, Objective objective, int seed) where TArch : class, IArchitecture;
+    /// <summary>It maximises the first objective (the search signal).</summary>
+    One,
+    /// <summary>It trades several off (a Pareto front, a constrained or weighted scalarisation).</summary>
+    Many,
+    /// <summary>It ignores them (random search).</summary>
+    Any,
 }
 
-public static class StrategyCatalog
+/// <summary>
+/// Makes a strategy by name for any space that has the capabilities it needs. Factories are found by
+/// reflection (<see cref="Catalog{TEntry}"/>): adding a strategy means adding one file with the strategy and its
+/// factory, never editing a registry. Objectives are plain data; one with a <see cref="Objective.Bound"/> is a
+/// constraint.
+/// </summary>
+[CatalogKind("strategy")]
+public interface IStrategyFactory : ICatalogEntry
 {
-    private static readonly Lazy<IReadOnlyList<IStrategyFactory>> Factories = new(() =>
-        AppDomain.CurrentDomain.GetAssemblies()
-            .Where(a => a == typeof(IStrategyFactory).Assembly || a.GetReferencedAssemblies().Any(r => r.Name == typeof(IStrategyFactory).Assembly.GetName().Name))
-            .SelectMany(a => { try { return a.GetTypes(); } catch (ReflectionTypeLoadException e) { return e.Types.OfType<Type>(); } })
-            .Where(t => typeof(IStrategyFactory).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false } && t.GetConstructor(Type.EmptyTypes) is not null)
-            .Select(t => (IStrategyFactory)Activator.CreateInstance(t)!)
-            .OrderBy(f => f.Order).ThenBy(f => f.Name, StringComparer.Ordinal)
-            .ToArray());
+    ObjectiveCount Objectives => ObjectiveCount.One;
 
-    public static IReadOnlyList<IStrategyFactory> All => Factories.Value;
+    ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture;
 
-    public static IStrategyFactory Get(string name) =>
-        All.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"Unknown strategy '{name}'. Available: {string.Join(", ", All.Select(f => f.Name))}, or 'all'.");
+    /// <summary>The objective a single-objective strategy maximises: the first.</summary>
+    protected static Objective Target(IReadOnlyList<Objective> objectives, string strategy) =>
+        objectives.Count > 0 ? objectives[0] : throw new ArgumentException($"Strategy '{strategy}' needs an objective to optimise.");
+}
+
+public static class StrategyFactories
+{
+    /// <summary>The single-objective strategies (and those that ignore objectives): what "all" means for a search.</summary>
+    public static bool SingleObjective(IStrategyFactory f) => f.Objectives is ObjectiveCount.One or ObjectiveCount.Any;
+
+    /// <summary>The multi-objective strategies (and those that ignore objectives): what "all" means for a Pareto study.</summary>
+    public static bool MultiObjective(IStrategyFactory f) => f.Objectives is ObjectiveCount.Many or ObjectiveCount.Any;
+
+    /// <summary>Makes the strategy with a single objective.</summary>
+    public static ISearchStrategy<TArch> Create<TArch>(this IStrategyFactory factory, ISearchSpace<TArch> space, Objective objective, int seed)
+        where TArch : class, IArchitecture => factory.Create(space, [objective], seed);
 }
 
 public sealed class RandomSearchFactory : IStrategyFactory
@@ -52,7 +51,8 @@ public sealed class RandomSearchFactory : IStrategyFactory
     public string Name => "random";
     public string Description => "Uniform random search without repeats.";
     public int Order => 0;
-    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, Objective objective, int seed) where TArch : class, IArchitecture =>
+    public ObjectiveCount Objectives => ObjectiveCount.Any;
+    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture =>
         new RandomSearch<TArch>(space, seed);
 }
 
@@ -61,17 +61,17 @@ public sealed class RegularizedEvolutionFactory : IStrategyFactory
     public string Name => "rea";
     public string Description => "Regularized evolution (Real et al. 2019), population 10, sample size 3.";
     public int Order => 10;
-    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, Objective objective, int seed) where TArch : class, IArchitecture =>
-        new RegularizedEvolution<TArch>(space, objective, seed);
+    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture =>
+        new RegularizedEvolution<TArch>(space, IStrategyFactory.Target(objectives, Name), seed);
 }
 
 public sealed class ReinforceFactory : IStrategyFactory
 {
     public string Name => "reinforce";
-    public string Description => "REINFORCE with NB201's per-edge categorical policy and a moving-average baseline.";
+    public string Description => "REINFORCE with NB201's per-decision categorical policy and a moving-average baseline.";
     public int Order => 20;
-    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, Objective objective, int seed) where TArch : class, IArchitecture =>
-        new Reinforce<TArch>(space, objective, seed);
+    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture =>
+        new Reinforce<TArch>(space, IStrategyFactory.Target(objectives, Name), seed);
 }
 
 public sealed class LstmControllerFactory : IStrategyFactory
@@ -79,9 +79,8 @@ public sealed class LstmControllerFactory : IStrategyFactory
     public string Name => "reinforce-lstm";
     public string Description => "REINFORCE with an ENAS-style LSTM controller (TorchSharp).";
     public int Order => 30;
-    public bool Parallelizable => false;
-    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, Objective objective, int seed) where TArch : class, IArchitecture =>
-        new LstmController<TArch>(space, objective, seed);
+    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture =>
+        new LstmController<TArch>(space, IStrategyFactory.Target(objectives, Name), seed);
 }
 
 public sealed class LocalSearchFactory : IStrategyFactory
@@ -89,25 +88,65 @@ public sealed class LocalSearchFactory : IStrategyFactory
     public string Name => "local-search";
     public string Description => "First-improvement hill climbing with random restarts (White et al. 2021).";
     public int Order => 40;
-    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, Objective objective, int seed) where TArch : class, IArchitecture =>
-        new LocalSearch<TArch>(space, objective, seed);
+    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture =>
+        new LocalSearch<TArch>(space, IStrategyFactory.Target(objectives, Name), seed);
 }
 
 public sealed class BananasFactory : IStrategyFactory
 {
-    /// <summary>A predictor from <see cref="PredictorCatalog"/> (e.g. <c>gcn</c>, <c>gbdt</c>); null for BANANAS' MLP ensemble.</summary>
+    /// <summary>A predictor from the catalog (e.g. <c>gcn</c>, <c>gbdt</c>); null for BANANAS' MLP ensemble.</summary>
     public string? Predictor { get; init; }
 
     public string Name => "bananas";
     public string Description => $"BANANAS: {(Predictor is null ? "MLP ensemble on the path encoding" : $"predictor {Predictor}")}, mutation candidates, Thompson sampling.";
     public int Order => 50;
-    public bool Parallelizable => false;
 
-    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, Objective objective, int seed) where TArch : class, IArchitecture
+    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture
     {
+        var objective = IStrategyFactory.Target(objectives, Name);
         if (Predictor is null) return new Bananas<TArch>(space, objective, seed);
-        var predictor = PredictorCatalog.Get(Predictor).Create(space, seed)
-            ?? throw new ArgumentException($"Predictor '{Predictor}' cannot work on space '{space.Name}'.");
+        var predictor = Catalog<Estimation.Predictors.IPredictorFactory>.Get(Predictor).Create(space, seed)
+            ?? throw new ArgumentException($"Predictor '{Predictor}' cannot work on space '{space.Name}' (it lacks a capability the predictor needs).");
         return new Bananas<TArch>(space, objective, seed, predictor);
+    }
+}
+
+public sealed class Nsga2Factory : IStrategyFactory
+{
+    public string Name => "nsga2";
+    public string Description => "NSGA-II (Deb et al. 2002): non-dominated sorting and crowding over the unbounded objectives, population 20.";
+    public int Order => 60;
+    public ObjectiveCount Objectives => ObjectiveCount.Many;
+    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture =>
+        new Nsga2<TArch>(space, objectives.Where(o => o.Bound is null).ToArray(), seed);
+}
+
+public sealed class ConstrainedEvolutionFactory : IStrategyFactory
+{
+    public string Name => "rea-constrained";
+    public string Description => "Regularized evolution on the first objective, infeasible architectures (outside a bound) ranked below every feasible one.";
+    public int Order => 70;
+    public ObjectiveCount Objectives => ObjectiveCount.Many;
+    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture
+    {
+        var constraints = objectives.Where(o => o.Bound is not null).ToArray();
+        if (constraints.Length == 0) throw new ArgumentException($"{Name} needs a constraint: an objective with a bound, such as pixel3_latency<=5.");
+        var target = objectives.FirstOrDefault(o => o.Bound is null) ?? throw new ArgumentException($"{Name} needs an objective without a bound to maximise.");
+        return new Scalarized<TArch>(new RegularizedEvolution<TArch>(space, Objective.Max(Scalarized.DefaultMetric), seed), Scalarized.Constrained(target, constraints));
+    }
+}
+
+public sealed class WeightedEvolutionFactory : IStrategyFactory
+{
+    public string Name => "rea-weighted";
+    public string Description => "Regularized evolution on the equally weighted sum of the unbounded objectives, each normalised by its range.";
+    public int Order => 80;
+    public ObjectiveCount Objectives => ObjectiveCount.Many;
+    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture
+    {
+        var terms = objectives.Where(o => o.Bound is null).ToArray();
+        if (terms.Length == 0) throw new ArgumentException($"{Name} needs at least one objective without a bound.");
+        return new Scalarized<TArch>(new RegularizedEvolution<TArch>(space, Objective.Max(Scalarized.DefaultMetric), seed),
+            Scalarized.WeightedSum(terms.Select(o => (o, 1.0 / terms.Length)).ToArray()));
     }
 }

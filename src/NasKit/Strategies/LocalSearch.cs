@@ -1,5 +1,4 @@
 using NasKit.Estimation;
-using NasKit.Experiments;
 using NasKit.Spaces;
 
 namespace NasKit.Strategies;
@@ -10,7 +9,7 @@ namespace NasKit.Strategies;
 /// move to the first neighbour that improves on it (first improvement). At a local optimum, restart from a new
 /// random architecture.
 /// </summary>
-public sealed class LocalSearch<TArch> : ISearchStrategy<TArch> where TArch : class, IArchitecture
+public sealed class LocalSearch<TArch> : ArchitectureStrategy<TArch> where TArch : class, IArchitecture
 {
     private readonly ISearchSpace<TArch> _space;
     private readonly IMutableSpace<TArch> _mutable;
@@ -30,7 +29,7 @@ public sealed class LocalSearch<TArch> : ISearchStrategy<TArch> where TArch : cl
         (_space, _objective, _rng, _initial) = (space, objective, new Random(seed), Math.Max(1, initialRandom));
     }
 
-    public TArch? Ask()
+    protected override TArch? Propose()
     {
         if (_randomAsked < _initial) { _randomAsked++; _outstanding++; return _space.Sample(_rng); }
         if (_current is null && _outstanding == 0)
@@ -64,7 +63,7 @@ public sealed class LocalSearch<TArch> : ISearchStrategy<TArch> where TArch : cl
         foreach (var n in neighbours) _queue.Enqueue(n);
     }
 
-    public void Tell(TArch arch, Evaluation evaluation)
+    protected override void Observe(TArch arch, Evaluation evaluation)
     {
         _outstanding = Math.Max(0, _outstanding - 1);
         double score = _objective.Score(evaluation) ?? double.NegativeInfinity;

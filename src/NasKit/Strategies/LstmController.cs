@@ -1,5 +1,5 @@
 using NasKit.Estimation;
-using NasKit.Experiments;
+using NasKit.Networks;
 using NasKit.Runtime;
 using NasKit.Spaces;
 using TorchSharp;
@@ -16,7 +16,7 @@ namespace NasKit.Strategies;
 /// Parameters are initialised from the seed (uniform ±0.1, as ENAS), and choices are sampled with a seeded
 /// generator, so the controller is a deterministic function of its seed and what it was told.
 /// </summary>
-public sealed class LstmController<TArch> : ISearchStrategy<TArch>, IDisposable where TArch : class, IArchitecture
+public sealed class LstmController<TArch> : ArchitectureStrategy<TArch>, IDisposable where TArch : class, IArchitecture
 {
     private sealed class Net : nn.Module
     {
@@ -39,7 +39,8 @@ public sealed class LstmController<TArch> : ISearchStrategy<TArch>, IDisposable 
     private readonly Objective _objective;
     private readonly Random _rng;
     private readonly Net _net;
-    private readonly optim.Optimizer _optimizer;
+    private readonly ExplicitAdam _optimizer;
+    private static readonly Scalar One = 1.0.ToScalar();
     private readonly int[] _tokenOffset;
     private readonly int _hidden;
     private double? _baseline;
@@ -64,13 +65,13 @@ public sealed class LstmController<TArch> : ISearchStrategy<TArch>, IDisposable 
             using var shift = 0.1.ToScalar();
             foreach (var p in _net.parameters()) { using var r = rand(p.shape, generator: g); p.copy_(r.mul(scale).sub(shift)); }
         }
-        _optimizer = optim.Adam(_net.parameters(), learningRate);
+        _optimizer = new ExplicitAdam(_net.parameters(), learningRate);
     }
 
     /// <summary>Log-probabilities and entropies of a decision sequence; samples it when <paramref name="decisions"/> has -1s.</summary>
-    private (Tensor LogProb, Tensor Entropy) Run(int[] decisions)
+    private (Tensor LogProb, Tensor Entropy) Run(int[] decisions, IReadOnlyList<bool>? active = null)
     {
-        // Explicit scalars, kept alive for the whole computation (see IStrategyFactory.Parallelizable).
+        // Explicit scalars, kept alive for the whole computation (see ExplicitAdam).
         using var temperature = Temperature.ToScalar();
         using var tanhConstant = TanhConstant.ToScalar();
         var h = zeros(1, _hidden);
@@ -87,14 +88,17 @@ public sealed class LstmController<TArch> : ISearchStrategy<TArch>, IDisposable 
                 var probs = logp.exp().data<float>().Select(x => (double)x).ToArray();
                 decisions[d] = Reinforce<TArch>.SampleIndex(probs, _rng);
             }
-            logProb = logProb + logp[0, decisions[d]];
-            entropy = entropy - (logp.exp() * logp).sum();
+            if (active is null || active[d])
+            {
+                logProb = logProb.add(logp[0, decisions[d]], One);
+                entropy = entropy.sub((logp.exp() * logp).sum());
+            }
             input = _net.embed.forward(tensor(new long[] { _tokenOffset[d] + decisions[d] }));
         }
         return (logProb, entropy);
     }
 
-    public TArch? Ask()
+    protected override TArch? Propose()
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -103,22 +107,23 @@ public sealed class LstmController<TArch> : ISearchStrategy<TArch>, IDisposable 
         return _space.FromDecisions(decisions);
     }
 
-    public void Tell(TArch arch, Evaluation evaluation)
+    protected override void Observe(TArch arch, Evaluation evaluation)
     {
         if (_objective.Score(evaluation) is not { } score) return;
         double reward = score / 100.0; // accuracy as a fraction, as ENAS
         _baseline = _baseline is { } b ? BaselineDecay * b + (1 - BaselineDecay) * reward : reward;
         double advantage = reward - _baseline.Value;
-        _optimizer.zero_grad();
+        _optimizer.ZeroGrad();
         using (NewDisposeScope())
         {
-            var (logProb, entropy) = Run(_space.ToDecisions(arch));
+            var decisions = _space.ToDecisions(arch);
+            var (logProb, entropy) = Run(decisions, _space.Active(decisions));
             using var a = (-advantage).ToScalar();
             using var w = (-EntropyWeight).ToScalar();
-            var loss = logProb.mul(a).add(entropy.mul(w));
+            var loss = logProb.mul(a).add(entropy.mul(w), One);
             loss.backward();
         }
-        _optimizer.step(); // outside any dispose scope: Adam's moments must outlive this call
+        _optimizer.Step(); // outside any dispose scope: Adam's moments must outlive this call
     }
 
     public void Dispose()

@@ -1,6 +1,5 @@
 using NasKit.Analysis;
 using NasKit.Estimation;
-using NasKit.Experiments;
 using NasKit.Spaces;
 
 namespace NasKit.Strategies;
@@ -12,7 +11,7 @@ namespace NasKit.Strategies;
 /// to the population size by non-dominated sorting and crowding distance. Evaluations that fail or lack an
 /// objective are left out of the population.
 /// </summary>
-public sealed class Nsga2<TArch> : ISearchStrategy<TArch> where TArch : class, IArchitecture
+public sealed class Nsga2<TArch> : ArchitectureStrategy<TArch> where TArch : class, IArchitecture
 {
     private readonly ISearchSpace<TArch> _space;
     private readonly IMutableSpace<TArch> _mutable;
@@ -40,14 +39,14 @@ public sealed class Nsga2<TArch> : ISearchStrategy<TArch> where TArch : class, I
 
     public IReadOnlyList<TArch> Population => _population.Select(p => p.Arch).ToArray();
 
-    public TArch? Ask()
+    protected override TArch? Propose()
     {
         if (_queue.Count == 0) Breed();
         _outstanding++;
         return _queue.Dequeue();
     }
 
-    public void Tell(TArch arch, Evaluation evaluation)
+    protected override void Observe(TArch arch, Evaluation evaluation)
     {
         _outstanding = Math.Max(0, _outstanding - 1);
         var scores = _objectives.Select(o => o.Score(evaluation)).ToArray();

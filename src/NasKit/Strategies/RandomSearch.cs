@@ -8,7 +8,7 @@ namespace NasKit.Strategies;
 /// (a Fisher-Yates shuffle one step per ask), so it never repeats and ends exactly when the space is exhausted.
 /// In other spaces it samples and skips what it has already proposed.
 /// </summary>
-public sealed class RandomSearch<TArch> : ISearchStrategy<TArch> where TArch : class, IArchitecture
+public sealed class RandomSearch<TArch> : ArchitectureStrategy<TArch> where TArch : class, IArchitecture
 {
     private readonly ISearchSpace<TArch> _space;
     private readonly Random _rng;
@@ -23,7 +23,7 @@ public sealed class RandomSearch<TArch> : ISearchStrategy<TArch> where TArch : c
         if (space is IEnumerableSpace<TArch> finite && finite.Count <= 10_000_000) _pool = finite.All().ToArray();
     }
 
-    public TArch? Ask()
+    protected override TArch? Propose()
     {
         if (_pool is not null)
         {
@@ -40,5 +40,5 @@ public sealed class RandomSearch<TArch> : ISearchStrategy<TArch> where TArch : c
         return null;
     }
 
-    public void Tell(TArch arch, Evaluation evaluation) { }
+    protected override void Observe(TArch arch, Evaluation evaluation) { }
 }

@@ -1,5 +1,4 @@
 using NasKit.Estimation;
-using NasKit.Experiments;
 using NasKit.Spaces;
 
 namespace NasKit.Strategies;
@@ -11,7 +10,7 @@ namespace NasKit.Strategies;
 /// Several asks may be outstanding at once (asynchronous evolution): each picks its parent from the population
 /// as it stands.
 /// </summary>
-public sealed class RegularizedEvolution<TArch> : ISearchStrategy<TArch> where TArch : class, IArchitecture
+public sealed class RegularizedEvolution<TArch> : ArchitectureStrategy<TArch> where TArch : class, IArchitecture
 {
     private readonly ISearchSpace<TArch> _space;
     private readonly IMutableSpace<TArch> _mutable;
@@ -32,7 +31,7 @@ public sealed class RegularizedEvolution<TArch> : ISearchStrategy<TArch> where T
         (_space, _mutable, _objective, _rng, PopulationSize, SampleSize) = (space, mutable, objective, new Random(seed), populationSize, sampleSize);
     }
 
-    public TArch? Ask()
+    protected override TArch? Propose()
     {
         if (_asked++ < PopulationSize || _population.Count == 0) return _space.Sample(_rng);
         var members = _population.ToArray();
@@ -45,7 +44,7 @@ public sealed class RegularizedEvolution<TArch> : ISearchStrategy<TArch> where T
         return _mutable.Mutate(parent.Arch, _rng);
     }
 
-    public void Tell(TArch arch, Evaluation evaluation)
+    protected override void Observe(TArch arch, Evaluation evaluation)
     {
         if (_objective.Score(evaluation) is not { } score) return;
         _population.Enqueue((arch, score));

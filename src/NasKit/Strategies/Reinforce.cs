@@ -1,5 +1,4 @@
 using NasKit.Estimation;
-using NasKit.Experiments;
 using NasKit.Spaces;
 
 namespace NasKit.Strategies;
@@ -10,7 +9,7 @@ namespace NasKit.Strategies;
 /// <c>reinforce.py</c>. The reward is the objective's score (accuracy in %). The gradient of
 /// log softmax is exact (one-hot minus probabilities), so no autograd is needed for this tiny policy.
 /// </summary>
-public sealed class Reinforce<TArch> : ISearchStrategy<TArch> where TArch : class, IArchitecture
+public sealed class Reinforce<TArch> : ArchitectureStrategy<TArch> where TArch : class, IArchitecture
 {
     private readonly ICategoricalSpace<TArch> _space;
     private readonly Objective _objective;
@@ -32,18 +31,20 @@ public sealed class Reinforce<TArch> : ISearchStrategy<TArch> where TArch : clas
 
     public IReadOnlyList<double[]> Probabilities => _logits.Select(Softmax).ToArray();
 
-    public TArch? Ask() => _space.FromDecisions(_logits.Select(l => SampleIndex(Softmax(l), _rng)).ToArray());
+    protected override TArch? Propose() => _space.FromDecisions(_logits.Select(l => SampleIndex(Softmax(l), _rng)).ToArray());
 
-    public void Tell(TArch arch, Evaluation evaluation)
+    protected override void Observe(TArch arch, Evaluation evaluation)
     {
         if (_objective.Score(evaluation) is not { } reward) return;
         _baseline = _baseline is { } b ? _momentum * b + (1 - _momentum) * reward : reward;
         double advantage = reward - _baseline.Value;
         var decisions = _space.ToDecisions(arch);
+        var active = _space.Active(decisions); // a decision that does not exist in this architecture taught nothing
         _step++;
         const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
         for (int d = 0; d < _logits.Length; d++)
         {
+            if (!active[d]) continue;
             var p = Softmax(_logits[d]);
             for (int k = 0; k < p.Length; k++)
             {

@@ -1,3 +1,4 @@
+using NasKit.Networks;
 using NasKit.Runtime;
 using NasKit.Spaces;
 using TorchSharp;
@@ -14,6 +15,8 @@ namespace NasKit.Estimation.Predictors;
 /// </summary>
 public sealed class GraphConvolutionPredictor<TArch> : IPredictor<TArch>, IDisposable where TArch : class, IArchitecture
 {
+    private static readonly Scalar One = 1.0.ToScalar();
+
     private readonly IGraphEncodableSpace<TArch> _space;
     private readonly IFeaturizer<TArch>? _extra;
     private readonly int _seed;
@@ -56,21 +59,21 @@ public sealed class GraphConvolutionPredictor<TArch> : IPredictor<TArch>, IDispo
         using var scope = NewDisposeScope();
         var (adj, feats, ext) = Encode(architectures);
         var y = tensor(targets.Select(t => (float)((t - _mean) / _scale)).ToArray());
-        using var optimizer = optim.Adam(_parameters, LearningRate, weight_decay: WeightDecay);
+        using var optimizer = new ExplicitAdam(_parameters, LearningRate, weightDecay: WeightDecay);
         var order = Enumerable.Range(0, architectures.Count).ToArray();
         for (int epoch = 0; epoch < Epochs; epoch++)
         {
             rng.Shuffle(order);
             for (int start = 0; start < order.Length; start += BatchSize)
             {
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 using (NewDisposeScope())
                 {
                     var idx = tensor(order[start..Math.Min(order.Length, start + BatchSize)].Select(i => (long)i).ToArray());
                     var pred = Forward(adj.index_select(0, idx), feats.index_select(0, idx), ext?.index_select(0, idx));
                     nn.functional.mse_loss(pred, y.index_select(0, idx)).backward();
                 }
-                optimizer.step(); // outside the step scope: Adam's state lives across steps
+                optimizer.Step(); // outside the step scope: Adam's state lives across steps
             }
         }
     }
@@ -96,7 +99,9 @@ public sealed class GraphConvolutionPredictor<TArch> : IPredictor<TArch>, IDispo
     private static Tensor Uniform(long[] shape, double bound, Generator g)
     {
         using var r = rand(shape, generator: g);
-        return r.mul(2 * bound).sub_(bound);
+        using var scale = (2 * bound).ToScalar();
+        using var shift = bound.ToScalar();
+        return r.mul(scale).sub_(shift);
     }
 
     private (Tensor Adjacency, Tensor Features, Tensor? Extra) Encode(IReadOnlyList<TArch> architectures)
@@ -135,11 +140,11 @@ public sealed class GraphConvolutionPredictor<TArch> : IPredictor<TArch>, IDispo
         var h = features;
         int k = 0;
         for (int l = 0; l < Layers; l++, k += 2)
-            h = nn.functional.relu(bmm(adjacency, h.matmul(p[k])) + p[k + 1]);
+            h = nn.functional.relu(bmm(adjacency, h.matmul(p[k])).add(p[k + 1], One)); // explicit alpha: see ExplicitAdam
         var pooled = h.mean(new long[] { 1 });
         if (extra is not null) pooled = cat([pooled, extra], 1);
-        var hidden = nn.functional.relu(pooled.matmul(p[k]) + p[k + 1]);
-        return (hidden.matmul(p[k + 2]) + p[k + 3]).squeeze(-1);
+        var hidden = nn.functional.relu(pooled.matmul(p[k]).add(p[k + 1], One));
+        return hidden.matmul(p[k + 2]).add(p[k + 3], One).squeeze(-1);
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using NasKit.Networks;
 using NasKit.Runtime;
 using NasKit.Spaces;
 using TorchSharp;
@@ -27,6 +28,8 @@ public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TA
     public double WeightDecay { get; init; } = 0;
 
     public string Name => $"mlp-ensemble({_features.Name})";
+
+    private static readonly Scalar One = 1.0.ToScalar();
 
     public MlpEnsemble(IEncodableSpace<TArch> space, ArchitectureEncoding encoding, int seed)
         : this(new EncodingFeaturizer<TArch>(space, encoding), seed) { }
@@ -59,16 +62,16 @@ public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TA
         using var scope = NewDisposeScope();
         var x = Encode(architectures);
         var y = tensor(targets.Select(t => (float)((t - _mean) / _scale)).ToArray()).reshape(1, -1, 1).expand(Members, -1, -1);
-        using var optimizer = optim.Adam(_weights.Concat(_biases).ToArray(), LearningRate, weight_decay: WeightDecay);
+        using var optimizer = new ExplicitAdam(_weights.Concat(_biases), LearningRate, weightDecay: WeightDecay);
         for (int epoch = 0; epoch < Epochs; epoch++)
         {
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             using (NewDisposeScope())
             {
                 var loss = nn.functional.mse_loss(Forward(x), y);
                 loss.backward();
             }
-            optimizer.step(); // outside the per-epoch scope: Adam's state lives across epochs
+            optimizer.Step(); // outside the per-epoch scope: Adam's state lives across epochs
         }
     }
 
@@ -106,7 +109,7 @@ public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TA
         var h = x;
         for (int l = 0; l < _weights!.Length; l++)
         {
-            h = bmm(h, _weights[l]) + _biases![l];
+            h = bmm(h, _weights[l]).add(_biases![l], One); // explicit alpha: see ExplicitAdam
             if (l < _weights.Length - 1) h = nn.functional.relu(h);
         }
         return h;
@@ -122,8 +125,8 @@ public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TA
 public sealed class MlpEnsembleFactory : IPredictorFactory
 {
     public string Name => "mlp-ensemble";
-    public string Description => "Ensemble of 5 MLPs (3×64) on the path encoding, as in BANANAS.";
+    public string Description => "Ensemble of 5 MLPs (3×64) on the path encoding (one-hot where a space has none), as in BANANAS.";
     public int Order => 20;
     public IPredictor<TArch>? Create<TArch>(ISearchSpace<TArch> space, int seed, IFeaturizer<TArch>? zeroCost = null) where TArch : class, IArchitecture =>
-        IPredictorFactory.Features(space, ArchitectureEncoding.Path, zeroCost) is { } f ? new MlpEnsemble<TArch>(f, seed) : null;
+        IPredictorFactory.Features(space, ArchitectureEncoding.Path, zeroCost, orOneHot: true) is { } f ? new MlpEnsemble<TArch>(f, seed) : null;
 }

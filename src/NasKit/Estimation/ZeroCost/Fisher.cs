@@ -13,7 +13,8 @@ namespace NasKit.Estimation.ZeroCost;
 public sealed class Fisher : IZeroCostProxy
 {
     public string Name => "fisher";
-    public string Measures => "Fisher information of the activations: the loss increase expected from removing each channel.";
+    public int Order => 40;
+    public string Description => "Fisher information of the activations: the loss increase expected from removing each channel.";
     public bool UsesData => true;
 
     public double Score(ProxyInput input)

@@ -9,7 +9,8 @@ namespace NasKit.Estimation.ZeroCost;
 public sealed class GradNorm : IZeroCostProxy
 {
     public string Name => "grad_norm";
-    public string Measures => "How strongly the loss of one minibatch pulls on the weights (sum of per-layer gradient norms).";
+    public int Order => 10;
+    public string Description => "How strongly the loss of one minibatch pulls on the weights (sum of per-layer gradient norms).";
     public bool UsesData => true;
 
     public double Score(ProxyInput input)

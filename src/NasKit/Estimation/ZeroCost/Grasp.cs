@@ -12,7 +12,8 @@ namespace NasKit.Estimation.ZeroCost;
 public sealed class Grasp : IZeroCostProxy
 {
     public string Name => "grasp";
-    public string Measures => "Gradient signal preservation: how removing weights would change the gradient flow, Σ −θ·Hg.";
+    public int Order => 30;
+    public string Description => "Gradient signal preservation: how removing weights would change the gradient flow, Σ −θ·Hg.";
     public bool UsesData => true;
 
     public double Score(ProxyInput input)

@@ -1,18 +1,16 @@
+using NasKit.Catalogs;
+
 namespace NasKit.Estimation.ZeroCost;
 
 /// <summary>
 /// A zero-cost proxy: scores an untrained network from at most one minibatch, higher predicting better
 /// (Abdelfattah et al., ICLR 2021; Mellor et al., ICML 2021). Adding a proxy means adding one class with a
-/// parameterless constructor; <see cref="ZeroCostProxies"/> finds it.
+/// parameterless constructor; <see cref="Catalog{TEntry}"/> finds it. <see cref="ICatalogEntry.Description"/>
+/// says in one sentence what the score measures; <see cref="ICatalogEntry.Order"/> is the literature tables' order.
 /// </summary>
-public interface IZeroCostProxy
+[CatalogKind("zero-cost proxy")]
+public interface IZeroCostProxy : ICatalogEntry
 {
-    /// <summary>The name the literature and NAS-Bench-Suite-Zero use (<c>synflow</c>, <c>jacob_cov</c>, ...).</summary>
-    string Name { get; }
-
-    /// <summary>One sentence: what the score measures.</summary>
-    string Measures { get; }
-
     /// <summary>False for proxies that ignore the data batch (synflow, params, FLOPs).</summary>
     bool UsesData { get; }
 

@@ -11,7 +11,8 @@ namespace NasKit.Estimation.ZeroCost;
 public sealed class JacobCov : IZeroCostProxy
 {
     public string Name => "jacob_cov";
-    public string Measures => "How uncorrelated the input Jacobians of different images are (eigenvalues of their correlation matrix).";
+    public int Order => 50;
+    public string Description => "How uncorrelated the input Jacobians of different images are (eigenvalues of their correlation matrix).";
     public bool UsesData => true;
 
     public double Score(ProxyInput input)

@@ -10,7 +10,8 @@ namespace NasKit.Estimation.ZeroCost;
 public sealed class Naswot : IZeroCostProxy
 {
     public string Name => "naswot";
-    public string Measures => "How differently the ReLUs carve up a minibatch: log-determinant of the activation-pattern kernel.";
+    public int Order => 70;
+    public string Description => "How differently the ReLUs carve up a minibatch: log-determinant of the activation-pattern kernel.";
     public bool UsesData => true;
 
     public double Score(ProxyInput input)

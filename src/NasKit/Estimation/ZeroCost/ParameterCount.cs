@@ -6,7 +6,8 @@ namespace NasKit.Estimation.ZeroCost;
 public sealed class ParameterCount : IZeroCostProxy
 {
     public string Name => "params";
-    public string Measures => "Model size in millions of parameters (a baseline).";
+    public int Order => 80;
+    public string Description => "Model size in millions of parameters (a baseline).";
     public bool UsesData => false;
 
     public double Score(ProxyInput input)

@@ -11,8 +11,11 @@ namespace NasKit.Estimation.ZeroCost;
 /// implementation gives each proxy its own copy of one initialised network.
 /// </summary>
 public sealed class ProxyInput(IArchitecture architecture, NetworkShape shape, Tensor images, Tensor labels, Device device,
-                               Func<NetworkShape, nn.Module<Tensor, Tensor>> build, int initSeed)
+                               Func<NetworkShape, nn.Module<Tensor, Tensor>> build, int initSeed, Func<NetworkShape, int, long>? countFlops = null)
 {
+    /// <summary>The space's analytical FLOPs of this architecture for a shape and resolution, when its space has a cost model.</summary>
+    public Func<NetworkShape, int, long>? CountFlops { get; } = countFlops;
+
     public IArchitecture Architecture { get; } = architecture;
     public NetworkShape Shape { get; } = shape;
     public Tensor Images { get; } = images;

@@ -9,7 +9,8 @@ namespace NasKit.Estimation.ZeroCost;
 public sealed class Snip : IZeroCostProxy
 {
     public string Name => "snip";
-    public string Measures => "Connection sensitivity: how much the loss would change if each weight were pruned, Σ|θ·∂L/∂θ|.";
+    public int Order => 20;
+    public string Description => "Connection sensitivity: how much the loss would change if each weight were pruned, Σ|θ·∂L/∂θ|.";
     public bool UsesData => true;
 
     public double Score(ProxyInput input)

@@ -11,7 +11,8 @@ namespace NasKit.Estimation.ZeroCost;
 public sealed class Synflow : IZeroCostProxy
 {
     public string Name => "synflow";
-    public string Measures => "Synaptic flow: how much each weight carries of a data-free signal through the linearised network, Σ|θ·∂R/∂θ|.";
+    public int Order => 60;
+    public string Description => "Synaptic flow: how much each weight carries of a data-free signal through the linearised network, Σ|θ·∂R/∂θ|.";
     public bool UsesData => false;
 
     public double Score(ProxyInput input)

@@ -8,9 +8,9 @@ namespace NasKit.Estimation.ZeroCost;
 /// </summary>
 public sealed class ZeroCostEvaluator<TArch>(ZeroCostScorer<TArch> scorer) : IEvaluator<TArch> where TArch : class, IArchitecture
 {
-    public Evaluation Evaluate(TArch arch, Fidelity fidelity, CancellationToken cancellationToken = default)
+    public Evaluation Evaluate(TArch arch, Fidelity fidelity, TrialContext? context = null)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        context?.Cancellation.ThrowIfCancellationRequested();
         var result = scorer.Score(arch);
         var metrics = result.Scores.ToDictionary(kv => "zc_" + kv.Key, kv => kv.Value);
         return new Evaluation(metrics, result.Seconds.Values.Sum());

@@ -39,7 +39,7 @@ public sealed class ZeroCostScorer<TArch> : IDisposable where TArch : class, IAr
         TorchRuntime.EnsureLoaded();
         (_space, Proxies, Seed) = (space, proxies, seed);
         Device = device ?? TorchRuntime.DefaultDevice;
-        Shape = (shape ?? NetworkShape.Nb201Cifar10) with { Classes = data.Classes, InputChannels = data.Channels };
+        Shape = (shape ?? new NetworkShape()) with { Classes = data.Classes, InputChannels = data.Channels };
         var loader = new BatchLoader(data, new BatchOptions(batchSize), Device);
         (_images, _labels) = loader.Epoch(seed).First();
         // Lent networks (built once, here, outside any dispose scope) instead of one new network per proxy and
@@ -60,7 +60,8 @@ public sealed class ZeroCostScorer<TArch> : IDisposable where TArch : class, IAr
                 using (NewDisposeScope())
                 {
                     Func<NetworkShape, nn.Module<Tensor, Tensor>> build = _pools.Count > 0 ? s => _pools[s.BatchNorm].Borrow(arch) : s => _space.Build(arch, s);
-                    var input = new ProxyInput(arch, Shape, _images, _labels, Device, build, Seed);
+                    var input = new ProxyInput(arch, Shape, _images, _labels, Device, build, Seed,
+                        _space is ICostModelSpace<TArch> costs ? (shape, resolution) => costs.Flops(arch, shape, resolution) : null);
                     scores[proxy.Name] = proxy.Score(input);
                 }
                 seconds[proxy.Name] = sw.Elapsed.TotalSeconds;

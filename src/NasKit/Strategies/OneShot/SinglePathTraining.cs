@@ -2,7 +2,7 @@ using System.Diagnostics;
 using NasKit.Data;
 using NasKit.Networks;
 using NasKit.Runtime;
-using NasKit.Spaces.Nb201;
+using NasKit.Spaces;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,14 +12,15 @@ namespace NasKit.Strategies.OneShot;
 public sealed record SupernetEpoch(int Epoch, double TrainLoss, double TrainAccuracy, double Seconds);
 
 /// <summary>
-/// Trains the NB201 supernet one path at a time: every step draws a cell and takes an SGD step on that path's
-/// weights only. Drawn uniformly at random (seeded) this is SPOS (Guo et al., ECCV 2020); drawn by a controller it
-/// is ENAS' shared-weight phase (<see cref="EnasSearch"/>). The trained supernet then scores any cell by its
-/// inherited weights (<see cref="InheritedAccuracy(Nb201Cell, BatchLoader)"/>), which a search strategy can use as
-/// its evaluator. Hyperparameters follow NB201's recipe (SGD, Nesterov momentum 0.9, weight decay 5e-4, cosine
-/// from 0.025). <see cref="Save"/> and <see cref="Load"/> checkpoint between epochs.
+/// Trains a weight-sharing supernet one path at a time: every step draws an architecture and takes an SGD step on
+/// that path's weights only. Drawn uniformly at random (seeded) this is SPOS (Guo et al., ECCV 2020); drawn by a
+/// controller it is ENAS' shared-weight phase (<see cref="EnasSearch{TArch}"/>). The trained supernet then scores any
+/// architecture by its inherited weights (<see cref="InheritedAccuracy(TArch, BatchLoader)"/>), which a search
+/// strategy can use as its evaluator. Works on any <see cref="IWeightSharingSpace{TArch}"/>. Hyperparameters follow
+/// NB201's recipe (SGD, Nesterov momentum 0.9, weight decay 5e-4, cosine from 0.025). <see cref="Save"/> and
+/// <see cref="Load"/> checkpoint between epochs.
 /// </summary>
-public sealed class SinglePathTraining : IDisposable
+public sealed class SinglePathTraining<TArch> : IDisposable where TArch : class, IArchitecture
 {
     private const string CheckpointMagic = "naskit-supernet-checkpoint-v1";
     private readonly BatchLoader _train;
@@ -28,27 +29,31 @@ public sealed class SinglePathTraining : IDisposable
     private readonly double _learningRate;
     private readonly List<SupernetEpoch> _history = [];
 
-    public Nb201SuperNetwork Network { get; }
+    private readonly IWeightSharingSpace<TArch> _space;
+
+    public IWeightSharingSupernet<TArch> Network { get; }
     public Device Device { get; }
     public IReadOnlyList<SupernetEpoch> History => _history;
     public int Epochs => _epochs;
     public bool Finished => _history.Count >= _epochs;
 
-    public SinglePathTraining(ImageDataset train, NetworkShape shape, int epochs, int seed, int batchSize = 64, double learningRate = 0.025, Device? device = null)
+    public SinglePathTraining(IWeightSharingSpace<TArch> space, ImageDataset train, NetworkShape shape, int epochs, int seed, int batchSize = 64,
+                              double learningRate = 0.025, Device? device = null)
     {
+        _space = space;
         if (epochs <= 0) throw new ArgumentException($"Epochs must be positive, got {epochs}.");
         TorchRuntime.EnsureLoaded();
         (_seed, _epochs, _learningRate, _batchSize) = (seed, epochs, learningRate, batchSize);
         Device = device ?? TorchRuntime.DefaultDevice;
         _train = new BatchLoader(train, new BatchOptions(batchSize, Augment: true), Device);
-        Network = new Nb201SuperNetwork(shape with { Classes = train.Classes, InputChannels = train.Channels });
-        SeededInitialization.Apply(Network, seed);
-        Network.to(Device);
-        _optimizer = optim.SGD(Network.parameters(), learningRate, momentum: 0.9, weight_decay: 5e-4, nesterov: true);
+        Network = space.CreateWeightSharingSupernet(shape with { Classes = train.Classes, InputChannels = train.Channels });
+        SeededInitialization.Apply(Network.Module, seed);
+        Network.Module.to(Device);
+        _optimizer = optim.SGD(Network.Module.parameters(), learningRate, momentum: 0.9, weight_decay: 5e-4, nesterov: true);
     }
 
     /// <summary>Trains one epoch; each step's path comes from <paramref name="sampler"/>, or uniformly at random (SPOS).</summary>
-    public SupernetEpoch RunEpoch(CancellationToken cancellationToken = default, Func<Nb201Cell>? sampler = null)
+    public SupernetEpoch RunEpoch(CancellationToken cancellationToken = default, Func<TArch>? sampler = null)
     {
         if (Finished) throw new InvalidOperationException($"All {_epochs} epochs have run.");
         var sw = Stopwatch.StartNew();
@@ -56,9 +61,8 @@ public sealed class SinglePathTraining : IDisposable
         int steps = _epochs * _train.BatchesPerEpoch, step = epoch * _train.BatchesPerEpoch;
         // Uniform paths come from a generator seeded per epoch, so a resumed run draws the same paths.
         var uniform = new Random(unchecked(_seed * 31 + epoch));
-        var space = new Nb201Space();
-        sampler ??= () => space.Sample(uniform);
-        Network.train();
+        sampler ??= () => _space.Sample(uniform);
+        Network.Module.train();
         double lossSum = 0, hits = 0, seen = 0;
         foreach (var (x, y) in _train.Epoch(unchecked(_seed * 1_000_003 + epoch)))
         {
@@ -105,7 +109,7 @@ public sealed class SinglePathTraining : IDisposable
     /// Top-1 accuracy (%) of <paramref name="cell"/> with the supernet's weights on <paramref name="data"/>. BN uses
     /// batch statistics (training mode): the running statistics mix every path and describe none of them.
     /// </summary>
-    public double InheritedAccuracy(Nb201Cell cell, BatchLoader data)
+    public double InheritedAccuracy(TArch cell, BatchLoader data)
     {
         long correct = 0, total = 0;
         foreach (var (x, y) in data.Epoch(0, shuffle: false))
@@ -119,13 +123,13 @@ public sealed class SinglePathTraining : IDisposable
     }
 
     /// <summary>Top-1 accuracy (%) of <paramref name="cell"/> with inherited weights on one batch (ENAS' controller reward).</summary>
-    public double InheritedAccuracy(Nb201Cell cell, Tensor images, Tensor labels) => 100.0 * Correct(cell, images, labels) / labels.shape[0];
+    public double InheritedAccuracy(TArch cell, Tensor images, Tensor labels) => 100.0 * Correct(cell, images, labels) / labels.shape[0];
 
-    private long Correct(Nb201Cell cell, Tensor x, Tensor y)
+    private long Correct(TArch cell, Tensor x, Tensor y)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        Network.train();
+        Network.Module.train();
         return Network.Forward(x, cell).argmax(1).eq(y).sum().item<long>();
     }
 
@@ -142,7 +146,7 @@ public sealed class SinglePathTraining : IDisposable
             w.Write(CheckpointMagic);
             w.Write(Fingerprint());
             w.Write(System.Text.Json.JsonSerializer.Serialize(_history));
-            Network.save(w);
+            Network.Module.save(w);
             _optimizer.save_state_dict(w);
             extra?.Invoke(w);
         }
@@ -162,7 +166,7 @@ public sealed class SinglePathTraining : IDisposable
                 throw new InvalidDataException($"The checkpoint {path} was written by a different training: {Checkpoints.Difference(saved, Fingerprint())}. " +
                                                 "Use the same options to resume, or another output directory.");
             var history = System.Text.Json.JsonSerializer.Deserialize<SupernetEpoch[]>(r.ReadString())!;
-            Network.load(r);
+            Network.Module.load(r);
             _optimizer.load_state_dict(r);
             extra?.Invoke(r);
             _history.Clear();
