@@ -15,6 +15,7 @@ internal static class LatencyCommand
 {
     public static Command Create()
     {
+        var space = new Option<string>("--space") { DefaultValueFactory = _ => "nb201", Description = "Search space (nb201: the one with HW-NAS-Bench latencies)." };
         var sample = new Option<int>("--sample") { DefaultValueFactory = _ => 100, Description = "Random cells to measure." };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "auto", Description = "cpu, cuda, cuda:N or auto (CUDA when present)." };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 1, Description = "Batch size of the measured latency." };
@@ -22,10 +23,11 @@ internal static class LatencyCommand
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the cell sample and the train/test split." };
         var cmd = new Command("latency", "Measure NB201 networks' latency on this machine; rank-correlate FLOPs and params with it and with every HW-NAS-Bench/HELP device; fit and test latency predictors.")
         {
-            sample, device, batch, repeats, seed,
+            space, sample, device, batch, repeats, seed,
         };
         cmd.SetAction(r => Cli.Run(() =>
         {
+            Nb201Only.Check(r.GetValue(space)!, "latency", "compares with HW-NAS-Bench's measured latencies of NB201 cells");
             int n = r.GetValue(sample), b = r.GetValue(batch), s = r.GetValue(seed);
             if (n < 10) throw new ArgumentException("--sample must be at least 10.");
             var bench = Nb201Benchmark.Load();

@@ -36,8 +36,7 @@ internal static class ParetoCommand
             if (objs.Any(o => o.Bound is not null)) throw new ArgumentException("--objectives takes metrics; give a bound with --constraint.");
             if (objs.Count is < 2 or > 3) throw new ArgumentException($"--objectives takes two or three metrics, got {objs.Count}.");
             var capText = r.GetValue(constraint);
-            var cap = capText is null ? null : Objective.Parse(capText);
-            if (cap is { Bound: null }) throw new ArgumentException($"--constraint '{capText}' has no bound; write e.g. pixel3_latency<=5.");
+            var cap = capText is null ? null : Objective.ParseConstraint(capText);
             var factories = Catalog<IStrategyFactory>.Parse(r.GetValue(strategy)!, StrategyFactories.MultiObjective);
             var args = new Dictionary<string, string>();
             if (r.GetValue(dataset) is { } d) args["dataset"] = d;

@@ -12,6 +12,7 @@ internal static class PredictorsCommand
 {
     public static Command Create()
     {
+        var space = new Option<string>("--space") { Description = "Search space (nb201: the one with published zero-cost scores).", DefaultValueFactory = _ => "nb201" };
         var predictors = new Option<string>("--predictors") { Description = "all, or comma-separated:\n" + Catalog<IPredictorFactory>.Listing(), DefaultValueFactory = _ => "all" };
         var sizes = new Option<string>("--train-sizes") { Description = "Training-set sizes.", DefaultValueFactory = _ => string.Join(",", PredictorStudy.DefaultTrainSizes) };
         var seeds = new Option<int>("--seeds") { Description = "Seeds (independent splits), seed..seed+seeds-1.", DefaultValueFactory = _ => 5 };
@@ -21,10 +22,14 @@ internal static class PredictorsCommand
         var output = new Option<string?>("--out") { Description = "CSV with every fit (predictor, train size, seed, tau, rho, seconds)." };
         var cmd = new Command("predictors", "Fit performance predictors on NB201 cells (the NB201 study of White et al.) and report Kendall tau on held-out cells against training-set size, over seeds (White et al. 2021), with and without zero-cost features. Truth: NB201 200-epoch CIFAR-10 test accuracy.")
         {
-            predictors, sizes, seeds, seed, test, zc, output,
+            space, predictors, sizes, seeds, seed, test, zc, output,
         };
-        cmd.SetAction(r => Cli.Run(() => Run(r.GetValue(predictors)!, r.GetValue(sizes)!, r.GetValue(seeds), r.GetValue(seed),
-            r.GetValue(test), r.GetValue(zc)!, r.GetValue(output))));
+        cmd.SetAction(r => Cli.Run(() =>
+        {
+            Nb201Only.Check(r.GetValue(space)!, "predictors", "fits predictors to NB201's tables with published zero-cost features");
+            return Run(r.GetValue(predictors)!, r.GetValue(sizes)!, r.GetValue(seeds), r.GetValue(seed),
+            r.GetValue(test), r.GetValue(zc)!, r.GetValue(output));
+        }));
         return cmd;
     }
 

@@ -39,3 +39,22 @@ internal static class Problems
         public TabularBenchmark<TArch>? Visit<T>(TabularBenchmark<T> benchmark) where T : class, IArchitecture => benchmark as TabularBenchmark<TArch>;
     }
 }
+
+/// <summary>
+/// For commands that reproduce NB201 studies against NB201's published data (zero-cost scores, HW-NAS-Bench
+/// latencies, the predictor study): their <c>--space</c> option names a catalog space, and only NB201's has that data.
+/// </summary>
+internal static class Nb201Only
+{
+    public static void Check(string space, string command, string what)
+    {
+        var entry = Catalog<ISpaceEntry>.Get(space); // unknown names fail with the catalog's list
+        if (!entry.Accept(new IsNb201()))
+            throw new ArgumentException($"'naskit {command}' {what}, which only NB201 has; space '{entry.Name}' has none. Use --space nb201.");
+    }
+
+    private sealed class IsNb201 : ISpaceVisitor<bool>
+    {
+        public bool Visit<TArch>(ISearchSpace<TArch> space) where TArch : class, IArchitecture => space is NasKit.SearchSpaces.Nb201.Nb201Space;
+    }
+}

@@ -15,6 +15,7 @@ internal static class ZeroCostCommand
 {
     public static Command Create()
     {
+        var space = new Option<string>("--space") { Description = "Search space (nb201: the one with published zero-cost scores).", DefaultValueFactory = _ => "nb201" };
         var proxy = new Option<string>("--proxy") { Description = "all, or comma-separated names:\n" + Catalog<IZeroCostProxy>.Listing(), DefaultValueFactory = _ => "all" };
         var sample = new Option<int>("--sample") { Description = "Number of random NB201 cells.", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the cell sample, the minibatch and the initialisation.", DefaultValueFactory = _ => 0 };
@@ -24,10 +25,14 @@ internal static class ZeroCostCommand
         var output = new Option<string?>("--out") { Description = "CSV of every score; an existing file from the same settings is resumed." };
         var cmd = new Command("zerocost", "Score random NB201 cells with zero-cost proxies (C=16, N=5, one minibatch) and report each proxy's Spearman rho and Kendall tau against NB201's 200-epoch CIFAR-10 test accuracy, its speed, the published |rho| and the agreement with NAS-Bench-Suite-Zero's scores of the same cells.")
         {
-            proxy, sample, seed, data, batch, device, output,
+            proxy, space, sample, seed, data, batch, device, output,
         };
-        cmd.SetAction(r => Cli.Run(() => Run(r.GetValue(proxy)!, r.GetValue(sample), r.GetValue(seed), r.GetValue(data)!,
-            r.GetValue(batch), r.GetValue(device)!, r.GetValue(output))));
+        cmd.SetAction(r => Cli.Run(() =>
+        {
+            Nb201Only.Check(r.GetValue(space)!, "zerocost", "validates proxies against published NB201 scores");
+            return Run(r.GetValue(proxy)!, r.GetValue(sample), r.GetValue(seed), r.GetValue(data)!,
+            r.GetValue(batch), r.GetValue(device)!, r.GetValue(output));
+        }));
         return cmd;
     }
 

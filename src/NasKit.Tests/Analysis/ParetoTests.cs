@@ -73,6 +73,7 @@ public class ParetoTests
         Assert.Equal([Objective.Max("test_acc"), Objective.Min("pixel3_latency"), Objective.Min("params_m"), Objective.Max("score")],
                      Objective.ParseList("test_acc, pixel3_latency,params_m,max:score"));
         Assert.Throws<FormatException>(() => Objective.Parse("pixel3_latency=5"));
+        Assert.Contains("must look like metric<=value", Assert.Throws<FormatException>(() => Objective.ParseConstraint("pixel3_latency")).Message);
         Assert.Contains("given twice", Assert.Throws<FormatException>(() => Objective.ParseList("test_acc,test_acc")).Message);
         var unknown = Assert.Throws<ArgumentException>(() => new ParetoProtocol<Nb201Cell>(TestData.Nb201.Space, new Nb201TabularEvaluator(TestData.Nb201),
                                                                                            Objective.ParseList("test_acc,pixel9_latency")));

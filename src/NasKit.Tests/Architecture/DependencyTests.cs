@@ -38,6 +38,10 @@ public partial class DependencyTests(ITestOutputHelper output)
     [GeneratedRegex(@"\bNasKit\.([A-Z][A-Za-z0-9]*)(?:\.([A-Z][A-Za-z0-9]*))?")]
     private static partial Regex Qualified();
 
+    // A doc comment may name a type relative to NasKit: cref="Experiments.Objective".
+    [GeneratedRegex(@"cref=""([A-Z][A-Za-z0-9]*)\.([A-Z][A-Za-z0-9]*)")]
+    private static partial Regex RelativeCref();
+
     /// <summary>Every dependency between nodes: (from, to) → the files that create it.</summary>
     public static Dictionary<(string From, string To), List<string>> Graph()
     {
@@ -54,7 +58,7 @@ public partial class DependencyTests(ITestOutputHelper output)
                 if (line.StartsWith("namespace ", StringComparison.Ordinal)) continue;
                 int comment = line.IndexOf("//", StringComparison.Ordinal);
                 var code = comment >= 0 && !line.StartsWith("///", StringComparison.Ordinal) ? line[..comment] : line; // doc comments' crefs count
-                foreach (Match m in Qualified().Matches(code))
+                foreach (Match m in Qualified().Matches(code).Concat(RelativeCref().Matches(code)))
                 {
                     var segments = m.Groups[2].Success ? new[] { m.Groups[1].Value, m.Groups[2].Value } : [m.Groups[1].Value];
                     if (!Directory.Exists(Path.Combine(Source, segments[0]))) continue; // NasKit.Tests and the like

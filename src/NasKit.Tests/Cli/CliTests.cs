@@ -42,6 +42,8 @@ public class CliTests
     [InlineData("used twice in --proxies", "proxies", "--proxies", "a:epochs=1;a:epochs=2", "--sample", "3")]
     [InlineData("Unknown device 'bogus'", "latency", "--device", "bogus")]
     [InlineData("Unknown zero-cost proxy 'synflo'. Known: grad_norm, snip", "zerocost", "--proxy", "synflo", "--sample", "3")]
+    [InlineData("validates proxies against published NB201 scores, which only NB201 has; space 'darts' has none", "zerocost", "--space", "darts")]
+    [InlineData("Unknown space 'nas101'. Known: nb201, darts", "latency", "--space", "nas101")]
     [InlineData("The sample must have 3..15625 cells", "zerocost", "--sample", "2")]
     [InlineData("Unknown predictor 'xgb'", "predictors", "--predictors", "xgb")]
     [InlineData("'ten' is not a whole number", "predictors", "--train-sizes", "20,ten")]
@@ -56,7 +58,7 @@ public class CliTests
     [InlineData("No benchmark covers space 'darts'; give --evaluator", "search", "--space", "darts", "--runs", "1")]
     [InlineData("--epochs is required with an evaluator that trains", "search", "--space", "darts", "--evaluator", "train", "--runs", "1")]
     [InlineData("Evaluator 'train' has no argument(s) colour", "search", "--evaluator", "train:colour=blue", "--epochs", "1", "--runs", "1")]
-    [InlineData("Unknown evaluator 'nope'. Known: train", "search", "--evaluator", "nope", "--epochs", "1", "--runs", "1")]
+    [InlineData("Unknown evaluator 'nope'. Known: nb201, train", "search", "--evaluator", "nope", "--epochs", "1", "--runs", "1")]
     [InlineData("Benchmark 'nb201' covers space 'nb201', not 'darts'", "search", "--space", "darts", "--benchmark", "nb201", "--runs", "1")]
     [InlineData("Unknown strategy 'nsga3'. Known: random, rea", "study", "run", "--storage", "x.db", "--study", "s", "--strategy", "nsga3")]
     public void New_commands_refuse_bad_input_with_a_clear_error(string expected, params string[] args)

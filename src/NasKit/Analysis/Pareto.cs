@@ -1,8 +1,8 @@
 namespace NasKit.Analysis;
 
 /// <summary>
-/// Pareto dominance over points where every coordinate is to be minimised (negate what you maximise; see
-/// <see cref="Experiments.Objective"/>). Pure math, no allocation beyond the results.
+/// Pareto dominance over points where every coordinate is to be minimised (negate what you maximise). Pure math,
+/// no allocation beyond the results.
 /// </summary>
 public static class Pareto
 {

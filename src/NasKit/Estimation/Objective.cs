@@ -44,6 +44,11 @@ public sealed record Objective(string Metric, bool Maximize = true, double? Boun
         return list;
     }
 
+    /// <summary>Parses a constraint, <c>metric&lt;=value</c> or <c>metric&gt;=value</c>; anything without a bound is refused.</summary>
+    public static Objective ParseConstraint(string text) => text.Contains("<=", StringComparison.Ordinal) || text.Contains(">=", StringComparison.Ordinal)
+        ? Parse(text)
+        : throw new FormatException($"Constraint '{text}' must look like metric<=value or metric>=value, e.g. pixel3_latency<=5.");
+
     public static Objective Parse(string text)
     {
         text = text.Trim();

@@ -49,15 +49,15 @@ public sealed class PostgresTrialQueue : SqlTrialQueue
         {
             Dispose();
             throw new StoreUnavailableException($"Cannot reach {Location}: {inner?.Message ?? e.InnerException.Message}. " +
-                                                "Check host and port in --storage, and that the server accepts TCP connections from this machine.", e);
+                                                "Check host and port in the connection string, and that the server accepts TCP connections from this machine.", e);
         }
         catch { Dispose(); throw; }
     }
 
     private StoreUnavailableException Explain(PostgresException e) => e.SqlState switch
     {
-        "28P01" or "28000" => new($"{Location} refused the login: {e.MessageText}. Check Username and Password in --storage.", e),
-        "3D000" => new($"{Location}: {e.MessageText}. Create it (createdb) or name an existing database in --storage.", e),
+        "28P01" or "28000" => new($"{Location} refused the login: {e.MessageText}. Check Username and Password in the connection string.", e),
+        "3D000" => new($"{Location}: {e.MessageText}. Create it (createdb) or name an existing database in the connection string.", e),
         "42501" => new($"{Location}: {e.MessageText}. The user needs CREATE on the database the first time (NasKit creates its tables).", e),
         _ => new($"{Location}: {e.MessageText} (SQLSTATE {e.SqlState}).", e),
     };

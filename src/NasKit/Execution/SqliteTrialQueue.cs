@@ -30,7 +30,7 @@ public sealed class SqliteTrialQueue : SqlTrialQueue
         catch (SqliteException e)
         {
             throw new StoreUnavailableException($"Cannot use '{Path}' as a NasKit study store: {e.Message}. " +
-                                                "If the file is not a NasKit SQLite store (or is corrupt), choose another --storage path.", e);
+                                                "If the file is not a NasKit SQLite store (or is corrupt), choose another file.", e);
         }
     }
 

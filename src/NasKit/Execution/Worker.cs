@@ -37,8 +37,8 @@ public sealed class Worker<TArch>(ITrialQueue queue, string study, ISearchSpace<
         while (queue.Find(study) is null)
         {
             if (DateTime.UtcNow > deadline)
-                throw new ArgumentException($"{queue.Location} has no study '{study}' (waited {_o.WaitForStudy.TotalSeconds:0} s). Start it with " +
-                                            $"'naskit study run --storage … --study {study} --parallel 0'; its coordinator creates it.");
+                throw new ArgumentException($"{queue.Location} has no study '{study}' (waited {_o.WaitForStudy.TotalSeconds:0} s); " +
+                                            "its coordinator creates it when it starts.");
             cancellationToken.WaitHandle.WaitOne(200);
             if (cancellationToken.IsCancellationRequested) return new WorkerResult(0, 0, 0);
         }

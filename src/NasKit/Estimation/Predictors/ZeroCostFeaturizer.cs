@@ -39,7 +39,7 @@ public sealed class ZeroCostFeaturizer<TArch> : IFeaturizer<TArch> where TArch :
     public float[] Features(TArch arch)
     {
         if (!_scores.TryGetValue(arch, out var s))
-            throw new KeyNotFoundException($"No zero-cost scores for {arch.ToText()}; score it first (naskit zerocost --out) or restrict the candidates to scored cells.");
+            throw new KeyNotFoundException($"No zero-cost scores for {arch.ToText()}; score it first (a zero-cost score file) or restrict the candidates to scored cells.");
         var f = new float[Proxies.Count];
         for (int k = 0; k < f.Length; k++)
         {

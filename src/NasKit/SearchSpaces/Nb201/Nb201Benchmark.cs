@@ -38,8 +38,8 @@ public sealed class Nb201Benchmark
     {
         var sw = Stopwatch.StartNew();
         _locator = locator;
-        var t200 = CsvTable.ReadIndexed(locator.Find(Acc200File), Nb201Cell.SpaceSize);
-        var t12 = CsvTable.ReadIndexed(locator.Find(Acc12File), Nb201Cell.SpaceSize);
+        var t200 = Nb201Table.ReadIndexed(locator.Find(Acc200File), Nb201Cell.SpaceSize);
+        var t12 = Nb201Table.ReadIndexed(locator.Find(Acc12File), Nb201Cell.SpaceSize);
         _acc200 = t200.Columns;
         _acc12 = t12.Columns;
         _cells = new Nb201Cell[Nb201Cell.SpaceSize];
@@ -141,7 +141,7 @@ public sealed class Nb201Benchmark
 
     private Dictionary<string, double[]> ReadHardware(Nb201Dataset dataset)
     {
-        var table = CsvTable.ReadIndexed(_locator.Find(HardwareFile(dataset)), Nb201Cell.SpaceSize, HardwareMetrics);
+        var table = Nb201Table.ReadIndexed(_locator.Find(HardwareFile(dataset)), Nb201Cell.SpaceSize, HardwareMetrics);
         for (int i = 0; i < _cells.Length; i++)
             if (table.ArchStrings[i] != _cells[i].ToText())
                 throw new BenchmarkDataException($"{HardwareFile(dataset)}: row {i} is '{table.ArchStrings[i]}', expected '{_cells[i]}'.");

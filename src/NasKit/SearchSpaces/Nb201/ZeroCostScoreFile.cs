@@ -28,11 +28,11 @@ public sealed class ZeroCostScoreFile : IDisposable
         if (File.Exists(path) && new FileInfo(path).Length > 0)
         {
             if (!File.Exists(settingsPath))
-                throw new IOException($"{path} exists without {settingsPath}; it was not written by naskit zerocost. Choose another --out.");
+                throw new IOException($"{path} exists without {settingsPath}; it is not a zero-cost score file. Choose another file.");
             var saved = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(settingsPath)) ?? new();
             var differing = settings.Where(kv => !saved.TryGetValue(kv.Key, out var v) || v != kv.Value).Select(kv => $"{kv.Key}={(saved.TryGetValue(kv.Key, out var v) ? v : "?")}").ToArray();
             if (differing.Length > 0)
-                throw new IOException($"{path} holds scores made with other settings ({string.Join(", ", differing)}); resume with the same settings or choose another --out.");
+                throw new IOException($"{path} holds scores made with other settings ({string.Join(", ", differing)}); resume with the same settings or choose another file.");
             DropPartialLastLine(path);
             foreach (var row in Read(path, benchmark)) existing[row.Index] = row;
         }

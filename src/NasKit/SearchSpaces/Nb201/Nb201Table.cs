@@ -2,14 +2,16 @@ using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
 
-namespace NasKit.Benchmarks;
+using NasKit.Benchmarks;
+
+namespace NasKit.SearchSpaces.Nb201;
 
 /// <summary>
 /// A numeric table keyed by NB201 index, read with CsvHelper. Every file under shared data starts with
 /// <c>nb201_index,arch_str</c>, row i holding index i; this is checked, so a shuffled, truncated or
 /// corrupt file fails with a message naming the file, the row and the column.
 /// </summary>
-internal static class CsvTable
+internal static class Nb201Table
 {
     public sealed record Result(string[] ArchStrings, Dictionary<string, double[]> Columns);
 
