@@ -89,8 +89,9 @@ Any predictor plugs into BANANAS. From the terminal: `naskit search --strategy b
 `new Bananas<Nb201Cell>(space, objective, seed, predictor)`.
 """),
 code("""
+using NasKit.Strategies;
 var evaluator = new Nb201TabularEvaluator(bench, Nb201Dataset.Cifar10);
-var strategy = new NasKit.Strategies.BananasFactory { Predictor = "gbdt" }.Create(bench.Space, new Objective("valid_acc"), seed: 0);
+var strategy = new BananasFactory { Predictor = "gbdt" }.Create(bench.Space, Objective.Max("valid_acc"), seed: 0);
 double best = 0;
 for (int q = 0; q < 50; q++)
 {

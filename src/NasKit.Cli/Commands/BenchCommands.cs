@@ -21,7 +21,7 @@ internal static class BenchCommands
 
     public static Command Create()
     {
-        var bench = new Command("bench", "Speed and memory benchmarks (against a peer where one is named).");
+        var bench = new Command("bench", "Speed and memory benchmarks (against a peer where one is named).\nExample:\n  naskit bench train-step");
         bench.Subcommands.Add(TrainStep());
         bench.Subcommands.Add(Memory());
         bench.Subcommands.Add(ZeroCost());
@@ -32,12 +32,12 @@ internal static class BenchCommands
 
     private static Command TrainStep()
     {
-        var threads = new Option<int>("--threads") { Description = "Intra-op threads for both NasKit and PyTorch.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Batch size." };
-        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 10, Description = "Timed steps per architecture (after 3 warm-up steps)." };
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads for both NasKit and PyTorch.", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Batch size." }.AtLeast(1);
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 10, Description = "Timed steps per architecture (after 3 warm-up steps)." }.AtLeast(1);
         var python = new Option<string>("--python") { DefaultValueFactory = _ => "/usr/bin/python3", Description = "Python with Debian's python3-torch." };
         var archs = new Option<string[]>("--arch") { Description = "Cells to time (default: the best NB201 cell, the all-conv3x3 cell and a mixed cell).", AllowMultipleArgumentsPerToken = true };
-        var cmd = new Command("train-step", "Time one training step (forward, backward, SGD) of the NB201 network (C=16, N=5, 32x32) in NasKit and in PyTorch, in the same run, and print the ratio NasKit/PyTorch.")
+        var cmd = new Command("train-step", "Time one training step (forward, backward, SGD) of the NB201 network (C=16, N=5, 32x32) in NasKit and in PyTorch, in the same run, and print the ratio NasKit/PyTorch.\nExample:\n  naskit bench train-step --threads 2 --steps 10")
         {
             threads, batch, steps, python, archs,
         };
@@ -95,13 +95,13 @@ internal static class BenchCommands
 
     private static Command ZeroCost()
     {
-        var threads = new Option<int>("--threads") { Description = "Intra-op threads for both NasKit and PyTorch.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Minibatch size (NASWOT)." };
-        var cellsOption = new Option<int>("--cells") { DefaultValueFactory = _ => 30, Description = "Random NB201 cells timed on both sides." };
-        var networks = new Option<int>("--networks") { DefaultValueFactory = _ => 1000, Description = "Cells scored by NasKit for the memory check." };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the cell sample." };
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads for both NasKit and PyTorch.", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Minibatch size (NASWOT)." }.AtLeast(1);
+        var cellsOption = new Option<int>("--cells") { DefaultValueFactory = _ => 30, Description = "Random NB201 cells timed on both sides." }.AtLeast(3);
+        var networks = new Option<int>("--networks") { DefaultValueFactory = _ => 1000, Description = "Cells scored by NasKit for the memory check." }.AtLeast(101);
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the cell sample." }.Seed();
         var python = new Option<string>("--python") { DefaultValueFactory = _ => "/usr/bin/python3", Description = "Python with Debian's python3-torch." };
-        var cmd = new Command("zerocost", "Time synflow and NASWOT per architecture (build + score, NB201 C=16 N=5) in NasKit and in PyTorch on the same cells in the same run and print the ratios; then score many cells in NasKit and print resident memory.")
+        var cmd = new Command("zerocost", "Time synflow and NASWOT per architecture (build + score, NB201 C=16 N=5) in NasKit and in PyTorch on the same cells in the same run and print the ratios; then score many cells in NasKit and print resident memory.\nExample:\n  naskit bench zerocost --cells 30 --networks 1000")
         {
             threads, batch, cellsOption, networks, seed, python,
         };
@@ -193,10 +193,10 @@ internal static class BenchCommands
 
     private static Command Memory()
     {
-        var count = new Option<int>("--networks") { DefaultValueFactory = _ => 200, Description = "Networks to build, train one batch and dispose." };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Batch size of the training step." };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the cell sample." };
-        var cmd = new Command("memory", "Build, train one batch and dispose many different NB201 networks (C=16, N=5); print resident memory at the start, after 20 networks and at the end.")
+        var count = new Option<int>("--networks") { DefaultValueFactory = _ => 200, Description = "Networks to build, train one batch and dispose." }.AtLeast(21);
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Batch size of the training step." }.AtLeast(1);
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the cell sample." }.Seed();
+        var cmd = new Command("memory", "Build, train one batch and dispose many different NB201 networks (C=16, N=5); print resident memory at the start, after 20 networks and at the end.\nExample:\n  naskit bench memory --networks 200")
         {
             count, batch, seed,
         };

@@ -14,9 +14,9 @@ internal static class GenotypeCommand
         {
             Description = $"A published name ({string.Join(", ", PublishedGenotypes.All.Select(g => g.Name))}) or a genotype text, Genotype(normal=[...], ...).",
         };
-        var channels = new Option<int>("--channels") { Description = "Initial channels C (the papers' CIFAR-10 network: 36).", DefaultValueFactory = _ => 36 };
-        var layers = new Option<int>("--layers") { Description = "Cells (the papers' CIFAR-10 network: 20).", DefaultValueFactory = _ => 20 };
-        var cmd = new Command("genotype", "Parse a DARTS genotype, print it in the reference text form and count the parameters of its CIFAR-10 evaluation network (no auxiliary head), next to the paper's count for a published one.")
+        var channels = new Option<int>("--channels") { Description = "Initial channels C (the papers' CIFAR-10 network: 36).", DefaultValueFactory = _ => 36 }.AtLeast(1);
+        var layers = new Option<int>("--layers") { Description = "Cells (the papers' CIFAR-10 network: 20).", DefaultValueFactory = _ => 20 }.AtLeast(3);
+        var cmd = new Command("genotype", "Parse a DARTS genotype, print it in the reference text form and count the parameters of its CIFAR-10 evaluation network (no auxiliary head), next to the paper's count for a published one.\nExample:\n  naskit genotype DARTS_V2")
         {
             genotype, channels, layers,
         };

@@ -16,12 +16,12 @@ internal static class LatencyCommand
     public static Command Create()
     {
         var space = new Option<string>("--space") { DefaultValueFactory = _ => "nb201", Description = "Search space (nb201: the one with HW-NAS-Bench latencies)." };
-        var sample = new Option<int>("--sample") { DefaultValueFactory = _ => 100, Description = "Random cells to measure." };
+        var sample = new Option<int>("--sample") { DefaultValueFactory = _ => 100, Description = "Random cells to measure." }.AtLeast(10);
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "auto", Description = "cpu, cuda, cuda:N or auto (CUDA when present)." };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 1, Description = "Batch size of the measured latency." };
-        var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => 10, Description = "Timed repeats per cell (after 3 warm-ups)." };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the cell sample and the train/test split." };
-        var cmd = new Command("latency", "Measure NB201 networks' latency on this machine; rank-correlate FLOPs and params with it and with every HW-NAS-Bench/HELP device; fit and test latency predictors.")
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 1, Description = "Batch size of the measured latency." }.AtLeast(1);
+        var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => 10, Description = "Timed repeats per cell (after 3 warm-ups)." }.AtLeast(1);
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the cell sample and the train/test split." }.Seed();
+        var cmd = new Command("latency", "Measure NB201 networks' latency on this machine; rank-correlate FLOPs and params with it and with every HW-NAS-Bench/HELP device; fit and test latency predictors.\nExample:\n  naskit latency --space nb201 --sample 100 --device cpu")
         {
             space, sample, device, batch, repeats, seed,
         };

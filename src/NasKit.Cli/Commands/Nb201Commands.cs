@@ -12,7 +12,7 @@ internal static class Nb201Commands
 {
     public static Command Create()
     {
-        var nb201 = new Command("nb201", "NAS-Bench-201: build its networks and look up its tables.");
+        var nb201 = new Command("nb201", "NAS-Bench-201: build its networks and look up its tables.\nExample:\n  naskit nb201 show '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|'");
         nb201.Subcommands.Add(Params());
         nb201.Subcommands.Add(Show());
         return nb201;
@@ -20,9 +20,9 @@ internal static class Nb201Commands
 
     private static Command Params()
     {
-        var sample = new Option<int?>("--sample") { Description = "Build K random cells instead of all 15,625." };
-        var seed = new Option<int>("--seed") { Description = "Seed for --sample.", DefaultValueFactory = _ => 0 };
-        var cmd = new Command("params", "Build NB201 networks (C=16, N=5, 10 classes) and compare their parameter counts with the table's cifar10_params_mb.")
+        var sample = new Option<int?>("--sample") { Description = "Build K random cells instead of all 15,625." }.AtLeast(1);
+        var seed = new Option<int>("--seed") { Description = "Seed for --sample.", DefaultValueFactory = _ => 0 }.Seed();
+        var cmd = new Command("params", "Build NB201 networks (C=16, N=5, 10 classes) and compare their parameter counts with the table's cifar10_params_mb.\nExample:\n  naskit nb201 params --sample 500 --seed 0")
         {
             sample, seed,
         };
@@ -87,7 +87,7 @@ internal static class Nb201Commands
     private static Command Show()
     {
         var arch = new Argument<string>("ARCH") { Description = "An NB201 cell string such as '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|', or an index 0..15624." };
-        var cmd = new Command("show", "Print params, FLOPs and benchmark accuracies of one cell.") { arch };
+        var cmd = new Command("show", "Print params, FLOPs and benchmark accuracies of one cell.\nExample:\n  naskit nb201 show '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|'") { arch };
         cmd.SetAction(r => Cli.Run(() => RunShow(r.GetValue(arch)!)));
         return cmd;
     }

@@ -18,15 +18,15 @@ internal static class OneShotCommands
     private sealed record Common(Option<string> Space, Option<string> Data, Option<int> Epochs, Option<int> Seed, Option<int> Channels, Option<int> Cells,
                                  Option<int> Batch, Option<int> TrainImages, Option<string> Device, Option<string?> Out);
 
-    private static Common CommonOptions(string defaultSpace = "nb201") => new(
-        new Option<string>("--space") { Description = "Search space (one with a supernet):\n" + Catalog<ISpaceEntry>.Listing(), DefaultValueFactory = _ => defaultSpace },
+    private static Common CommonOptions(Type capability, string defaultSpace = "nb201") => new(
+        new Option<string>("--space") { Description = "Search space, one with this command's supernet:\n" + string.Join("\n", Catalog<ISpaceEntry>.All.Where(e => e.Accept(new Implements(capability))).Select(e => $"  {e.Name}: {e.Description}")), DefaultValueFactory = _ => defaultSpace },
         new Option<string>("--data") { Description = "cifar10-subset or fashion-mnist.", DefaultValueFactory = _ => "cifar10-subset" },
-        new Option<int>("--epochs") { Description = "Search epochs.", DefaultValueFactory = _ => 10 },
-        new Option<int>("--seed") { Description = "Seed of the data split, initialisation, batches and sampling.", DefaultValueFactory = _ => 0 },
-        new Option<int>("--channels") { Description = "Supernet width C (the papers search at 16; 8 is teaching scale on a CPU).", DefaultValueFactory = _ => 8 },
-        new Option<int>("--cells") { Description = "Cells per stage N (NB201's supernet uses 5; a DARTS supernet has 3N+2 cells, the paper's 8 at N=2).", DefaultValueFactory = _ => 1 },
-        new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 64 },
-        new Option<int>("--train-images") { Description = "Use the first N training images (0: all).", DefaultValueFactory = _ => 0 },
+        new Option<int>("--epochs") { Description = "Search epochs.", DefaultValueFactory = _ => 10 }.AtLeast(1),
+        new Option<int>("--seed") { Description = "Seed of the data split, initialisation, batches and sampling.", DefaultValueFactory = _ => 0 }.Seed(),
+        new Option<int>("--channels") { Description = "Supernet width C (the papers search at 16; 8 is teaching scale on a CPU).", DefaultValueFactory = _ => 8 }.AtLeast(1),
+        new Option<int>("--cells") { Description = "Cells per stage N (NB201's supernet uses 5; a DARTS supernet has 3N+2 cells, the paper's 8 at N=2).", DefaultValueFactory = _ => 1 }.AtLeast(1),
+        new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 64 }.AtLeast(1),
+        new Option<int>("--train-images") { Description = "Use the first N training images (0: all).", DefaultValueFactory = _ => 0 }.AtLeast(0),
         new Option<string>("--device") { DefaultValueFactory = _ => "auto", Description = "cpu, cuda, cuda:N or auto (CUDA when present)." },
         new Option<string?>("--out") { Description = "Directory for the checkpoint (resumed when it exists) and the CSVs of epochs and architecture weights." });
 
@@ -54,20 +54,20 @@ internal static class OneShotCommands
 
     public static IEnumerable<Command> Create()
     {
-        yield return Differentiable("darts", "DARTS (Liu et al. 2019): bilevel search of the continuous relaxation; prints the derived architecture and, on nb201, its benchmark test accuracy.", gdas: false);
-        yield return Differentiable("gdas", "GDAS (Dong & Yang 2019): DARTS with one Gumbel-softmax-sampled op per edge and step, tau annealed 10 -> 0.1.", gdas: true);
+        yield return Differentiable("darts", "DARTS (Liu et al. 2019): bilevel search of the continuous relaxation; prints the derived architecture and, where a benchmark covers the space, its benchmark test accuracy.\nExample:\n  naskit darts --space nb201 --order 1 --epochs 10 --seed 0 --out runs/darts", gdas: false);
+        yield return Differentiable("gdas", "GDAS (Dong & Yang 2019): DARTS with one Gumbel-softmax-sampled op per edge and step, tau annealed 10 -> 0.1.\nExample:\n  naskit gdas --space nb201 --epochs 10 --out runs/gdas", gdas: true);
         yield return OneShot();
         yield return Enas();
     }
 
     private static Command Differentiable(string name, string description, bool gdas)
     {
-        var c = CommonOptions();
-        var order = new Option<int>("--order") { Description = "1: first order; 2: the unrolled second-order gradient.", DefaultValueFactory = _ => 1 };
-        var partial = new Option<int>("--partial-channels") { Description = "PC-DARTS' K: ops on 1/K of the channels (1 = DARTS).", DefaultValueFactory = _ => 1 };
-        var skipLimit = new Option<int?>("--skip-limit") { Description = "DARTS+ remedy for collapse: stop once the derived normal cell has this many skip connections (the paper uses 2)." };
-        var archLr = new Option<double>("--arch-lr") { Description = "Adam learning rate of the architecture weights (the papers' 3e-4). A teaching-scale run takes ~50x fewer steps than a paper run; raising this compresses the architecture dynamics into them.", DefaultValueFactory = _ => 3e-4 };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 factor on the network weights (DARTS: 3e-4; R-DARTS' L2 remedy for collapse raises it, e.g. 27e-4).", DefaultValueFactory = _ => 3e-4 };
+        var c = CommonOptions(typeof(IDifferentiableSpace<>));
+        var order = new Option<int>("--order") { Description = "1: first order; 2: the unrolled second-order gradient.", DefaultValueFactory = _ => 1 }.Within(1, 2);
+        var partial = new Option<int>("--partial-channels") { Description = "PC-DARTS' K: ops on 1/K of the channels (1 = DARTS).", DefaultValueFactory = _ => 1 }.AtLeast(1);
+        var skipLimit = new Option<int?>("--skip-limit") { Description = "DARTS+ remedy for collapse: stop once the derived normal cell has this many skip connections (the paper uses 2)." }.AtLeast(1);
+        var archLr = new Option<double>("--arch-lr") { Description = "Adam learning rate of the architecture weights (the papers' 3e-4). A teaching-scale run takes ~50x fewer steps than a paper run; raising this compresses the architecture dynamics into them.", DefaultValueFactory = _ => 3e-4 }.AtLeast(0, exclusive: true);
+        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 factor on the network weights (DARTS: 3e-4; R-DARTS' L2 remedy for collapse raises it, e.g. 27e-4).", DefaultValueFactory = _ => 3e-4 }.AtLeast(0);
         var cmd = new Command(name, description);
         Add(cmd, c);
         if (!gdas) { cmd.Options.Add(order); cmd.Options.Add(partial); }
@@ -156,11 +156,11 @@ internal static class OneShotCommands
 
     private static Command OneShot()
     {
-        var c = CommonOptions();
-        var evaluations = new Option<int>("--evaluations") { Description = "Inherited-weight evaluations for the evolutionary search.", DefaultValueFactory = _ => 100 };
-        var population = new Option<int>("--population") { Description = "Regularized evolution's population.", DefaultValueFactory = _ => 20 };
-        var rankCells = new Option<int>("--rank-cells") { Description = "Random cells whose inherited accuracy is ranked against the benchmark (weight-sharing Kendall tau).", DefaultValueFactory = _ => 100 };
-        var cmd = new Command("oneshot", "SPOS (Guo et al. 2020): train a weight-sharing supernet with uniform single-path sampling, then search it with regularized evolution using inherited weights as the evaluator; where a benchmark covers the space, also measures how inherited accuracy ranks architectures against it (Kendall tau).");
+        var c = CommonOptions(typeof(IWeightSharingSpace<>));
+        var evaluations = new Option<int>("--evaluations") { Description = "Inherited-weight evaluations for the evolutionary search.", DefaultValueFactory = _ => 100 }.AtLeast(1);
+        var population = new Option<int>("--population") { Description = "Regularized evolution's population.", DefaultValueFactory = _ => 20 }.AtLeast(2);
+        var rankCells = new Option<int>("--rank-cells") { Description = "Random cells whose inherited accuracy is ranked against the benchmark (weight-sharing Kendall tau).", DefaultValueFactory = _ => 100 }.AtLeast(3);
+        var cmd = new Command("oneshot", "SPOS (Guo et al. 2020): train a weight-sharing supernet with uniform single-path sampling, then search it with regularized evolution using inherited weights as the evaluator; where a benchmark covers the space, also measures how inherited accuracy ranks architectures against it (Kendall tau).\nExample:\n  naskit oneshot --space nb201 --epochs 10 --rank-cells 100 --out runs/spos");
         Add(cmd, c);
         cmd.Options.Add(evaluations);
         cmd.Options.Add(population);
@@ -200,9 +200,9 @@ internal static class OneShotCommands
 
     private static Command Enas()
     {
-        var c = CommonOptions();
-        var steps = new Option<int>("--controller-steps") { Description = "Controller REINFORCE steps per epoch, each rewarded on one validation batch.", DefaultValueFactory = _ => 50 };
-        var cmd = new Command("enas", "ENAS-style weight sharing: an LSTM controller samples the paths the shared weights train on, and learns by REINFORCE from their inherited accuracy. Not resumable: the controller's sampling state is not checkpointed.");
+        var c = CommonOptions(typeof(IWeightSharingSpace<>));
+        var steps = new Option<int>("--controller-steps") { Description = "Controller REINFORCE steps per epoch, each rewarded on one validation batch.", DefaultValueFactory = _ => 50 }.AtLeast(1);
+        var cmd = new Command("enas", "ENAS-style weight sharing: an LSTM controller samples the paths the shared weights train on, and learns by REINFORCE from their inherited accuracy. --out gets epochs.csv, written after every epoch; the search is not resumable (the controller's sampling state is not checkpointed).\nExample:\n  naskit enas --space nb201 --epochs 10 --controller-steps 50 --out runs/enas");
         Add(cmd, c);
         cmd.Options.Add(steps);
         cmd.SetAction(r => Cli.Run(() =>
@@ -227,6 +227,12 @@ internal static class OneShotCommands
                 {
                     var e = search.RunEpoch();
                     Console.Error.WriteLine(string.Create(Inv, $"epoch {e.Epoch}: shared loss {e.TrainLoss:0.000} acc {e.TrainAccuracy:0.0}%  mean reward {e.MeanReward:0.0}%  sampled {e.Sampled.ToText()} ({e.Seconds:0}s)"));
+                    if (s.Out is not null)
+                    {
+                        Directory.CreateDirectory(s.Out);
+                        AtomicWrite(Path.Combine(s.Out, "epochs.csv"), ["epoch,shared_loss,shared_acc,mean_reward,sampled,seconds", ..
+                            search.History.Select(h => string.Create(Inv, $"{h.Epoch},{h.TrainLoss:R},{h.TrainAccuracy:R},{h.MeanReward:R},\"{h.Sampled.ToText().Replace("\"", "\"\"")}\",{h.Seconds:0.0}"))]);
+                    }
                     tick();
                 }
             });

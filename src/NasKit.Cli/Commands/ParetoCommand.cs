@@ -19,9 +19,9 @@ internal static class ParetoCommand
         var objectives = new Option<string>("--objectives") { Description = "Two or three metrics, directions from the metric vocabulary (accuracies maximised; latency, energy, params_m minimised), or max:NAME / min:NAME.", DefaultValueFactory = _ => "test_acc,pixel3_latency" };
         var strategy = new Option<string>("--strategy") { Description = "A multi-objective strategy, a comma-separated list, or all:\n" + string.Join("\n", Catalog<IStrategyFactory>.All.Where(StrategyFactories.MultiObjective).Select(f => $"  {f.Name}: {f.Description}")), DefaultValueFactory = _ => "all" };
         var constraint = new Option<string?>("--constraint") { Description = "Constraint for constrained search, e.g. pixel3_latency<=5 (default: the second objective at its median over the space)." };
-        var queries = new Option<int>("--queries") { DefaultValueFactory = _ => 300, Description = "Queries per run (>= 1)." };
-        var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 30, Description = "Runs, seeds seed..seed+runs-1 (>= 1)." };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the first run." };
+        var queries = new Option<int>("--queries") { DefaultValueFactory = _ => 300, Description = "Queries per run (>= 1)." }.AtLeast(1);
+        var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 30, Description = "Runs, seeds seed..seed+runs-1 (>= 1)." }.AtLeast(1);
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the first run." }.Seed();
         var dataset = new Option<string?>("--dataset") { Description = "The benchmark's data set (nb201: cifar10, cifar100 or imagenet16-120; accuracies and HW-NAS-Bench costs)." };
         var cmd = new Command("pareto", "Multi-objective search on a tabular benchmark: hypervolume of each strategy's found front against the true front, at the same reference point.\n" +
                                         "Example:\n  naskit pareto --benchmark nb201 --objectives test_acc,pixel3_latency --strategy all --queries 300 --runs 30 --seed 0")
@@ -32,6 +32,7 @@ internal static class ParetoCommand
         {
             int q = r.GetValue(queries), n = r.GetValue(runs);
             if (q < 1 || n < 1) throw new ArgumentException("--queries and --runs must be at least 1.");
+            OptionRanges.CheckRunSeeds(r.GetValue(seed), n);
             var objs = Objective.ParseList(r.GetValue(objectives)!);
             if (objs.Any(o => o.Bound is not null)) throw new ArgumentException("--objectives takes metrics; give a bound with --constraint.");
             if (objs.Count is < 2 or > 3) throw new ArgumentException($"--objectives takes two or three metrics, got {objs.Count}.");

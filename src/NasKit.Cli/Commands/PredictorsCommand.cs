@@ -15,12 +15,12 @@ internal static class PredictorsCommand
         var space = new Option<string>("--space") { Description = "Search space (nb201: the one with published zero-cost scores).", DefaultValueFactory = _ => "nb201" };
         var predictors = new Option<string>("--predictors") { Description = "all, or comma-separated:\n" + Catalog<IPredictorFactory>.Listing(), DefaultValueFactory = _ => "all" };
         var sizes = new Option<string>("--train-sizes") { Description = "Training-set sizes.", DefaultValueFactory = _ => string.Join(",", PredictorStudy.DefaultTrainSizes) };
-        var seeds = new Option<int>("--seeds") { Description = "Seeds (independent splits), seed..seed+seeds-1.", DefaultValueFactory = _ => 5 };
-        var seed = new Option<int>("--seed") { Description = "First seed.", DefaultValueFactory = _ => 0 };
-        var test = new Option<int>("--test") { Description = "Held-out test architectures per seed.", DefaultValueFactory = _ => 200 };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds (independent splits), seed..seed+seeds-1.", DefaultValueFactory = _ => 5 }.AtLeast(1);
+        var seed = new Option<int>("--seed") { Description = "First seed.", DefaultValueFactory = _ => 0 }.Seed();
+        var test = new Option<int>("--test") { Description = "Held-out test architectures per seed.", DefaultValueFactory = _ => 200 }.AtLeast(3);
         var zc = new Option<string>("--zc") { Description = "Zero-cost features: suite-zero (NAS-Bench-Suite-Zero's scores; the pool becomes its 9,445 cells), a NasKit score file from 'naskit zerocost --out' (the pool becomes its cells), or none.", DefaultValueFactory = _ => "suite-zero" };
         var output = new Option<string?>("--out") { Description = "CSV with every fit (predictor, train size, seed, tau, rho, seconds)." };
-        var cmd = new Command("predictors", "Fit performance predictors on NB201 cells (the NB201 study of White et al.) and report Kendall tau on held-out cells against training-set size, over seeds (White et al. 2021), with and without zero-cost features. Truth: NB201 200-epoch CIFAR-10 test accuracy.")
+        var cmd = new Command("predictors", "Fit performance predictors on NB201 cells (the NB201 study of White et al.) and report Kendall tau on held-out cells against training-set size, over seeds (White et al. 2021), with and without zero-cost features. Truth: NB201 200-epoch CIFAR-10 test accuracy.\nExample:\n  naskit predictors --seeds 5 --zc suite-zero --out runs/predictors.csv")
         {
             space, predictors, sizes, seeds, seed, test, zc, output,
         };

@@ -18,17 +18,17 @@ internal static class ProxiesCommand
 
     public static Command Create()
     {
-        var sample = new Option<int>("--sample") { Description = "Number of random NB201 cells.", DefaultValueFactory = _ => 50 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the cell sample, the initialisation and the data order.", DefaultValueFactory = _ => 0 };
+        var sample = new Option<int>("--sample") { Description = "Number of random NB201 cells.", DefaultValueFactory = _ => 50 }.AtLeast(3);
+        var seed = new Option<int>("--seed") { Description = "Seed of the cell sample, the initialisation and the data order.", DefaultValueFactory = _ => 0 }.Seed();
         var data = new Option<string>("--data") { Description = "cifar10-subset or fashion-mnist.", DefaultValueFactory = _ => "cifar10-subset" };
         var settings = new Option<string>("--proxies") { Description = $"Proxy settings 'name:knob=v,...;...' (knobs epochs, res, data, C, N). Default: {DefaultSettings}", DefaultValueFactory = _ => DefaultSettings };
-        var channels = new Option<int>("--channels") { Description = "Base channels C of the trained network.", DefaultValueFactory = _ => 8 };
-        var cells = new Option<int>("--cells") { Description = "Base cells per stage N.", DefaultValueFactory = _ => 1 };
-        var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 128 };
+        var channels = new Option<int>("--channels") { Description = "Base channels C of the trained network.", DefaultValueFactory = _ => 8 }.AtLeast(1);
+        var cells = new Option<int>("--cells") { Description = "Base cells per stage N.", DefaultValueFactory = _ => 1 }.AtLeast(1);
+        var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 128 }.AtLeast(1);
         var output = new Option<string?>("--out") { Description = "CSV file for every measurement." };
         var tensorboard = new Option<string?>("--tensorboard") { Description = "Folder for TensorBoard logs of every training run." };
         var tables = new Option<bool>("--tables") { Description = "Instead of training: the free example from the tables, NB201 12-epoch vs 200-epoch accuracy." };
-        var cmd = new Command("proxies", "Train sampled NB201 cells under cheap proxy settings and report each proxy's Kendall tau and Spearman rho against the NB201 200-epoch CIFAR-10 test accuracy and against the most expensive setting, with its cost.")
+        var cmd = new Command("proxies", "Train sampled NB201 cells under cheap proxy settings and report each proxy's Kendall tau and Spearman rho against the NB201 200-epoch CIFAR-10 test accuracy and against the most expensive setting, with its cost.\nExample:\n  naskit proxies --sample 50 --seed 0 --data cifar10-subset")
         {
             sample, seed, data, settings, channels, cells, batch, output, tensorboard, tables,
         };

@@ -22,36 +22,37 @@ internal static class SearchCommand
         var benchmark = new Option<string?>("--benchmark") { Description = "Tabular benchmark that evaluates (default: the one named like the space, unless --evaluator is given):\n" + Catalog<IBenchmarkEntry>.Listing() };
         var evaluator = new Option<string?>("--evaluator") { Description = "Evaluator descriptor instead of a benchmark, e.g. train or train:data=cifar10-subset,C=8,N=1:\n" + Catalog<IEvaluatorFactory>.Listing() };
         var strategy = new Option<string>("--strategy") { Description = "Strategy name, a comma-separated list, or all:\n" + Catalog<IStrategyFactory>.Listing(), DefaultValueFactory = _ => "all" };
-        var queries = new Option<int>("--queries") { Description = "Queries per run (>= 1).", DefaultValueFactory = _ => 100 };
-        var runs = new Option<int>("--runs") { Description = "Independent runs, seeds seed..seed+runs-1 (>= 1).", DefaultValueFactory = _ => 500 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the first run; also the training evaluator's initialisation seed.", DefaultValueFactory = _ => 0 };
+        var queries = new Option<int>("--queries") { Description = "Queries per run (>= 1).", DefaultValueFactory = _ => 100 }.AtLeast(1);
+        var runs = new Option<int>("--runs") { Description = "Independent runs, seeds seed..seed+runs-1 (>= 1).", DefaultValueFactory = _ => 500 }.AtLeast(1);
+        var seed = new Option<int>("--seed") { Description = "Seed of the first run; also the training evaluator's initialisation seed.", DefaultValueFactory = _ => 0 }.Seed();
         var dataset = new Option<string?>("--dataset") { Description = "The benchmark's data set (nb201: cifar10, cifar100 or imagenet16-120)." };
-        var epochs = new Option<int?>("--epochs") { Description = "Epochs per trial: the benchmark table of the signal (nb201: 12 or 200, default 200), or how long the training evaluator trains (required with it)." };
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs per trial: the benchmark table of the signal (nb201: 12 or 200, default 200), or how long the training evaluator trains (required with it)." }.AtLeast(1);
         var data = new Option<string?>("--data") { Description = "The training evaluator's data: cifar10-subset or fashion-mnist (default cifar10-subset)." };
-        var channels = new Option<int?>("--channels") { Description = "The training evaluator's network width C (>= 1; default 16)." };
-        var cells = new Option<int?>("--cells") { Description = "The training evaluator's cells per stage N (>= 1; default 1 here: a proxy network)." };
-        var output = new Option<string?>("--out") { Description = "Write every trial of every run to this .csv or .parquet file." };
-        var parallel = new Option<int?>("--parallel") { Description = "Runs executed at once (>= 1; default: the cores with a benchmark, 1 with a training evaluator)." };
+        var channels = new Option<int?>("--channels") { Description = "The training evaluator's network width C (>= 1; default 16)." }.AtLeast(1);
+        var cells = new Option<int?>("--cells") { Description = "The training evaluator's cells per stage N (>= 1; default 1 here: a proxy network)." }.AtLeast(1);
+        var output = new Option<string?>("--out") { Description = "Write every trial of every run to this .csv or .parquet file. Runs are saved as they finish; an interrupted comparison resumes when rerun with the same options." };
+        var force = new Option<bool>("--force") { Description = "Overwrite an existing --out file." };
+        var parallel = new Option<int?>("--parallel") { Description = "Runs executed at once (>= 1; default: the cores with a benchmark, 1 with a training evaluator)." }.AtLeast(1);
         var predictor = new Option<string?>("--predictor") { Description = "The predictor BANANAS uses (default: its MLP ensemble):\n" + Catalog<IPredictorFactory>.Listing() };
         var cmd = new Command("search", "Compare search strategies under a query budget (NASLib's protocol): each run searches on the signal (validation accuracy) and reports " +
                                         "the outcome of its best-signal architecture (a benchmark's test accuracy, else the signal). Prints NAME: mean±std of the outcome.\n" +
                                         "Examples:\n  naskit search --space nb201 --benchmark nb201 --strategy all --queries 100 --runs 500 --seed 0\n" +
                                         "  naskit search --space darts --evaluator train --data cifar10-subset --epochs 1 --strategy rea --queries 6 --runs 1 --seed 0")
         {
-            space, benchmark, evaluator, strategy, queries, runs, seed, dataset, epochs, data, channels, cells, output, parallel, predictor,
+            space, benchmark, evaluator, strategy, queries, runs, seed, dataset, epochs, data, channels, cells, output, force, parallel, predictor,
         };
         cmd.SetAction(r => Cli.Run(() =>
         {
             var o = new SearchOptions(r.GetValue(space)!, r.GetValue(benchmark), r.GetValue(evaluator), r.GetValue(strategy)!, r.GetValue(queries), r.GetValue(runs),
                 r.GetValue(seed), r.GetValue(dataset), r.GetValue(epochs), r.GetValue(data), r.GetValue(channels), r.GetValue(cells), r.GetValue(output),
-                r.GetValue(parallel), r.GetValue(predictor));
+                r.GetValue(force), r.GetValue(parallel), r.GetValue(predictor));
             return Run(o);
         }));
         return cmd;
     }
 
     private sealed record SearchOptions(string Space, string? Benchmark, string? Evaluator, string Strategy, int Queries, int Runs, int Seed, string? Dataset,
-        int? Epochs, string? Data, int? Channels, int? Cells, string? Output, int? Parallel, string? Predictor);
+        int? Epochs, string? Data, int? Channels, int? Cells, string? Output, bool Force, int? Parallel, string? Predictor);
 
     private static int Run(SearchOptions o)
     {
@@ -62,7 +63,9 @@ internal static class SearchCommand
         if (o.Channels is < 1 || o.Cells is < 1) throw new ArgumentException("--channels and --cells must be at least 1.");
         if (o.Output is not null && Path.GetExtension(o.Output).ToLowerInvariant() is not (".csv" or ".parquet"))
             throw new ArgumentException($"--out '{o.Output}': use a .csv or .parquet file name.");
+        if (o.Force && o.Output is null) throw new ArgumentException("--force overwrites the --out file; give --out too.");
         if (o.Benchmark is not null && o.Evaluator is not null) throw new ArgumentException("Give --benchmark or --evaluator, not both.");
+        OptionRanges.CheckRunSeeds(o.Seed, o.Runs);
         var factories = Catalog<IStrategyFactory>.Parse(o.Strategy, StrategyFactories.SingleObjective);
         if (o.Predictor is not null)
         {
@@ -105,7 +108,7 @@ internal static class SearchCommand
                 Space = b.Space, Evaluator = b.Evaluator, Fidelity = b.Fidelity, Signal = b.Signal, OutcomeMetric = b.Outcome,
                 Queries = o.Queries, Parallelism = o.Parallel ?? Environment.ProcessorCount,
             };
-            return Compare(protocol, o, factories, printBest: false);
+            return Compare(protocol, o, factories, printBest: false, problem: $"space={b.Space.Name}, benchmark={b.Name}, dataset={o.Dataset ?? "default"}, fidelity={b.Fidelity}");
         }
     }
 
@@ -120,32 +123,52 @@ internal static class SearchCommand
                 Space = space, Evaluator = evaluator, Fidelity = new Fidelity(Epochs: o.Epochs), OutcomeMetric = Metrics.ValidAccuracy,
                 Queries = o.Queries, Parallelism = o.Parallel ?? 1,
             };
-            return Compare(protocol, o, factories, printBest: true);
+            return Compare(protocol, o, factories, printBest: true, problem: $"space={space.Name}, evaluator={descriptor}, epochs={o.Epochs}");
         }
     }
 
-    private static int Compare<TArch>(QueryBudgetProtocol<TArch> protocol, SearchOptions o, IReadOnlyList<IStrategyFactory> factories, bool printBest)
-        where TArch : class, IArchitecture
+    private static int Compare<TArch>(QueryBudgetProtocol<TArch> protocol, SearchOptions o, IReadOnlyList<IStrategyFactory> factories, bool printBest,
+                                      string problem) where TArch : class, IArchitecture
     {
-        var allRuns = new List<SearchRun<TArch>>();
+        // Checked before anything runs: an unwritable folder or a finished file fails now, not after an hour of search.
+        using var journal = o.Output is null ? null : new TrialJournal(o.Output, new Dictionary<string, string>
+        {
+            ["problem"] = problem, ["strategies"] = string.Join(",", factories.Select(f => f.Name)), ["queries"] = $"{o.Queries}",
+            ["runs"] = $"{o.Runs}", ["seed"] = $"{o.Seed}", ["predictor"] = o.Predictor ?? "",
+        }, o.Force);
+        if (journal is { Resumed.Count: > 0 }) Console.Error.WriteLine($"resuming {o.Output}: {journal.Resumed.Count} runs already done");
         foreach (var factory in factories)
         {
             var sw = Stopwatch.StartNew();
-            IReadOnlyList<SearchRun<TArch>> results = [];
-            Cli.WithProgress($"{factory.Name}: {o.Runs} runs", o.Runs, tick => results = protocol.Run(factory, o.Runs, o.Seed, _ => tick()));
-            var outcomes = results.Select(x => x.Outcome).ToArray();
+            var missing = Enumerable.Range(0, o.Runs).Where(r => journal is null || !journal.Resumed.Contains((factory.Name, r))).ToArray();
+            IReadOnlyList<SearchRun<TArch>> fresh = [];
+            Cli.WithProgress($"{factory.Name}: {missing.Length} runs", missing.Length, tick => fresh = protocol.Run(factory, missing, o.Seed, run =>
+            {
+                journal?.Append(run.Strategy, run.Run, TrialTable.Rows([run], protocol.Signal.Metric, protocol.OutcomeMetric));
+                tick();
+            }));
+            // Every run's outcome and best architecture, resumed ones read back from the journal.
+            var perRun = fresh.Select(r => (r.Outcome, Best: r.Best(protocol.Signal)?.Architecture.ToText(),
+                                            BestSignal: r.Best(protocol.Signal) is { } t ? t.Evaluation[protocol.Signal.Metric] : double.NaN)).ToList();
+            if (journal is not null)
+                perRun.AddRange(journal.Rows.Where(t => t.Strategy == factory.Name && journal.Resumed.Contains((t.Strategy, t.Run))).GroupBy(t => t.Run)
+                    .Select(g => g.OrderBy(t => t.Trial).ToArray())
+                    .Select(run => (run[^1].BestOutcomeSoFar, (string?)BestRow(run, protocol.Signal)?.Architecture, BestRow(run, protocol.Signal)?.Signal ?? double.NaN)));
+            var outcomes = perRun.Select(x => x.Outcome).ToArray();
             Console.WriteLine(string.Create(Inv, $"{factory.Name}: {Statistics.Mean(outcomes):0.00}±{(outcomes.Length > 1 ? Statistics.Std(outcomes) : 0):0.00}"));
-            if (printBest && results.SelectMany(x => x.Best(protocol.Signal) is { } t ? [t] : Array.Empty<NasKit.Execution.Trial<TArch>>())
-                                    .MaxBy(t => protocol.Signal.Score(t.Evaluation)) is { } best)
-                Console.WriteLine(string.Create(Inv, $"  best: {best.Architecture.ToText()}  {protocol.Signal.Metric}={best.Evaluation[protocol.Signal.Metric]:0.00}"));
-            Console.Error.WriteLine(string.Create(Inv, $"  {factory.Name}: {o.Runs} runs x {o.Queries} queries in {sw.Elapsed.TotalSeconds:0.0} s"));
-            allRuns.AddRange(results);
+            if (printBest && perRun.Where(x => x.Best is not null).OrderByDescending(x => protocol.Signal.Maximize ? x.BestSignal : -x.BestSignal).FirstOrDefault() is { Best: { } arch } best)
+                Console.WriteLine(string.Create(Inv, $"  best: {arch}  {protocol.Signal.Metric}={best.BestSignal:0.00}"));
+            Console.Error.WriteLine(string.Create(Inv, $"  {factory.Name}: {missing.Length} runs x {o.Queries} queries in {sw.Elapsed.TotalSeconds:0.0} s"));
         }
-        if (o.Output is not null)
+        if (journal is not null)
         {
-            TrialTable.Write(o.Output, TrialTable.Rows(allRuns, protocol.Signal.Metric, protocol.OutcomeMetric));
-            Console.Error.WriteLine($"  wrote {allRuns.Sum(x => x.Trials.Count)} trials to {o.Output}");
+            int trials = journal.Rows.Count;
+            journal.Complete();
+            Console.Error.WriteLine($"  wrote {trials} trials to {o.Output}");
         }
         return 0;
     }
+
+    private static TrialRow? BestRow(IEnumerable<TrialRow> run, Objective signal) =>
+        run.Where(t => !t.Failed && !double.IsNaN(t.Signal)).OrderByDescending(t => signal.Maximize ? t.Signal : -t.Signal).FirstOrDefault();
 }

@@ -21,9 +21,9 @@ internal static class StoreBench
     {
         var storage = new Option<string>("--storage") { Description = "PostgreSQL connection string (or an SQLite path) to measure; bench studies are named bench-store-*.", Required = true };
         var sqlite = new Option<string?>("--sqlite") { Description = "SQLite file to compare with (default: a temporary file; 'none' to skip)." };
-        var trials = new Option<int>("--trials") { Description = "Trials per measurement.", DefaultValueFactory = _ => 400 };
+        var trials = new Option<int>("--trials") { Description = "Trials per measurement.", DefaultValueFactory = _ => 400 }.AtLeast(1);
         var workers = new Option<string>("--workers") { Description = "Worker counts, comma-separated.", DefaultValueFactory = _ => "1,2,4,8" };
-        var cmd = new Command("store", "Trials per second and per-trial overhead through the study queue with 1-8 workers (threads with their own connections), PostgreSQL against SQLite.")
+        var cmd = new Command("store", "Trials per second and per-trial overhead through the study queue with 1-8 workers (threads with their own connections), PostgreSQL against SQLite.\nExample:\n  naskit bench store --storage runs/bench.db")
         {
             storage, sqlite, trials, workers,
         };

@@ -22,11 +22,18 @@ internal static class StudyCommands
         Required = true,
     };
 
-    private static Option<string> StudyName(string description) => new("--study") { Description = description, Required = true };
+    private static Option<string> StudyName(string description)
+    {
+        var o = new Option<string>("--study") { Description = description, Required = true };
+        o.Validators.Add(r => { if (string.IsNullOrWhiteSpace(r.GetValueOrDefault<string>())) r.AddError("--study must name a study; it is empty."); });
+        return o;
+    }
+
+    private static string Names(ITrialQueue queue) => queue.Studies() is { Count: > 0 } s ? string.Join(", ", s.Select(x => x.Name)) : "none";
 
     public static Command Create()
     {
-        var study = new Command("study", "Run, resume, watch and inspect persistent studies.");
+        var study = new Command("study", "Run, resume, watch and inspect persistent studies.\nExample:\n  naskit study run --storage runs/demo.db --study demo --strategy rea --queries 100");
         study.Subcommands.Add(RunCommand());
         study.Subcommands.Add(ShowCommand());
         study.Subcommands.Add(WatchCommand());
@@ -41,13 +48,13 @@ internal static class StudyCommands
         var benchmark = new Option<string?>("--benchmark") { Description = "Tabular benchmark that evaluates (default: the one named like the space, unless --evaluator is given)." };
         var evaluator = new Option<string?>("--evaluator") { Description = "Evaluator descriptor instead of a benchmark (e.g. train:data=cifar10-subset,C=8,N=1); workers anywhere rebuild it from the study." };
         var strategy = new Option<string>("--strategy") { Description = "Search strategy:\n" + Catalog<IStrategyFactory>.Listing(), DefaultValueFactory = _ => "random" };
-        var queries = new Option<int>("--queries") { Description = "Query budget (trials asked, >= 1).", DefaultValueFactory = _ => 100 };
-        var seed = new Option<int>("--seed") { Description = "Seed of every random choice.", DefaultValueFactory = _ => 0 };
-        var epochs = new Option<int?>("--epochs") { Description = "Epochs per trial: the benchmark table (nb201: 12 or 200, default 200), or how long the training evaluator trains (required with it)." };
-        var parallel = new Option<int>("--parallel") { Description = "Evaluations at once in this process (>= 0); 0 leaves all evaluation to 'naskit worker' processes.", DefaultValueFactory = _ => 1 };
-        var outstanding = new Option<int?>("--outstanding") { Description = "Candidates asked ahead of their results (asynchronous search, >= 1); default: --parallel, at least 1." };
-        var delay = new Option<int>("--eval-delay-ms") { Description = "Wait this long per evaluation in the local workers (simulates training; for tests).", DefaultValueFactory = _ => 0 };
-        var lease = new Option<double>("--lease-seconds") { Description = "Coordinator and local-worker lease (> 0); a crashed process's work is taken over after it.", DefaultValueFactory = _ => 10 };
+        var queries = new Option<int>("--queries") { Description = "Query budget (trials asked, >= 1).", DefaultValueFactory = _ => 100 }.AtLeast(1);
+        var seed = new Option<int>("--seed") { Description = "Seed of every random choice.", DefaultValueFactory = _ => 0 }.Seed();
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs per trial: the benchmark table (nb201: 12 or 200, default 200), or how long the training evaluator trains (required with it)." }.AtLeast(1);
+        var parallel = new Option<int>("--parallel") { Description = "Evaluations at once in this process (>= 0); 0 leaves all evaluation to 'naskit worker' processes.", DefaultValueFactory = _ => 1 }.AtLeast(0);
+        var outstanding = new Option<int?>("--outstanding") { Description = "Candidates asked ahead of their results (asynchronous search, >= 1); default: --parallel, at least 1." }.AtLeast(1);
+        var delay = new Option<int>("--eval-delay-ms") { Description = "Wait this long per evaluation in the local workers (simulates training; for tests).", DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var lease = new Option<double>("--lease-seconds") { Description = "Coordinator and local-worker lease (> 0); a crashed process's work is taken over after it.", DefaultValueFactory = _ => 10 }.AtLeast(0, exclusive: true);
         var cmd = new Command("run", "Coordinate (or resume) a study; every ask, tell, intermediate result and result is recorded.\n" +
                                      "Examples:\n  naskit study run --storage runs/demo.db --study demo --strategy rea --queries 100 --seed 0\n" +
                                      "  naskit study run --storage \"$NASKIT_DB\" --study train --space nb201 --evaluator train:C=8,N=1 --epochs 1 --parallel 0")
@@ -161,11 +168,11 @@ internal static class StudyCommands
         var storage = Storage();
         var name = StudyName("The study to work for (its coordinator creates it; a worker may start first and waits).");
         var workerName = new Option<string?>("--name") { Description = "Worker name in the live view (default: host:pid)." };
-        var delay = new Option<int>("--eval-delay-ms") { Description = "Wait this long per evaluation (simulates training; for tests).", DefaultValueFactory = _ => 0 };
-        var lease = new Option<double>("--lease-seconds") { Description = "A trial goes back to the queue this long after this worker's last heartbeat (> 0).", DefaultValueFactory = _ => 10 };
-        var attempts = new Option<int>("--max-attempts") { Description = "Claims per trial before it is recorded as failed (>= 1).", DefaultValueFactory = _ => 3 };
-        var wait = new Option<double>("--wait-for-study") { Description = "Seconds to wait for the study to appear (>= 0).", DefaultValueFactory = _ => 60 };
-        var threads = new Option<int?>("--threads") { Description = "Intra-op threads for training on the CPU (>= 1; default: libtorch's, one per core). Give 1 when several workers share a machine's cores." };
+        var delay = new Option<int>("--eval-delay-ms") { Description = "Wait this long per evaluation (simulates training; for tests).", DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var lease = new Option<double>("--lease-seconds") { Description = "A trial goes back to the queue this long after this worker's last heartbeat (> 0).", DefaultValueFactory = _ => 10 }.AtLeast(0, exclusive: true);
+        var attempts = new Option<int>("--max-attempts") { Description = "Claims per trial before it is recorded as failed (>= 1).", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var wait = new Option<double>("--wait-for-study") { Description = "Seconds to wait for the study to appear (>= 0).", DefaultValueFactory = _ => 60 }.AtLeast(0);
+        var threads = new Option<int?>("--threads") { Description = "Intra-op threads for training on the CPU (>= 1; default: libtorch's, one per core). Give 1 when several workers share a machine's cores." }.AtLeast(1);
         var cmd = new Command("worker", "Evaluate trials of a study from its queue until the study is finished (run one per GPU, on any machine). The study says " +
                                         "which space and evaluator (the NB201 tables, or real training) to use.\nExample:\n  naskit worker --storage \"$NASKIT_DB\" --study big")
         {
@@ -215,12 +222,12 @@ internal static class StudyCommands
         var storage = Storage();
         var name = StudyName("The study to watch.");
         var once = new Option<bool>("--once") { Description = "Print the view once and exit." };
-        var cmd = new Command("watch", "Live view of a study: trials queued, running, done and failed, per worker, with the best so far.") { storage, name, once };
+        var cmd = new Command("watch", "Live view of a study: trials queued, running, done and failed, per worker, with the best so far.\nExample:\n  naskit study watch --storage runs/demo.db --study demo") { storage, name, once };
         cmd.SetAction(r => Cli.Run(() =>
         {
-            using var queue = TrialQueues.Open(r.GetValue(storage)!, Log);
+            using var queue = TrialQueues.Open(r.GetValue(storage)!, Log, readOnly: true);
             string studyName = r.GetValue(name)!;
-            if (queue.Find(studyName) is null) throw new ArgumentException($"{queue.Location} has no study '{studyName}'.");
+            if (queue.Find(studyName) is null) throw new ArgumentException($"{queue.Location} has no study '{studyName}'. Studies there: {Names(queue)}.");
             if (r.GetValue(once)) { StudyView.Print(queue, studyName); return 0; }
             StudyView.Follow(queue, studyName);
             return 0;
@@ -232,12 +239,10 @@ internal static class StudyCommands
     {
         var storage = Storage();
         var name = new Option<string>("--study") { Description = "Study name (all studies when omitted)." };
-        var cmd = new Command("show", "List the studies in a store, or the trials of one (tab-separated).") { storage, name };
+        var cmd = new Command("show", "List the studies in a store, or the trials of one (tab-separated).\nExample:\n  naskit study show --storage runs/demo.db --study demo") { storage, name };
         cmd.SetAction(r => Cli.Run(() =>
         {
-            var path = r.GetValue(storage)!;
-            if (!TrialQueues.IsPostgres(path) && !File.Exists(path)) throw new FileNotFoundException($"No study store at '{path}'.");
-            using var queue = TrialQueues.Open(path, Log);
+            using var queue = TrialQueues.Open(r.GetValue(storage)!, Log, readOnly: true);
             var studyName = r.GetValue(name);
             if (studyName is null)
             {
@@ -248,7 +253,7 @@ internal static class StudyCommands
                 }
                 return 0;
             }
-            if (queue.Find(studyName) is null) throw new ArgumentException($"{queue.Location} has no study '{studyName}'.");
+            if (queue.Find(studyName) is null) throw new ArgumentException($"{queue.Location} has no study '{studyName}'. Studies there: {Names(queue)}.");
             foreach (var t in queue.Ledger(studyName))
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{t.Number}\t{t.Architecture}\t{t.State.ToString().ToLowerInvariant()}\t{t.Attempts}\t{Describe(t.Evaluation)}"));

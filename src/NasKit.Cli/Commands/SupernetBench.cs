@@ -15,12 +15,12 @@ internal static class SupernetBench
 {
     public static Command Create()
     {
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Batch of 32×32 CIFAR-shaped inputs, the same for every supernet." };
-        var channels = new Option<int>("--channels") { DefaultValueFactory = _ => 16, Description = "Supernet width C (both papers search at 16)." };
-        var k = new Option<int>("--partial-channels") { DefaultValueFactory = _ => 4, Description = "PC-DARTS' K (the paper's 4)." };
-        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 5, Description = "Timed steps per supernet (after one warm-up)." };
-        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "Intra-op threads." };
-        var cmd = new Command("supernet", "Peak memory and time of one training step (forward and backward through every mixed edge, softmax relaxation) of the NB201 supernet (N=5) and the DARTS search supernet (8 cells), each as DARTS and as PC-DARTS, on the same input; prints the PC-DARTS / DARTS memory ratio.")
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Batch of 32×32 CIFAR-shaped inputs, the same for every supernet." }.AtLeast(1);
+        var channels = new Option<int>("--channels") { DefaultValueFactory = _ => 16, Description = "Supernet width C (both papers search at 16)." }.AtLeast(1);
+        var k = new Option<int>("--partial-channels") { DefaultValueFactory = _ => 4, Description = "PC-DARTS' K (the paper's 4)." }.AtLeast(1);
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 5, Description = "Timed steps per supernet (after one warm-up)." }.AtLeast(1);
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => Environment.ProcessorCount, Description = "Intra-op threads." }.AtLeast(1);
+        var cmd = new Command("supernet", "Peak memory and time of one training step (forward and backward through every mixed edge, softmax relaxation) of the NB201 supernet (N=5) and the DARTS search supernet (8 cells), each as DARTS and as PC-DARTS, on the same input; prints the PC-DARTS / DARTS memory ratio.\nExample:\n  naskit bench supernet --channels 16 --batch 64")
         {
             batch, channels, k, steps, threads,
         };

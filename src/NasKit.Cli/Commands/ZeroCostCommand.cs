@@ -17,13 +17,13 @@ internal static class ZeroCostCommand
     {
         var space = new Option<string>("--space") { Description = "Search space (nb201: the one with published zero-cost scores).", DefaultValueFactory = _ => "nb201" };
         var proxy = new Option<string>("--proxy") { Description = "all, or comma-separated names:\n" + Catalog<IZeroCostProxy>.Listing(), DefaultValueFactory = _ => "all" };
-        var sample = new Option<int>("--sample") { Description = "Number of random NB201 cells.", DefaultValueFactory = _ => 1000 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the cell sample, the minibatch and the initialisation.", DefaultValueFactory = _ => 0 };
+        var sample = new Option<int>("--sample") { Description = "Number of random NB201 cells.", DefaultValueFactory = _ => 1000 }.Within(3, 15625);
+        var seed = new Option<int>("--seed") { Description = "Seed of the cell sample, the minibatch and the initialisation.", DefaultValueFactory = _ => 0 }.Seed();
         var data = new Option<string>("--data") { Description = "cifar10-subset or fashion-mnist (the minibatch's source).", DefaultValueFactory = _ => "cifar10-subset" };
-        var batch = new Option<int>("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 64 };
+        var batch = new Option<int>("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 64 }.AtLeast(2);
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "auto", Description = "cpu, cuda, cuda:N or auto (CUDA when present)." };
         var output = new Option<string?>("--out") { Description = "CSV of every score; an existing file from the same settings is resumed." };
-        var cmd = new Command("zerocost", "Score random NB201 cells with zero-cost proxies (C=16, N=5, one minibatch) and report each proxy's Spearman rho and Kendall tau against NB201's 200-epoch CIFAR-10 test accuracy, its speed, the published |rho| and the agreement with NAS-Bench-Suite-Zero's scores of the same cells.")
+        var cmd = new Command("zerocost", "Score random NB201 cells with zero-cost proxies (C=16, N=5, one minibatch) and report each proxy's Spearman rho and Kendall tau against NB201's 200-epoch CIFAR-10 test accuracy, its speed, the published |rho| and the agreement with NAS-Bench-Suite-Zero's scores of the same cells.\nExample:\n  naskit zerocost --proxy all --sample 1000 --seed 0 --out runs/zc.csv")
         {
             proxy, space, sample, seed, data, batch, device, output,
         };

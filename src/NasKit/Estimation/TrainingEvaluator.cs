@@ -17,6 +17,16 @@ public sealed record TrainingHyperparameters(int Epochs = 200, int BatchSize = 2
     double Momentum = 0.9, double WeightDecay = 5e-4, bool Nesterov = true, bool Augment = true)
 {
     public static TrainingHyperparameters Default { get; } = new();
+
+    /// <summary>Refuses settings that would train nothing or diverge by construction.</summary>
+    public TrainingHyperparameters Validated()
+    {
+        if (Epochs < 1 || BatchSize < 1) throw new ArgumentException($"Training needs at least 1 epoch and a batch of at least 1; got {Epochs} epochs, batch {BatchSize}.");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"The learning rate must be a positive number, got {LearningRate}.");
+        if (Momentum is < 0 or >= 1 || double.IsNaN(Momentum)) throw new ArgumentException($"The momentum must be in [0, 1), got {Momentum}.");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentException($"The weight decay must be 0 or more, got {WeightDecay}.");
+        return this;
+    }
 }
 
 /// <summary>
@@ -50,7 +60,7 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
             throw new ArgumentException("The training and held-out sets must have the same channels and classes.");
         (_space, _train, _heldOut, _seed) = (space, train, heldOut, seed);
         _shape = (shape ?? new NetworkShape()) with { Classes = train.Classes, InputChannels = train.Channels };
-        Hyperparameters = hyperparameters ?? TrainingHyperparameters.Default;
+        Hyperparameters = (hyperparameters ?? TrainingHyperparameters.Default).Validated();
         Device = device ?? TorchRuntime.DefaultDevice;
     }
 
@@ -76,6 +86,8 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
         var shape = ShapeFor(fidelity);
         var train = fidelity.DataFraction < 1 ? _fractions.GetOrAdd(fidelity.DataFraction, f => _train.Split(f, _seed).First) : _train;
         int resolution = fidelity.Resolution ?? _train.Height;
+        if (train.Count < 2 || _heldOut.Count < 1)
+            return Evaluation.Failure($"nothing to train on: {train.Count} training and {_heldOut.Count} held-out images at data fraction {fidelity.DataFraction}");
         var trainLoader = new BatchLoader(train, new BatchOptions(hp.BatchSize, hp.Augment, Resolution: resolution), Device);
         var testLoader = new BatchLoader(_heldOut, new BatchOptions(Math.Max(hp.BatchSize, 256), false, Resolution: resolution), Device);
 

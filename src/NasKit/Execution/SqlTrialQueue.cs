@@ -101,6 +101,23 @@ public abstract class SqlTrialQueue : ITrialQueue
         });
     }
 
+    /// <summary>For read-only use: the schema must be this NasKit's, since nothing can be migrated.</summary>
+    protected void CheckSchema() => Retry("read the schema version", c =>
+    {
+        int version;
+        try { version = Convert.ToInt32(Scalar(c, null, "SELECT COALESCE(MAX(version), 0) FROM naskit_migrations") ?? 0); }
+        catch (DbException e) when (!IsTransient(e))
+        {
+            throw new StoreUnavailableException($"{Location} is not a NasKit study store ({FirstLine(e.Message)}).", e);
+        }
+        if (version > SchemaVersion)
+            throw new StoreUnavailableException($"{Location} holds a NasKit schema of version {version}, newer than this NasKit's {SchemaVersion}. Upgrade NasKit to read it.");
+        if (version < SchemaVersion)
+            throw new StoreUnavailableException($"{Location} was written by an older NasKit (schema {version}); open it once for writing (e.g. 'naskit study run' " +
+                                                $"with the study's own settings) to migrate it to schema {SchemaVersion}, then read it.");
+        return 0;
+    });
+
     public void Open(StudySpec spec) => Retry($"open study '{spec.Name}'", c =>
     {
         using var tx = c.BeginTransaction();
@@ -381,6 +398,12 @@ public abstract class SqlTrialQueue : ITrialQueue
             {
                 throw new StoreUnavailableException($"{Location}: could not {what} for {RetryWindow.TotalSeconds:0} s ({FirstLine(e.Message)}). " +
                                                     "Is the database server up and reachable? Nothing recorded was lost; rerun the same command to carry on.", e);
+            }
+            catch (DbException e)
+            {
+                // Not a passing failure: a corrupt file, a read-only database asked to write, a store of other software.
+                throw new StoreUnavailableException($"{Location}: cannot {what}: {FirstLine(e.Message)}. The store may be corrupt, read-only, " +
+                                                    "or not a NasKit store.", e);
             }
         }
     }

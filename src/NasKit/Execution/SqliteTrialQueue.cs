@@ -15,17 +15,27 @@ public sealed class SqliteTrialQueue : SqlTrialQueue
     public string Path { get; }
     public override string Location => $"SQLite {Path}";
 
-    public SqliteTrialQueue(string path, Action<string>? log = null)
+    /// <param name="readOnly">Open an existing store for reading only (<c>study show</c>, <c>study watch</c>): nothing is
+    /// created for a mistyped path, nothing is migrated, and a read-only file can be read.</param>
+    public SqliteTrialQueue(string path, Action<string>? log = null, bool readOnly = false)
     {
         Path = System.IO.Path.GetFullPath(path);
         var dir = System.IO.Path.GetDirectoryName(Path);
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, DefaultTimeout = 30, Pooling = true }.ToString();
+        if (readOnly && !File.Exists(Path)) throw new StoreUnavailableException($"No study store at '{Path}'; check the path.");
+        if (!readOnly && !string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path, DefaultTimeout = 30, Pooling = true, Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+        }.ToString();
         Log = log;
         try
         {
-            using (var c = OpenConnection()) Exec(c, null, "PRAGMA journal_mode=WAL");
-            Migrate();
+            if (readOnly) CheckSchema();
+            else
+            {
+                using (var c = OpenConnection()) Exec(c, null, "PRAGMA journal_mode=WAL");
+                Migrate();
+            }
         }
         catch (SqliteException e)
         {

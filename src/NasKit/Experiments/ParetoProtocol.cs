@@ -99,6 +99,7 @@ public sealed class ParetoProtocol<TArch> where TArch : class, IArchitecture
 
     public IReadOnlyList<ParetoRun<TArch>> Run(IStrategyFactory strategy, int runs, int firstSeed, Action? onRunDone = null)
     {
+        Seeds.CheckRuns(firstSeed, runs);
         var results = new ParetoRun<TArch>[runs];
         Parallel.For(0, runs, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, r =>
         {

@@ -36,11 +36,21 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
                                                Action<SearchRun<TArch>>? onRunDone = null, CancellationToken cancellationToken = default)
     {
         if (runs < 1) throw new ArgumentOutOfRangeException(nameof(runs), $"A comparison needs at least one run, got {runs}.");
-        var results = new SearchRun<TArch>[runs];
-        Parallel.For(0, runs, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, r =>
+        return Run(factory, Enumerable.Range(0, runs).ToArray(), firstSeed, onRunDone, cancellationToken);
+    }
+
+    /// <summary>Only the runs numbered <paramref name="runs"/> (run r uses seed firstSeed + r): what a resumed comparison still lacks.</summary>
+    public IReadOnlyList<SearchRun<TArch>> Run(IStrategyFactory factory, IReadOnlyList<int> runs, int firstSeed,
+                                               Action<SearchRun<TArch>>? onRunDone = null, CancellationToken cancellationToken = default)
+    {
+        if (runs.Count == 0) return [];
+        if (runs.Any(r => r < 0)) throw new ArgumentOutOfRangeException(nameof(runs), "Run numbers start at 0.");
+        Seeds.CheckRuns(firstSeed, runs.Max() + 1);
+        var results = new SearchRun<TArch>[runs.Count];
+        Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, i =>
         {
-            results[r] = RunOne(factory, r, firstSeed + r, cancellationToken);
-            onRunDone?.Invoke(results[r]);
+            results[i] = RunOne(factory, runs[i], firstSeed + runs[i], cancellationToken);
+            onRunDone?.Invoke(results[i]);
         });
         return results;
     }

@@ -45,7 +45,15 @@ public static class TorchRuntime
     {
         Prepare();
         torch.InitializeDeviceType(DeviceType.CPU);
+        // What Prepare did is said when torch is first used, not whenever NasKit loads: a mistyped command stays one line.
+        lock (Gate)
+        {
+            foreach (var action in _unsaid) Log(action);
+            _unsaid.Clear();
+        }
     }
+
+    private static readonly List<string> _unsaid = new();
 
     /// <summary>CUDA when present, the CPU otherwise; NASKIT_DEVICE=cpu|cuda|cuda:N overrides.</summary>
     public static Device DefaultDevice
@@ -65,8 +73,20 @@ public static class TorchRuntime
     public static Device ParseDevice(string name)
     {
         EnsureLoaded();
-        try { return torch.device(name); }
-        catch (ArgumentException) { throw new ArgumentException($"Unknown device '{name}'. Use cpu, cuda or cuda:N."); }
+        // Asking a CPU build of libtorch (or a machine without a visible GPU) for CUDA fails inside TorchSharp with a
+        // trace; say so here instead.
+        if (name.Trim().StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !torch.cuda.is_available())
+            throw new ArgumentException($"Device '{name}' asks for CUDA, but this libtorch has no usable CUDA device (a CPU build, or no GPU visible). " +
+                                        "Use cpu (or auto), or build with -p:NasKitTorchBackend=cuda on a machine with an NVIDIA GPU (environment.md).");
+        Device device;
+        try { device = torch.device(name); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException) { throw new ArgumentException($"Unknown device '{name}'. Use cpu, cuda or cuda:N."); }
+        if (device.type == DeviceType.CUDA)
+        {
+            if (device.index >= torch.cuda.device_count())
+                throw new ArgumentException($"Device '{name}': this machine has {torch.cuda.device_count()} CUDA device(s), numbered from 0.");
+        }
+        return device;
     }
 
     /// <summary>Patches and preloads, once per process. Does nothing on systems that need nothing.</summary>
@@ -163,7 +183,7 @@ public static class TorchRuntime
     private static void Record(string action)
     {
         _actions.Add(action);
-        Log(action);
+        _unsaid.Add(action);
     }
 
     /// <summary>Version names of the libstdc++ this process runs with, or null if none is mapped.</summary>

@@ -95,6 +95,38 @@ public class Nb201BenchmarkTests
         Assert.Contains("'9x.1'", e.Message);
     }
 
+    /// <summary>Values a table can hold but no benchmark can mean: each fails the load naming file, row, column and value.</summary>
+    [Theory]
+    [InlineData("nasbench201/nb201_acc_200ep.csv", "cifar10_oritest", "150", "is not an accuracy in [0, 100]")]
+    [InlineData("nasbench201/nb201_acc_12ep.csv", "cifar100_xvalid", "-3.5", "is not an accuracy in [0, 100]")]
+    [InlineData("nasbench201/nb201_acc_200ep.csv", "cifar10_valid_xvalid", "NaN", "is not a finite number")]
+    [InlineData("nasbench201/nb201_acc_200ep.csv", "cifar10_params_mb", "-0.2", "is negative")]
+    [InlineData("hw-nas-bench-nb201/hwnasbench_nb201_cifar10.csv", "pixel3_latency", "-6.29", "is negative")]
+    public void Values_out_of_range_are_refused_on_load(string file, string column, string value, string problem)
+    {
+        var root = CopyData(r =>
+        {
+            var p = Path.Combine(r, file);
+            var lines = File.ReadAllLines(p);
+            int k = Array.IndexOf(lines[0].Split(','), column);
+            var cells = lines[42].Split(',');
+            // The HW-NAS-Bench file quotes a tuple with commas inside; count columns from the end there.
+            int at = cells.Length == lines[0].Split(',').Length ? k : cells.Length - (lines[0].Split(',').Length - k);
+            cells[at] = value;
+            lines[42] = string.Join(',', cells);
+            File.WriteAllLines(p, lines);
+        });
+        var e = Assert.Throws<BenchmarkDataException>(() =>
+        {
+            var b = Nb201Benchmark.Load(new DataLocator(root));
+            b.Hardware(b.CellAt(0), "pixel3_latency");
+        });
+        Assert.Contains(Path.GetFileName(file), e.Message);
+        Assert.Contains("row 41", e.Message);
+        Assert.Contains(column, e.Message);
+        Assert.Contains($"{value} {problem}", e.Message);
+    }
+
     [Fact]
     public void Shuffled_rows_are_refused()
     {

@@ -30,7 +30,7 @@ public static class LatencyStudy
         foreach (var m in Nb201Benchmark.HardwareMetrics.Where(m => m.EndsWith("_latency")))
             result[m.Replace("_latency", "")] = bench.Cells.Select(c => bench.Hardware(c, m)).ToArray();
         var help = Nb201Table.ReadIndexed((locator ?? DataLocator.Default).Find(HelpFile), Nb201Cell.SpaceSize,
-            ["titan_rtx_1", "titan_rtx_256", "gold_6226", "samsung_a50", "essential_ph_1"]);
+            ["titan_rtx_1", "titan_rtx_256", "gold_6226", "samsung_a50", "essential_ph_1"], check: Nb201Table.Cost());
         foreach (var (k, v) in help.Columns) result["help:" + k] = v;
         return result;
     }

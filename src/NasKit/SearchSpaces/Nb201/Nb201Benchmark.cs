@@ -38,8 +38,8 @@ public sealed class Nb201Benchmark
     {
         var sw = Stopwatch.StartNew();
         _locator = locator;
-        var t200 = Nb201Table.ReadIndexed(locator.Find(Acc200File), Nb201Cell.SpaceSize);
-        var t12 = Nb201Table.ReadIndexed(locator.Find(Acc12File), Nb201Cell.SpaceSize);
+        var t200 = Nb201Table.ReadIndexed(locator.Find(Acc200File), Nb201Cell.SpaceSize, check: AccuracyOrSize);
+        var t12 = Nb201Table.ReadIndexed(locator.Find(Acc12File), Nb201Cell.SpaceSize, check: AccuracyOrSize);
         _acc200 = t200.Columns;
         _acc12 = t12.Columns;
         _cells = new Nb201Cell[Nb201Cell.SpaceSize];
@@ -63,6 +63,9 @@ public sealed class Nb201Benchmark
     }
 
     public static Nb201Benchmark Load(DataLocator? locator = null) => new(locator ?? DataLocator.Default);
+
+    private static string? AccuracyOrSize(string column, double value) =>
+        column.EndsWith("_params_mb", StringComparison.Ordinal) ? Nb201Table.Cost()(column, value) : Nb201Table.Accuracy(column, value);
 
     public IReadOnlyList<Nb201Cell> Cells => _cells;
     public Nb201Cell CellAt(int index) => _cells[index];
@@ -141,7 +144,8 @@ public sealed class Nb201Benchmark
 
     private Dictionary<string, double[]> ReadHardware(Nb201Dataset dataset)
     {
-        var table = Nb201Table.ReadIndexed(_locator.Find(HardwareFile(dataset)), Nb201Cell.SpaceSize, HardwareMetrics);
+        // edgetpu_latency is -1 where HW-NAS-Bench has no measurement (read as NaN below).
+        var table = Nb201Table.ReadIndexed(_locator.Find(HardwareFile(dataset)), Nb201Cell.SpaceSize, HardwareMetrics, check: Nb201Table.Cost(missing: -1));
         for (int i = 0; i < _cells.Length; i++)
             if (table.ArchStrings[i] != _cells[i].ToText())
                 throw new BenchmarkDataException($"{HardwareFile(dataset)}: row {i} is '{table.ArchStrings[i]}', expected '{_cells[i]}'.");

@@ -15,7 +15,20 @@ internal static class Nb201Table
 {
     public sealed record Result(string[] ArchStrings, Dictionary<string, double[]> Columns);
 
-    public static Result ReadIndexed(string path, int expectedRows, IReadOnlyCollection<string>? wanted = null, bool allowEmpty = false)
+    private static string? Finite(string column, double value) => double.IsFinite(value) ? null : "is not a finite number";
+
+    /// <summary>Accuracies are percentages.</summary>
+    public static string? Accuracy(string column, double value) =>
+        Finite(column, value) ?? (value is >= 0 and <= 100 ? null : "is not an accuracy in [0, 100]");
+
+    /// <summary>Costs (latency, energy, parameters) are positive or zero; <paramref name="missing"/> marks an unmeasured one.</summary>
+    public static Func<string, double, string?> Cost(double? missing = null) => (column, value) =>
+        Finite(column, value) ?? (value >= 0 || value == missing ? null : "is negative, which no latency, energy or size can be");
+
+    /// <param name="check">Says what is wrong with a value of a column (null when it is fine): accuracies outside
+    /// [0, 100], negative latencies, NaN. A bad value fails the load with the file, row, column and value.</param>
+    public static Result ReadIndexed(string path, int expectedRows, IReadOnlyCollection<string>? wanted = null, bool allowEmpty = false,
+                                     Func<string, double, string?>? check = null)
     {
         var config = new CsvConfiguration(CultureInfo.InvariantCulture) { DetectColumnCountChanges = true };
         try
@@ -49,6 +62,8 @@ internal static class Nb201Table
                     if (string.IsNullOrEmpty(text) && allowEmpty) { data[columns[k]][row] = double.NaN; continue; }
                     if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
                         throw new BenchmarkDataException($"{path}: row {row} (nb201_index {row}), column {columns[k]}: '{text}' is not a number.");
+                    if ((check ?? Finite)(columns[k], value) is { } problem)
+                        throw new BenchmarkDataException($"{path}: row {row} (nb201_index {row}), column {columns[k]}: {text} {problem}. The file is corrupt; restore it from the source named in its PROVENANCE.md.");
                     data[columns[k]][row] = value;
                 }
                 row++;

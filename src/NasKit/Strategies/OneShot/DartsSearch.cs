@@ -90,6 +90,10 @@ public sealed class DartsSearch<TArch> : IDisposable where TArch : class, IArchi
         if (epochs <= 0) throw new ArgumentException($"Epochs must be positive, got {epochs}.");
         _settings = settings ?? new DartsSettings();
         if (_settings.Order is not (1 or 2)) throw new ArgumentException($"DARTS has first and second order; got order {_settings.Order}.");
+        if (!(_settings.WeightLearningRate > 0) || !(_settings.ArchLearningRate > 0) || _settings.WeightLearningRateMin < 0)
+            throw new ArgumentException($"DARTS' learning rates must be positive (weights {_settings.WeightLearningRate}, architecture {_settings.ArchLearningRate}, minimum {_settings.WeightLearningRateMin}).");
+        if (_settings.WeightDecay < 0 || _settings.ArchWeightDecay < 0 || _settings.Momentum is < 0 or >= 1 || !(_settings.GradientClip > 0))
+            throw new ArgumentException($"DARTS needs weight decays of 0 or more, a momentum in [0, 1) and a positive gradient clip; got {_settings}.");
         if (_settings.Order == 2 && _settings.Relaxation == Relaxation.GumbelSoftmax)
             throw new ArgumentException("GDAS (Gumbel-softmax) is first order; the unrolled second-order step is for the softmax relaxation.");
         if (_settings.Relaxation == Relaxation.GumbelSoftmax && _settings.PartialChannels != 1)
@@ -99,6 +103,10 @@ public sealed class DartsSearch<TArch> : IDisposable where TArch : class, IArchi
         Device = device ?? TorchRuntime.DefaultDevice;
         _shape = shape with { Classes = train.Classes, InputChannels = train.Channels };
         var (a, b) = train.Split(0.5, seed);
+        if (_settings.BatchSize < 1) throw new ArgumentException($"The batch size must be at least 1, got {_settings.BatchSize}.");
+        if (a.Count < _settings.BatchSize || b.Count < _settings.BatchSize)
+            throw new ArgumentException($"DARTS trains the weights on one half of the images and the architecture on the other; {train.Count} images give halves of " +
+                                        $"{a.Count} and {b.Count}, less than one batch of {_settings.BatchSize}. Use more images or a smaller batch.");
         _train = new BatchLoader(a, new BatchOptions(_settings.BatchSize, Augment: true), Device);
         _valid = new BatchLoader(b, new BatchOptions(_settings.BatchSize, Augment: true), Device);
         Network = space.CreateSupernet(_shape, new SupernetOptions(Affine: false, _settings.PartialChannels));
@@ -198,6 +206,7 @@ public sealed class DartsSearch<TArch> : IDisposable where TArch : class, IArchi
             foreach (var t in new[] { x, y, vx, vy }) t.Dispose();
         }
         NativeHeap.ReleaseFreedMemory();
+        if (seen == 0) throw new ArithmeticException($"DARTS epoch {epoch + 1} took no training step; the search cannot derive anything from untrained weights.");
         var probabilities = Probabilities();
         var result = new DartsEpoch<TArch>(epoch + 1, lossSum / seen, 100 * hits / seen, 100 * validHits / validSeen, probabilities,
                                            _space.Derive(probabilities), sw.Elapsed.TotalSeconds, _tau);

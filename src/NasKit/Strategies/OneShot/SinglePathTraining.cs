@@ -42,6 +42,8 @@ public sealed class SinglePathTraining<TArch> : IDisposable where TArch : class,
     {
         _space = space;
         if (epochs <= 0) throw new ArgumentException($"Epochs must be positive, got {epochs}.");
+        if (batchSize < 1 || train.Count < batchSize)
+            throw new ArgumentException($"Supernet training needs at least one batch of {batchSize} images; it has {train.Count}. Use more images or a smaller batch.");
         TorchRuntime.EnsureLoaded();
         (_seed, _epochs, _learningRate, _batchSize) = (seed, epochs, learningRate, batchSize);
         Device = device ?? TorchRuntime.DefaultDevice;
