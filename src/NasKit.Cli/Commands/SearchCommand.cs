@@ -32,7 +32,7 @@ internal static class SearchCommand
         var cells = new Option<int?>("--cells") { Description = "The training evaluator's cells per stage N (>= 1; default 1 here: a proxy network)." }.AtLeast(1);
         var output = new Option<string?>("--out") { Description = "Write every trial of every run to this .csv or .parquet file. Runs are saved as they finish; an interrupted comparison resumes when rerun with the same options." };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing --out file." };
-        var parallel = new Option<int?>("--parallel") { Description = "Runs executed at once (>= 1; default: the cores with a benchmark, 1 with a training evaluator)." }.AtLeast(1);
+        var parallel = new Option<int?>("--parallel") { Description = "Runs executed at once (default: the cores with a benchmark, 1 with a training evaluator). Results do not depend on it: each run has its own seed and state." }.AtLeast(1);
         var predictor = new Option<string?>("--predictor") { Description = "The predictor BANANAS uses (default: its MLP ensemble):\n" + Catalog<IPredictorFactory>.Listing() };
         var cmd = new Command("search", "Compare search strategies under a query budget (NASLib's protocol): each run searches on the signal (validation accuracy) and reports " +
                                         "the outcome of its best-signal architecture (a benchmark's test accuracy, else the signal). Prints NAME: mean±std of the outcome.\n" +
@@ -122,6 +122,9 @@ internal static class SearchCommand
             {
                 Space = space, Evaluator = evaluator, Fidelity = new Fidelity(Epochs: o.Epochs), OutcomeMetric = Metrics.ValidAccuracy,
                 Queries = o.Queries, Parallelism = o.Parallel ?? 1,
+                // Trained trials take minutes: one line each, so a long search shows where it is.
+                OnTrial = (strategy, run, t) => Console.Error.WriteLine(string.Create(Inv,
+                    $"  {strategy} run {run}: trial {t.Number + 1}/{o.Queries} {(t.Evaluation.Failed ? "FAILED " + t.Evaluation.Reason : $"{Metrics.ValidAccuracy}={t.Evaluation[Metrics.ValidAccuracy]:0.00}")} in {t.WallSeconds:0} s")),
             };
             return Compare(protocol, o, factories, printBest: true, problem: $"space={space.Name}, evaluator={descriptor}, epochs={o.Epochs}");
         }

@@ -45,6 +45,7 @@ public sealed class PostgresTrialQueue : SqlTrialQueue
             try { Migrate(); } finally { RetryWindow = window; }
         }
         catch (PostgresException e) { Dispose(); throw Explain(e); }
+        catch (StoreUnavailableException e) when (e.InnerException is PostgresException p) { Dispose(); throw Explain(p); }
         catch (StoreUnavailableException e) when (e.InnerException is NpgsqlException { InnerException: var inner })
         {
             Dispose();

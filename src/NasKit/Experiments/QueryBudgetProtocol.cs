@@ -31,6 +31,8 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
     public string OutcomeMetric { get; init; } = Metrics.TestAccuracy;
     public int Queries { get; init; } = 100;
     public int Parallelism { get; init; } = Environment.ProcessorCount;
+    /// <summary>Sees every trial as it is told (strategy, run, trial): progress for searches whose trials take minutes.</summary>
+    public Action<string, int, Trial<TArch>>? OnTrial { get; init; }
 
     public IReadOnlyList<SearchRun<TArch>> Run(IStrategyFactory factory, int runs, int firstSeed,
                                                Action<SearchRun<TArch>>? onRunDone = null, CancellationToken cancellationToken = default)
@@ -63,7 +65,8 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
         {
             var spec = new StudySpec($"{factory.Name}-{seed}", Space.Name, factory.Name, seed);
             var study = new Study<TArch>(new InMemoryTrialQueue(), spec, Space, Budget.OfQueries(Queries), Fidelity);
-            var result = study.Run(strategy.WithStandardWrappers(), Evaluator, cancellationToken);
+            var result = study.Run(strategy.WithStandardWrappers(), Evaluator, cancellationToken,
+                                   OnTrial is null ? null : t => OnTrial(factory.Name, run, t));
             var best = new double[result.Trials.Count];
             double bestSignal = double.NegativeInfinity, bestOutcome = double.NaN;
             for (int i = 0; i < best.Length; i++)

@@ -37,7 +37,7 @@ public class ZeroCostScoreFileTests
         Assert.Contains("other settings (seed=0)", e.Message);
         var foreign = Path.Combine(dir, "other.csv");
         File.WriteAllText(foreign, "a,b\n1,2\n");
-        Assert.Contains("not written by naskit zerocost", Assert.Throws<IOException>(() => new ZeroCostScoreFile(foreign, ["synflow"], Settings, TestData.Nb201)).Message);
+        Assert.Contains("it is not a zero-cost score file", Assert.Throws<IOException>(() => new ZeroCostScoreFile(foreign, ["synflow"], Settings, TestData.Nb201)).Message);
         File.WriteAllText(path, "nb201_index,arch_str,test_acc,synflow\n5,\"|none~0|+|none~0|none~1|+|none~0|none~1|none~2|\",10,1\n");
         Assert.Contains("but the benchmark has", Assert.Throws<BenchmarkDataException>(() => ZeroCostScoreFile.Read(path, TestData.Nb201)).Message);
     }
