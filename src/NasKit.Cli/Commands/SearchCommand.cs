@@ -34,25 +34,39 @@ internal static class SearchCommand
         var force = new Option<bool>("--force") { Description = "Overwrite an existing --out file." };
         var parallel = new Option<int?>("--parallel") { Description = "Runs executed at once (default: the cores with a benchmark, 1 with a training evaluator). Results do not depend on it: each run has its own seed and state." }.AtLeast(1);
         var predictor = new Option<string?>("--predictor") { Description = "The predictor BANANAS uses (default: its MLP ensemble):\n" + Catalog<IPredictorFactory>.Listing() };
+        var fidelities = new Option<string?>("--fidelities") { Description = "Epoch rungs of the multi-fidelity schedulers: a list (nb201: 12,200) or min-max for Hyperband's geometric ladder (1-81). " +
+                                                                              "Other strategies train at the last rung. Needs --budget-epochs." };
+        var eta = new Option<double>("--eta") { Description = "Reduction factor of the schedulers (> 1): each rung keeps the best 1/eta.", DefaultValueFactory = _ => 3 }.AtLeast(1, exclusive: true);
+        var budgetEpochs = new Option<int?>("--budget-epochs") { Description = "Budget of each run in training epochs, summed over its trials (>= 1), instead of --queries." }.AtLeast(1);
         var cmd = new Command("search", "Compare search strategies under a query budget (NASLib's protocol): each run searches on the signal (validation accuracy) and reports " +
                                         "the outcome of its best-signal architecture (a benchmark's test accuracy, else the signal). Prints NAME: mean±std of the outcome.\n" +
                                         "Examples:\n  naskit search --space nb201 --benchmark nb201 --strategy all --queries 100 --runs 500 --seed 0\n" +
-                                        "  naskit search --space darts --evaluator train --data cifar10-subset --epochs 1 --strategy rea --queries 6 --runs 1 --seed 0")
+                                        "  naskit search --space darts --evaluator train --data cifar10-subset --epochs 1 --strategy rea --queries 6 --runs 1 --seed 0\n" +
+                                        "  naskit search --benchmark nb201 --strategy random,hyperband,asha --fidelities 12,200 --budget-epochs 4000 --runs 100 --seed 0")
         {
             space, benchmark, evaluator, strategy, queries, runs, seed, dataset, epochs, data, channels, cells, output, force, parallel, predictor,
+            fidelities, eta, budgetEpochs,
         };
         cmd.SetAction(r => Cli.Run(() =>
         {
             var o = new SearchOptions(r.GetValue(space)!, r.GetValue(benchmark), r.GetValue(evaluator), r.GetValue(strategy)!, r.GetValue(queries), r.GetValue(runs),
                 r.GetValue(seed), r.GetValue(dataset), r.GetValue(epochs), r.GetValue(data), r.GetValue(channels), r.GetValue(cells), r.GetValue(output),
-                r.GetValue(force), r.GetValue(parallel), r.GetValue(predictor));
+                r.GetValue(force), r.GetValue(parallel), r.GetValue(predictor), r.GetValue(fidelities) is { } f ? FidelityRungs.Parse(f, r.GetValue(eta)) : null,
+                r.GetValue(budgetEpochs));
             return Run(o);
         }));
         return cmd;
     }
 
     private sealed record SearchOptions(string Space, string? Benchmark, string? Evaluator, string Strategy, int Queries, int Runs, int Seed, string? Dataset,
-        int? Epochs, string? Data, int? Channels, int? Cells, string? Output, bool Force, int? Parallel, string? Predictor);
+        int? Epochs, string? Data, int? Channels, int? Cells, string? Output, bool Force, int? Parallel, string? Predictor, FidelityRungs? Rungs = null,
+        int? BudgetEpochs = null)
+    {
+        /// <summary>The epochs of a trial at the study's default fidelity: the top rung with schedulers, else --epochs.</summary>
+        public int? TrialEpochs => Rungs?.Max ?? Epochs;
+
+        public string BudgetText => BudgetEpochs is { } b ? $"{b} epochs" : $"{Queries} queries";
+    }
 
     private static int Run(SearchOptions o)
     {
@@ -66,7 +80,15 @@ internal static class SearchCommand
         if (o.Force && o.Output is null) throw new ArgumentException("--force overwrites the --out file; give --out too.");
         if (o.Benchmark is not null && o.Evaluator is not null) throw new ArgumentException("Give --benchmark or --evaluator, not both.");
         OptionRanges.CheckRunSeeds(o.Seed, o.Runs);
-        var factories = Catalog<IStrategyFactory>.Parse(o.Strategy, StrategyFactories.SingleObjective);
+        var factories = Catalog<IStrategyFactory>.Parse(o.Strategy, o.Rungs is null
+            ? f => StrategyFactories.SingleObjective(f) && StrategyFactories.SingleFidelity(f)
+            : StrategyFactories.SingleObjective);
+        if (o.Rungs is null && factories.FirstOrDefault(f => f.SchedulesFidelities) is { } scheduler)
+            throw new ArgumentException($"{scheduler.Name} schedules trials over several epoch budgets; give --fidelities (e.g. 12,200 or 1-81) and --budget-epochs.");
+        if (o.Rungs is not null && o.BudgetEpochs is null)
+            throw new ArgumentException("--fidelities compares strategies that spend epochs differently; give the budget in epochs with --budget-epochs.");
+        if (o.Rungs is not null && o.Epochs is { } ep && ep != o.Rungs.Max)
+            throw new ArgumentException($"--epochs {ep} differs from the top rung of --fidelities ({o.Rungs.Max}), at which strategies without rungs train; leave --epochs out.");
         if (o.Predictor is not null)
         {
             Catalog<IPredictorFactory>.Get(o.Predictor); // unknown names fail here, with the list
@@ -81,11 +103,11 @@ internal static class SearchCommand
                 throw new ArgumentException("--data, --channels and --cells configure a training evaluator; a benchmark looks architectures up.");
             var args = new Dictionary<string, string>();
             if (o.Dataset is not null) args["dataset"] = o.Dataset;
-            if (o.Epochs is { } e) args["epochs"] = e.ToString(Inv);
+            if (o.TrialEpochs is { } e) args["epochs"] = e.ToString(Inv);
             return Problems.WithBenchmark(new EvaluatorDescriptor(name, args).ToString(), new OnBenchmark(o, spaceEntry.Name, factories));
         }
         if (o.Dataset is not null) throw new ArgumentException("--dataset selects a benchmark's data set; the training evaluator takes --data.");
-        if (o.Epochs is null) throw new ArgumentException("--epochs is required with an evaluator that trains: say how many epochs each trial trains (e.g. --epochs 1).");
+        if (o.TrialEpochs is null) throw new ArgumentException("--epochs is required with an evaluator that trains: say how many epochs each trial trains (e.g. --epochs 1).");
         var d = EvaluatorDescriptor.Parse(o.Evaluator);
         var a = new Dictionary<string, string>(d.Arguments);
         if (o.Data is not null) a["data"] = o.Data;
@@ -106,8 +128,9 @@ internal static class SearchCommand
             var protocol = new QueryBudgetProtocol<TArch>
             {
                 Space = b.Space, Evaluator = b.Evaluator, Fidelity = b.Fidelity, Signal = b.Signal, OutcomeMetric = b.Outcome,
-                Queries = o.Queries, Parallelism = o.Parallel ?? Environment.ProcessorCount,
+                Queries = o.Queries, Epochs = o.BudgetEpochs, Rungs = o.Rungs, Parallelism = o.Parallel ?? Environment.ProcessorCount,
             };
+            if (o.Rungs is not null) Console.Error.WriteLine($"rungs {o.Rungs}; budget {o.BudgetText} per run");
             return Compare(protocol, o, factories, printBest: false, problem: $"space={b.Space.Name}, benchmark={b.Name}, dataset={o.Dataset ?? "default"}, fidelity={b.Fidelity}");
         }
     }
@@ -117,16 +140,17 @@ internal static class SearchCommand
         public int Visit<TArch>(ISearchSpace<TArch> space) where TArch : class, IArchitecture
         {
             var evaluator = descriptor.Create(space);
-            Console.Error.WriteLine($"evaluator {descriptor} on space {space.Name}, {o.Epochs} epoch(s) per trial");
+            Console.Error.WriteLine(o.Rungs is null ? $"evaluator {descriptor} on space {space.Name}, {o.Epochs} epoch(s) per trial"
+                                                    : $"evaluator {descriptor} on space {space.Name}, rungs {o.Rungs}, budget {o.BudgetText} per run");
             var protocol = new QueryBudgetProtocol<TArch>
             {
-                Space = space, Evaluator = evaluator, Fidelity = new Fidelity(Epochs: o.Epochs), OutcomeMetric = Metrics.ValidAccuracy,
-                Queries = o.Queries, Parallelism = o.Parallel ?? 1,
+                Space = space, Evaluator = evaluator, Fidelity = new Fidelity(Epochs: o.TrialEpochs), OutcomeMetric = Metrics.ValidAccuracy,
+                Queries = o.Queries, Epochs = o.BudgetEpochs, Rungs = o.Rungs, Parallelism = o.Parallel ?? 1,
                 // Trained trials take minutes: one line each, so a long search shows where it is.
                 OnTrial = (strategy, run, t) => Console.Error.WriteLine(string.Create(Inv,
-                    $"  {strategy} run {run}: trial {t.Number + 1}/{o.Queries} {(t.Evaluation.Failed ? "FAILED " + t.Evaluation.Reason : $"{Metrics.ValidAccuracy}={t.Evaluation[Metrics.ValidAccuracy]:0.00}")} in {t.WallSeconds:0} s")),
+                    $"  {strategy} run {run}: trial {t.Number + 1}{(o.BudgetEpochs is null ? $"/{o.Queries}" : $" ({t.Fidelity.Epochs} epochs)")} {(t.Evaluation.Failed ? "FAILED " + t.Evaluation.Reason : $"{Metrics.ValidAccuracy}={t.Evaluation[Metrics.ValidAccuracy]:0.00}")} in {t.WallSeconds:0} s")),
             };
-            return Compare(protocol, o, factories, printBest: true, problem: $"space={space.Name}, evaluator={descriptor}, epochs={o.Epochs}");
+            return Compare(protocol, o, factories, printBest: true, problem: $"space={space.Name}, evaluator={descriptor}, epochs={o.TrialEpochs}");
         }
     }
 
@@ -134,11 +158,14 @@ internal static class SearchCommand
                                       string problem) where TArch : class, IArchitecture
     {
         // Checked before anything runs: an unwritable folder or a finished file fails now, not after an hour of search.
-        using var journal = o.Output is null ? null : new TrialJournal(o.Output, new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["problem"] = problem, ["strategies"] = string.Join(",", factories.Select(f => f.Name)), ["queries"] = $"{o.Queries}",
             ["runs"] = $"{o.Runs}", ["seed"] = $"{o.Seed}", ["predictor"] = o.Predictor ?? "",
-        }, o.Force);
+        };
+        if (o.BudgetEpochs is { } budget) settings["budget-epochs"] = $"{budget}";
+        if (o.Rungs is { } rungs) settings["rungs"] = rungs.ToString();
+        using var journal = o.Output is null ? null : new TrialJournal(o.Output, settings, o.Force);
         if (journal is { Resumed.Count: > 0 }) Console.Error.WriteLine($"resuming {o.Output}: {journal.Resumed.Count} runs already done");
         foreach (var factory in factories)
         {
@@ -161,7 +188,7 @@ internal static class SearchCommand
             Console.WriteLine(string.Create(Inv, $"{factory.Name}: {Statistics.Mean(outcomes):0.00}±{(outcomes.Length > 1 ? Statistics.Std(outcomes) : 0):0.00}"));
             if (printBest && perRun.Where(x => x.Best is not null).OrderByDescending(x => protocol.Signal.Maximize ? x.BestSignal : -x.BestSignal).FirstOrDefault() is { Best: { } arch } best)
                 Console.WriteLine(string.Create(Inv, $"  best: {arch}  {protocol.Signal.Metric}={best.BestSignal:0.00}"));
-            Console.Error.WriteLine(string.Create(Inv, $"  {factory.Name}: {missing.Length} runs x {o.Queries} queries in {sw.Elapsed.TotalSeconds:0.0} s"));
+            Console.Error.WriteLine(string.Create(Inv, $"  {factory.Name}: {missing.Length} runs x {o.BudgetText} in {sw.Elapsed.TotalSeconds:0.0} s"));
         }
         if (journal is not null)
         {

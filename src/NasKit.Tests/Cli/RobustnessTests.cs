@@ -118,6 +118,10 @@ public class RobustnessTests
         // A finished file is not overwritten unless asked; other settings do not resume an interrupted one.
         UserError(CliRunner.Run(Args(killed)), "exists; pass --force to overwrite it");
         Assert.Equal(0, CliRunner.Run([.. Args(killed), "--force"]).Code);
+        // An output that cannot be written is refused before the search runs (root ignores permissions: use a file as the folder).
+        File.WriteAllText(Path.Combine(dir, "a-file"), "");
+        UserError(CliRunner.Run(Args(Path.Combine(dir, "a-file", "out.csv"))), "choose a folder you can write to");
+        UserError(CliRunner.Run(Args("/proc/out.csv")), "choose a folder you can write to");
     }
 
     [Fact]

@@ -17,14 +17,18 @@ public class ResumeTests(ITestOutputHelper output)
     {
         private int _calls;
         public Proposal<Nb201Cell>? Ask() { var a = inner.Ask(); Tick(); return a; }
+        public bool Waiting => inner.Waiting;
         public void Tell(Proposal<Nb201Cell> p, Evaluation evaluation) { inner.Tell(p, evaluation); Tick(); }
         private void Tick() { if (++_calls == crashAtCall) throw new CrashException(); }
     }
 
     private sealed class CrashException : Exception;
 
+    /// <summary>NB201's two tables as the rungs of the multi-fidelity schedulers; the other strategies ignore them.</summary>
+    private static readonly FidelityRungs Rungs = FidelityRungs.Parse("12,200");
+
     private static ISearchStrategy<Nb201Cell> Fresh(string strategy, int seed) =>
-        Catalog<IStrategyFactory>.Get(strategy).Create(TestData.Nb201.Space, Objective.Max("valid_acc"), seed).WithStandardWrappers();
+        Catalog<IStrategyFactory>.Get(strategy).Create(TestData.Nb201.Space, [Objective.Max("valid_acc")], seed, Rungs).WithStandardWrappers();
 
     /// <summary>Runs the study with local worker threads until it ends or the strategy crashes.</summary>
     private static StudyResult<Nb201Cell>? Drive(string storage, StudySpec spec, ISearchStrategy<Nb201Cell> strategy, int queries, int workers,
@@ -52,10 +56,10 @@ public class ResumeTests(ITestOutputHelper output)
         }
     }
 
-    private static List<(string Arch, double? Acc, TrialState State)> History(string storage, string study)
+    private static List<(string Arch, string Fidelity, double? Acc, TrialState State)> History(string storage, string study)
     {
         using var q = TestDatabases.Open(storage);
-        return q.Ledger(study).Select(t => (t.Architecture, t.Evaluation?.Metrics.GetValueOrDefault("valid_acc"), t.State)).ToList();
+        return q.Ledger(study).Select(t => (t.Architecture, t.Fidelity.ToString(), t.Evaluation?.Metrics.GetValueOrDefault("valid_acc"), t.State)).ToList();
     }
 
     public static TheoryData<string, string> StrategiesOnBackends()

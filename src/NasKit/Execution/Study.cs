@@ -60,6 +60,7 @@ public sealed class Study<TArch> where TArch : class, IArchitecture
         long nextEvent = 0;
         int nextNumber = 0;
         double cost = 0, wall = 0;
+        int epochs = 0;
 
         // Replay: asks and tells in the order they happened.
         var ledger = _queue.Ledger(Spec.Name);
@@ -89,7 +90,7 @@ public sealed class Study<TArch> where TArch : class, IArchitecture
                 var p = pending[t.Number];
                 pending.Remove(t.Number);
                 strategy.Tell(p, t.Evaluation!);
-                (cost, wall) = (cost + t.Evaluation!.CostSeconds, wall + t.WallSeconds);
+                (cost, wall, epochs) = (cost + t.Evaluation!.CostSeconds, wall + t.WallSeconds, epochs + EpochsOf(t));
                 trials.Add(new Trial<TArch>(t.Number, p.Architecture, t.Fidelity, t.Evaluation, t.WallSeconds, p.Id));
             }
             nextEvent = ev + 1;
@@ -121,15 +122,29 @@ public sealed class Study<TArch> where TArch : class, IArchitecture
                     stop ??= "cost budget";
                     continue;
                 }
+                if (Budget.Epochs is { } e && epochs + EpochsOf(t) > e)
+                {
+                    overBudget = true;
+                    stop ??= "epoch budget";
+                    continue;
+                }
                 strategy.Tell(p, t.Evaluation!);
-                (cost, wall) = (cost + t.Evaluation!.CostSeconds, wall + t.WallSeconds);
+                (cost, wall, epochs) = (cost + t.Evaluation!.CostSeconds, wall + t.WallSeconds, epochs + EpochsOf(t));
                 toldNow.Add(t with { TellEvent = nextEvent++ });
                 trials.Add(new Trial<TArch>(t.Number, p.Architecture, t.Fidelity, t.Evaluation, t.WallSeconds, p.Id));
             }
-            while (!exhausted && !overBudget && pending.Count < MaxOutstanding && BudgetLeft(nextNumber, cost, wall) is null)
+            bool waiting = false;
+            while (!exhausted && !overBudget && pending.Count < MaxOutstanding && BudgetLeft(nextNumber, cost, wall, epochs) is null)
             {
                 var p = strategy.Ask();
-                if (p is null) { exhausted = true; break; }
+                if (p is null)
+                {
+                    if (strategy.Waiting) waiting = true; else exhausted = true;
+                    break;
+                }
+                if (Budget.Epochs is not null && Resolve(p).Epochs is null)
+                    throw new ArgumentException($"Study '{Spec.Name}' has an epoch budget, but the strategy proposed {p.Architecture.ToText()} at fidelity " +
+                                                $"'{Resolve(p)}', which names no epochs. Give the study a default fidelity with epochs.");
                 asked.Add(new LedgerAsk(nextNumber, p.Architecture.ToText(), Resolve(p), nextEvent++, p.Id));
                 pending[nextNumber++] = p;
             }
@@ -138,7 +153,9 @@ public sealed class Study<TArch> where TArch : class, IArchitecture
             if (onTrial is not null) foreach (var t in trials.Skip(trials.Count - toldNow.Count)) onTrial(t);
             if (pending.Count == 0)
             {
-                stop ??= exhausted ? "strategy exhausted" : BudgetLeft(nextNumber, cost, wall) ?? "budget";
+                if (waiting && !overBudget && stop is null)
+                    throw new InvalidOperationException($"Study '{Spec.Name}': the strategy waits for results, but none are outstanding (a bug in the strategy).");
+                stop ??= exhausted ? "strategy exhausted" : BudgetLeft(nextNumber, cost, wall, epochs) ?? "budget";
                 break;
             }
             if (evaluator is not null && _queue.Claim(Spec.Name, inlineWorker, TimeSpan.FromDays(1), int.MaxValue) is { } claimed)
@@ -156,10 +173,14 @@ public sealed class Study<TArch> where TArch : class, IArchitecture
     public Fidelity Resolve(Proposal<TArch> p) => p.Fidelity?.Over(Fidelity) ?? Fidelity;
 
     /// <summary>Null while asking may go on; otherwise which limit is reached.</summary>
-    private string? BudgetLeft(int asked, double cost, double wall) =>
+    private string? BudgetLeft(int asked, double cost, double wall, int epochs) =>
         Budget.Queries is { } q && asked >= q ? "budget" :
         Budget.CostSeconds is { } c && cost >= c ? "cost budget" :
-        Budget.WallSeconds is { } w && wall >= w ? "wall budget" : null;
+        Budget.WallSeconds is { } w && wall >= w ? "wall budget" :
+        Budget.Epochs is { } e && epochs >= e ? "epoch budget" : null;
+
+    /// <summary>The epochs a finished trial trained: where a stopping rule ended it, else its fidelity's (0 when it names none).</summary>
+    public static int EpochsOf(LedgerTrial t) => t.Evaluation?.StoppedAt ?? t.Fidelity.Epochs ?? 0;
 
     /// <summary>Evaluates a claimed trial here; false when cancelled (the trial goes back to the queue).</summary>
     private bool EvaluateInline(ClaimedTrial claimed, IEvaluator<TArch> evaluator, CancellationToken cancellationToken)

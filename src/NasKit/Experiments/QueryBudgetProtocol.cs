@@ -10,9 +10,16 @@ public sealed record SearchRun<TArch>(string Strategy, int Run, int Seed, IReadO
                                       IReadOnlyList<double> BestOutcomeSoFar, double Outcome, double WallSeconds, string StopReason = "budget")
     where TArch : class, IArchitecture
 {
-    /// <summary>The trial with the best signal (the architecture the run would report).</summary>
-    public Trial<TArch>? Best(Objective signal) => Trials.Where(t => signal.Score(t.Evaluation) is not null)
-        .Aggregate((Trial<TArch>?)null, (b, t) => b is null || signal.Score(t.Evaluation) > signal.Score(b.Evaluation) ? t : b);
+    /// <summary>The incumbent: the trial with the best signal among those at the highest epochs evaluated (the architecture the run would report).</summary>
+    public Trial<TArch>? Best(Objective signal)
+    {
+        var scored = Trials.Where(t => signal.Score(t.Evaluation) is not null).ToList();
+        if (scored.Count == 0) return null;
+        static int EpochsOf(Trial<TArch> t) => t.Evaluation.StoppedAt ?? t.Fidelity.Epochs ?? int.MaxValue;
+        int top = scored.Max(EpochsOf);
+        return scored.Where(t => EpochsOf(t) == top)
+            .Aggregate((Trial<TArch>?)null, (b, t) => b is null || signal.Score(t.Evaluation) > signal.Score(b.Evaluation) ? t : b);
+    }
 }
 
 /// <summary>
@@ -30,6 +37,13 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
     public Objective Signal { get; init; } = Objective.Max(Metrics.ValidAccuracy);
     public string OutcomeMetric { get; init; } = Metrics.TestAccuracy;
     public int Queries { get; init; } = 100;
+    /// <summary>
+    /// When set, each run's budget is this many training epochs (summed over its trials) instead of <see cref="Queries"/>:
+    /// the budget unit of multi-fidelity comparisons.
+    /// </summary>
+    public int? Epochs { get; init; }
+    /// <summary>The rungs multi-fidelity schedulers choose epochs from; other strategies run at <see cref="Fidelity"/>.</summary>
+    public FidelityRungs? Rungs { get; init; }
     public int Parallelism { get; init; } = Environment.ProcessorCount;
     /// <summary>Sees every trial as it is told (strategy, run, trial): progress for searches whose trials take minutes.</summary>
     public Action<string, int, Trial<TArch>>? OnTrial { get; init; }
@@ -60,19 +74,27 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
     public SearchRun<TArch> RunOne(IStrategyFactory factory, int run, int seed, CancellationToken cancellationToken = default)
     {
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var strategy = factory.Create(Space, [Signal], seed);
+        var strategy = factory.Create(Space, [Signal], seed, Rungs);
         try
         {
             var spec = new StudySpec($"{factory.Name}-{seed}", Space.Name, factory.Name, seed);
-            var study = new Study<TArch>(new InMemoryTrialQueue(), spec, Space, Budget.OfQueries(Queries), Fidelity);
+            var study = new Study<TArch>(new InMemoryTrialQueue(), spec, Space, Epochs is { } e ? Budget.OfEpochs(e) : Budget.OfQueries(Queries), Fidelity);
             var result = study.Run(strategy.WithStandardWrappers(), Evaluator, cancellationToken,
                                    OnTrial is null ? null : t => OnTrial(factory.Name, run, t));
+            // The incumbent after each trial: the best signal among the trials at the highest epochs evaluated so far
+            // (HpBandSter's rule; with one fidelity, simply the best signal), and its outcome.
             var best = new double[result.Trials.Count];
             double bestSignal = double.NegativeInfinity, bestOutcome = double.NaN;
+            int topEpochs = int.MinValue;
             for (int i = 0; i < best.Length; i++)
             {
-                var e = result.Trials[i].Evaluation;
-                if (Signal.Score(e) is { } s && s > bestSignal) { bestSignal = s; bestOutcome = e[OutcomeMetric]; }
+                var t = result.Trials[i];
+                if (Signal.Score(t.Evaluation) is { } s)
+                {
+                    int epochs = t.Evaluation.StoppedAt ?? t.Fidelity.Epochs ?? int.MaxValue;
+                    if (epochs > topEpochs) (topEpochs, bestSignal) = (epochs, double.NegativeInfinity);
+                    if (epochs == topEpochs && s > bestSignal) { bestSignal = s; bestOutcome = t.Evaluation[OutcomeMetric]; }
+                }
                 best[i] = bestOutcome;
             }
             return new SearchRun<TArch>(factory.Name, run, seed, result.Trials, best, best.Length > 0 ? best[^1] : double.NaN,

@@ -35,7 +35,11 @@ public sealed class TrialJournal : IDisposable
         if (ext is not (".csv" or ".parquet")) throw new ArgumentException($"Cannot write '{output}': use a .csv or .parquet file name.");
         _output = Path.GetFullPath(output);
         (_rows, _done, _settings) = (_output + ".partial.csv", _output + ".partial.done", _output + ".partial.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(_output)!);
+        try { Directory.CreateDirectory(Path.GetDirectoryName(_output)!); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot create the folder of {output} ({e.Message}); choose a folder you can write to.", e);
+        }
         bool resuming = File.Exists(_settings);
         if (!resuming && File.Exists(_output) && !force)
             throw new IOException($"{output} exists; pass --force to overwrite it, or choose another file.");

@@ -20,6 +20,8 @@ public sealed class TrialRow
     public double CostSeconds { get; set; }
     public bool Failed { get; set; }
     public string Reason { get; set; } = "";
+    /// <summary>The epochs the trial trained (its fidelity's, or where a stopping rule ended it); 0 when its fidelity names none.</summary>
+    public int Epochs { get; set; }
 }
 
 /// <summary>Writes every trial of a comparison as CSV or Parquet (chosen by the file extension).</summary>
@@ -34,6 +36,7 @@ public static class TrialTable
             Outcome = t.Evaluation.Metrics.GetValueOrDefault(outcome, double.NaN),
             BestOutcomeSoFar = r.BestOutcomeSoFar[i], CostSeconds = t.Evaluation.CostSeconds,
             Failed = t.Evaluation.Failed, Reason = t.Evaluation.Reason ?? "",
+            Epochs = t.Evaluation.StoppedAt ?? t.Fidelity.Epochs ?? 0,
         }));
 
     public static void Write(string path, IEnumerable<TrialRow> rows)

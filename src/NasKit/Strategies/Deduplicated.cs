@@ -25,12 +25,14 @@ public sealed class Deduplicated<TArch>(ISearchStrategy<TArch> inner, int maxRep
     /// <summary>True once the wrapped strategy proposed only known architectures <c>maxRepeatsPerAsk</c> times in a row.</summary>
     public bool ExhaustedByRepeats { get; private set; }
 
+    public bool Waiting => !ExhaustedByRepeats && inner.Waiting;
+
     public Proposal<TArch>? Ask()
     {
         for (int i = 0; i < maxRepeatsPerAsk; i++)
         {
             var proposal = inner.Ask();
-            if (proposal is null) return null;
+            if (proposal is null) return null; // exhausted, or waiting: Waiting says which
             var key = (proposal.Architecture, proposal.Fidelity);
             if (_seen.TryGetValue(key, out var known)) { Repeats++; inner.Tell(proposal, known); continue; }
             if (_waiting.TryGetValue(key, out var twins)) { Repeats++; twins.Add(proposal); continue; } // told when the first one's result comes
@@ -53,15 +55,18 @@ public sealed class Deduplicated<TArch>(ISearchStrategy<TArch> inner, int maxRep
 /// <summary>
 /// Keeps failed evaluations away from the wrapped strategy: the study records them with their reason, and the
 /// search goes on as if they had not been proposed. Strategies can then assume every result they see is real.
+/// Strategies marked <see cref="IObservesFailures"/> are told failures too.
 /// </summary>
 public sealed class IgnoringFailures<TArch>(ISearchStrategy<TArch> inner) : ISearchStrategy<TArch>
     where TArch : class, IArchitecture
 {
     public Proposal<TArch>? Ask() => inner.Ask();
 
+    public bool Waiting => inner.Waiting;
+
     public void Tell(Proposal<TArch> proposal, Evaluation evaluation)
     {
-        if (!evaluation.Failed) inner.Tell(proposal, evaluation);
+        if (!evaluation.Failed || inner is IObservesFailures) inner.Tell(proposal, evaluation);
     }
 }
 

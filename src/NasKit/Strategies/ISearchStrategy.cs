@@ -16,8 +16,17 @@ public sealed record Proposal<TArch>(int Id, TArch Architecture, Fidelity? Fidel
 /// </summary>
 public interface ISearchStrategy<TArch> where TArch : class, IArchitecture
 {
-    /// <summary>The next evaluation to run, or null when the strategy has nothing left to propose.</summary>
+    /// <summary>
+    /// The next evaluation to run, or null: the strategy has nothing left to propose, or (when <see cref="Waiting"/>)
+    /// nothing until an outstanding result arrives.
+    /// </summary>
     Proposal<TArch>? Ask();
+
+    /// <summary>
+    /// True when the last <see cref="Ask"/> returned null only because the strategy waits for outstanding results (a
+    /// synchronous successive-halving rung not yet full). A study then waits instead of ending the search.
+    /// </summary>
+    bool Waiting => false;
 
     /// <summary>Reports the evaluation of a proposal this strategy made (failed ones included, unless a wrapper filters them).</summary>
     void Tell(Proposal<TArch> proposal, Evaluation evaluation);
@@ -41,3 +50,9 @@ public abstract class ArchitectureStrategy<TArch> : ISearchStrategy<TArch> where
     /// <summary>The result of an architecture this strategy proposed.</summary>
     protected abstract void Observe(TArch arch, Evaluation evaluation);
 }
+
+/// <summary>
+/// A strategy that must be told failed evaluations too (a scheduler that waits for every member of a rung): the
+/// failure-filtering wrapper passes them through. It scores a failure as the worst result.
+/// </summary>
+public interface IObservesFailures;

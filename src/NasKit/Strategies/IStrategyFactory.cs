@@ -28,6 +28,16 @@ public interface IStrategyFactory : ICatalogEntry
 
     ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture;
 
+    /// <summary>True for multi-fidelity schedulers: they choose each proposal's epochs from the rungs they are given.</summary>
+    bool SchedulesFidelities => false;
+
+    /// <summary>
+    /// The strategy for a study whose evaluations may run at <paramref name="rungs"/>' epochs. Strategies that do not
+    /// schedule fidelities ignore the rungs (their proposals run at the study's fidelity).
+    /// </summary>
+    ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed, FidelityRungs? rungs)
+        where TArch : class, IArchitecture => Create(space, objectives, seed);
+
     /// <summary>The objective a single-objective strategy maximises: the first.</summary>
     protected static Objective Target(IReadOnlyList<Objective> objectives, string strategy) =>
         objectives.Count > 0 ? objectives[0] : throw new ArgumentException($"Strategy '{strategy}' needs an objective to optimise.");
@@ -40,6 +50,9 @@ public static class StrategyFactories
 
     /// <summary>The multi-objective strategies (and those that ignore objectives): what "all" means for a Pareto study.</summary>
     public static bool MultiObjective(IStrategyFactory f) => f.Objectives is ObjectiveCount.Many or ObjectiveCount.Any;
+
+    /// <summary>What "all" means when no fidelity rungs are given: the strategies that do not schedule fidelities.</summary>
+    public static bool SingleFidelity(IStrategyFactory f) => !f.SchedulesFidelities;
 
     /// <summary>Makes the strategy with a single objective.</summary>
     public static ISearchStrategy<TArch> Create<TArch>(this IStrategyFactory factory, ISearchSpace<TArch> space, Objective objective, int seed)

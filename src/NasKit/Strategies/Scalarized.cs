@@ -15,6 +15,8 @@ public sealed class Scalarized<TArch>(ISearchStrategy<TArch> inner, Func<Evaluat
 
     public Proposal<TArch>? Ask() => inner.Ask();
 
+    public bool Waiting => inner.Waiting;
+
     public void Tell(Proposal<TArch> proposal, Evaluation evaluation)
     {
         if (!evaluation.Failed && score(evaluation) is { } s)
