@@ -18,7 +18,7 @@ internal static class SearchCommand
 
     public static Command Create()
     {
-        var space = new Option<string>("--space") { Description = "Search space:\n" + Catalog<ISpaceEntry>.Listing(), DefaultValueFactory = _ => "nb201" };
+        var space = new Option<string?>("--space") { Description = "Search space (default: the benchmark's, else nb201):\n" + Catalog<ISpaceEntry>.Listing() };
         var benchmark = new Option<string?>("--benchmark") { Description = "Tabular benchmark that evaluates (default: the one named like the space, unless --evaluator is given):\n" + Catalog<IBenchmarkEntry>.Listing() };
         var evaluator = new Option<string?>("--evaluator") { Description = "Evaluator descriptor instead of a benchmark, e.g. train or train:data=cifar10-subset,C=8,N=1:\n" + Catalog<IEvaluatorFactory>.Listing() };
         var strategy = new Option<string>("--strategy") { Description = "Strategy name, a comma-separated list, or all:\n" + Catalog<IStrategyFactory>.Listing(), DefaultValueFactory = _ => "all" };
@@ -49,7 +49,7 @@ internal static class SearchCommand
         };
         cmd.SetAction(r => Cli.Run(() =>
         {
-            var o = new SearchOptions(r.GetValue(space)!, r.GetValue(benchmark), r.GetValue(evaluator), r.GetValue(strategy)!, r.GetValue(queries), r.GetValue(runs),
+            var o = new SearchOptions(r.GetValue(space), r.GetValue(benchmark), r.GetValue(evaluator), r.GetValue(strategy)!, r.GetValue(queries), r.GetValue(runs),
                 r.GetValue(seed), r.GetValue(dataset), r.GetValue(epochs), r.GetValue(data), r.GetValue(channels), r.GetValue(cells), r.GetValue(output),
                 r.GetValue(force), r.GetValue(parallel), r.GetValue(predictor), r.GetValue(fidelities) is { } f ? FidelityRungs.Parse(f, r.GetValue(eta)) : null,
                 r.GetValue(budgetEpochs));
@@ -58,7 +58,7 @@ internal static class SearchCommand
         return cmd;
     }
 
-    private sealed record SearchOptions(string Space, string? Benchmark, string? Evaluator, string Strategy, int Queries, int Runs, int Seed, string? Dataset,
+    private sealed record SearchOptions(string? Space, string? Benchmark, string? Evaluator, string Strategy, int Queries, int Runs, int Seed, string? Dataset,
         int? Epochs, string? Data, int? Channels, int? Cells, string? Output, bool Force, int? Parallel, string? Predictor, FidelityRungs? Rungs = null,
         int? BudgetEpochs = null)
     {
@@ -94,17 +94,17 @@ internal static class SearchCommand
             Catalog<IPredictorFactory>.Get(o.Predictor); // unknown names fail here, with the list
             factories = factories.Select(f => f is BananasFactory ? new BananasFactory { Predictor = o.Predictor } : f).ToArray();
         }
-        var spaceEntry = Catalog<ISpaceEntry>.Get(o.Space);
+        var spaceEntry = o.Space is null && o.Benchmark is not null ? null : Catalog<ISpaceEntry>.Get(o.Space ?? "nb201");
         if (o.Evaluator is null)
         {
-            string name = o.Benchmark ?? (Catalog<IBenchmarkEntry>.Find(spaceEntry.Name)?.Name
+            string name = o.Benchmark ?? (Catalog<IBenchmarkEntry>.Find(spaceEntry!.Name)?.Name
                 ?? throw new ArgumentException($"No benchmark covers space '{spaceEntry.Name}'; give --evaluator (e.g. train) or one of --benchmark {Catalog<IBenchmarkEntry>.Names()}."));
             if (o.Data is not null || o.Channels is not null || o.Cells is not null)
                 throw new ArgumentException("--data, --channels and --cells configure a training evaluator; a benchmark looks architectures up.");
             var args = new Dictionary<string, string>();
             if (o.Dataset is not null) args["dataset"] = o.Dataset;
             if (o.TrialEpochs is { } e) args["epochs"] = e.ToString(Inv);
-            return Problems.WithBenchmark(new EvaluatorDescriptor(name, args).ToString(), new OnBenchmark(o, spaceEntry.Name, factories));
+            return Problems.WithBenchmark(new EvaluatorDescriptor(name, args).ToString(), new OnBenchmark(o, spaceEntry?.Name, factories));
         }
         if (o.Dataset is not null) throw new ArgumentException("--dataset selects a benchmark's data set; the training evaluator takes --data.");
         if (o.TrialEpochs is null) throw new ArgumentException("--epochs is required with an evaluator that trains: say how many epochs each trial trains (e.g. --epochs 1).");
@@ -115,14 +115,14 @@ internal static class SearchCommand
         a.TryAdd("N", (o.Cells ?? 1).ToString(Inv));
         a.TryAdd("seed", o.Seed.ToString(Inv));
         var descriptor = d with { Arguments = a };
-        return spaceEntry.Accept(new OnEvaluator(o, descriptor, factories));
+        return spaceEntry!.Accept(new OnEvaluator(o, descriptor, factories));
     }
 
-    private sealed class OnBenchmark(SearchOptions o, string space, IReadOnlyList<IStrategyFactory> factories) : IBenchmarkVisitor<int>
+    private sealed class OnBenchmark(SearchOptions o, string? space, IReadOnlyList<IStrategyFactory> factories) : IBenchmarkVisitor<int>
     {
         public int Visit<TArch>(TabularBenchmark<TArch> b) where TArch : class, IArchitecture
         {
-            if (!string.Equals(b.Space.Name, space, StringComparison.OrdinalIgnoreCase))
+            if (space is not null && !string.Equals(b.Space.Name, space, StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"Benchmark '{b.Name}' covers space '{b.Space.Name}', not '{space}'.");
             TorchSharp.torch.set_num_threads(1); // runs are parallel; the strategies' tiny models gain nothing from intra-op threads
             var protocol = new QueryBudgetProtocol<TArch>

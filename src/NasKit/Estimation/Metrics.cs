@@ -15,6 +15,10 @@ public static class Metrics
     public const string TrainAccuracy = "train_acc";
     public const string TrainLoss = "train_loss";
     public const string ValidLoss = "valid_loss";
+    public const string TestLoss = "test_loss";
+    /// <summary>exp(cross-entropy per token) of a language model on held-out data.</summary>
+    public const string ValidPerplexity = "valid_perplexity";
+    public const string TestPerplexity = "test_perplexity";
     /// <summary>Trainable parameters in millions.</summary>
     public const string Parameters = "params_m";
     /// <summary>FLOPs (multiply-accumulates) of one forward pass of one image, in millions.</summary>
@@ -28,6 +32,9 @@ public static class Metrics
         new(TrainAccuracy, true, "%", "top-1 accuracy on the training data in the last epoch"),
         new(TrainLoss, false, "nats", "cross-entropy on the training data in the last epoch"),
         new(ValidLoss, false, "nats", "cross-entropy on held-out data"),
+        new(TestLoss, false, "nats", "cross-entropy on the test split"),
+        new(ValidPerplexity, false, "", "perplexity (exp of the cross-entropy per token) on held-out data"),
+        new(TestPerplexity, false, "", "perplexity on the test split"),
         new(Parameters, false, "M", "trainable parameters, millions"),
         new(Flops, false, "MFLOPs", "multiply-accumulates of one forward pass of one image, millions"),
         new(WallSeconds, false, "s", "measured wall time of the evaluation"),
