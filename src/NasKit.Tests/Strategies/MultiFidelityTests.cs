@@ -185,6 +185,8 @@ public class MultiFidelityTests(ITestOutputHelper output)
     [InlineData("asha", 1)]
     [InlineData("hyperband", 3)]
     [InlineData("asha", 3)]
+    [InlineData("bohb", 1)]
+    [InlineData("bohb", 3)]
     public void Schedulers_in_a_study_stay_within_the_epoch_budget_and_survive_failures(string strategy, int outstanding)
     {
         var evaluator = new ToyCurveEvaluator(new ToyEvaluator(ToyEvaluator.LargeOptimum)) { FailWhenFirstIs = 1 }; // a quarter of the space fails
@@ -209,7 +211,7 @@ public class MultiFidelityTests(ITestOutputHelper output)
         var random = Regrets("random", informative);
         Assert.Equal(random, Regrets("random", misleading)); // random search only sees the full runs, which do not mislead
         var failures = new List<string>();
-        foreach (var scheduler in new[] { "hyperband", "successive-halving", "asha" })
+        foreach (var scheduler in new[] { "hyperband", "successive-halving", "asha", "bohb" })
         {
             var good = Regrets(scheduler, informative);
             var bad = Regrets(scheduler, misleading);
@@ -221,5 +223,31 @@ public class MultiFidelityTests(ITestOutputHelper output)
             if (!(bad.Average() > random.Average())) failures.Add($"{scheduler} is not hurt by misleading short runs: does it use them?");
         }
         Assert.True(failures.Count == 0, string.Join("; ", failures));
+    }
+
+    [Fact]
+    public void Bohb_models_the_largest_budget_with_enough_results_and_samples_near_good_configurations()
+    {
+        var space = Toy.Large();
+        var sampler = new KdeSampler<Choices>(space);
+        var truth = new ToyEvaluator(ToyEvaluator.LargeOptimum);
+        var rng = new Random(0);
+        Assert.Null(sampler.ModelEpochs);
+        // 17 results at 3 epochs are too few (a model needs more than d = 8 good and 8 bad points); the 18th builds it.
+        for (int i = 0; i < 17; i++) { var a = space.Sample(rng); sampler.Observe(a, 3, truth.Score(a.Values)); }
+        Assert.Null(sampler.ModelEpochs);
+        var last = space.Sample(rng);
+        sampler.Observe(last, 3, truth.Score(last.Values));
+        Assert.Equal(3, sampler.ModelEpochs);
+        // Results on a smaller budget never replace it; enough on a larger one do.
+        for (int i = 0; i < 30; i++) { var a = space.Sample(rng); sampler.Observe(a, 1, truth.Score(a.Values)); }
+        Assert.Equal(3, sampler.ModelEpochs);
+        for (int i = 0; i < 40; i++) { var a = space.Sample(rng); sampler.Observe(a, 9, truth.Score(a.Values)); }
+        Assert.Equal(9, sampler.ModelEpochs);
+        // Model-based samples score better than uniform ones on this landscape.
+        var modelled = Enumerable.Range(0, 300).Select(_ => truth.Score(sampler.Sample(rng).Values)).Average();
+        var uniform = Enumerable.Range(0, 300).Select(_ => truth.Score(space.Sample(rng).Values)).Average();
+        output.WriteLine($"mean toy score of BOHB's samples {modelled:0.0}, of uniform samples {uniform:0.0}");
+        Assert.True(modelled > uniform + 10, $"BOHB's samples {modelled:0.0} vs uniform {uniform:0.0}");
     }
 }
