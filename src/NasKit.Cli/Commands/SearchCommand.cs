@@ -5,6 +5,7 @@ using NasKit.Analysis;
 using NasKit.Catalogs;
 using NasKit.Estimation;
 using NasKit.Estimation.Predictors;
+using NasKit.Execution;
 using NasKit.Experiments;
 using NasKit.Reports;
 using NasKit.Spaces;
@@ -37,6 +38,7 @@ internal static class SearchCommand
         var fidelities = new Option<string?>("--fidelities") { Description = "Epoch rungs of the multi-fidelity schedulers: a list (nb201: 12,200) or min-max for Hyperband's geometric ladder (1-81). " +
                                                                               "Other strategies train at the last rung. Needs --budget-epochs." };
         var eta = new Option<double>("--eta") { Description = "Reduction factor of the schedulers (> 1): each rung keeps the best 1/eta.", DefaultValueFactory = _ => 3 }.AtLeast(1, exclusive: true);
+        var stopping = new Option<string?>("--stopping") { Description = "Stop trials early from their learning curves (the evaluator reports each epoch):\n" + Catalog<NasKit.Estimation.Stopping.IStoppingRule>.Listing() };
         var budgetEpochs = new Option<int?>("--budget-epochs") { Description = "Budget of each run in training epochs, summed over its trials (>= 1), instead of --queries." }.AtLeast(1);
         var cmd = new Command("search", "Compare search strategies under a query budget (NASLib's protocol): each run searches on the signal (validation accuracy) and reports " +
                                         "the outcome of its best-signal architecture (a benchmark's test accuracy, else the signal). Prints NAME: mean±std of the outcome.\n" +
@@ -45,14 +47,14 @@ internal static class SearchCommand
                                         "  naskit search --benchmark nb201 --strategy random,hyperband,asha --fidelities 12,200 --budget-epochs 4000 --runs 100 --seed 0")
         {
             space, benchmark, evaluator, strategy, queries, runs, seed, dataset, epochs, data, channels, cells, output, force, parallel, predictor,
-            fidelities, eta, budgetEpochs,
+            fidelities, eta, budgetEpochs, stopping,
         };
         cmd.SetAction(r => Cli.Run(() =>
         {
             var o = new SearchOptions(r.GetValue(space), r.GetValue(benchmark), r.GetValue(evaluator), r.GetValue(strategy)!, r.GetValue(queries), r.GetValue(runs),
                 r.GetValue(seed), r.GetValue(dataset), r.GetValue(epochs), r.GetValue(data), r.GetValue(channels), r.GetValue(cells), r.GetValue(output),
                 r.GetValue(force), r.GetValue(parallel), r.GetValue(predictor), r.GetValue(fidelities) is { } f ? FidelityRungs.Parse(f, r.GetValue(eta)) : null,
-                r.GetValue(budgetEpochs));
+                r.GetValue(budgetEpochs), r.GetValue(stopping) is { } rule ? Catalog<NasKit.Estimation.Stopping.IStoppingRule>.Get(rule) : null);
             return Run(o);
         }));
         return cmd;
@@ -60,7 +62,7 @@ internal static class SearchCommand
 
     private sealed record SearchOptions(string? Space, string? Benchmark, string? Evaluator, string Strategy, int Queries, int Runs, int Seed, string? Dataset,
         int? Epochs, string? Data, int? Channels, int? Cells, string? Output, bool Force, int? Parallel, string? Predictor, FidelityRungs? Rungs = null,
-        int? BudgetEpochs = null)
+        int? BudgetEpochs = null, NasKit.Estimation.Stopping.IStoppingRule? Stopping = null)
     {
         /// <summary>The epochs of a trial at the study's default fidelity: the top rung with schedulers, else --epochs.</summary>
         public int? TrialEpochs => Rungs?.Max ?? Epochs;
@@ -129,6 +131,7 @@ internal static class SearchCommand
             {
                 Space = b.Space, Evaluator = b.Evaluator, Fidelity = b.Fidelity, Signal = b.Signal, OutcomeMetric = b.Outcome,
                 Queries = o.Queries, Epochs = o.BudgetEpochs, Rungs = o.Rungs, Parallelism = o.Parallel ?? Environment.ProcessorCount,
+                Stopping = o.Stopping is { } rule ? new StoppingSetting(rule, b.Signal) : null,
             };
             if (o.Rungs is not null) Console.Error.WriteLine($"rungs {o.Rungs}; budget {o.BudgetText} per run");
             return Compare(protocol, o, factories, printBest: false, problem: $"space={b.Space.Name}, benchmark={b.Name}, dataset={o.Dataset ?? "default"}, fidelity={b.Fidelity}");
@@ -146,6 +149,7 @@ internal static class SearchCommand
             {
                 Space = space, Evaluator = evaluator, Fidelity = new Fidelity(Epochs: o.TrialEpochs), OutcomeMetric = Metrics.ValidAccuracy,
                 Queries = o.Queries, Epochs = o.BudgetEpochs, Rungs = o.Rungs, Parallelism = o.Parallel ?? 1,
+                Stopping = o.Stopping is { } rule ? new StoppingSetting(rule, Objective.Max(Metrics.ValidAccuracy)) : null,
                 // Trained trials take minutes: one line each, so a long search shows where it is.
                 OnTrial = (strategy, run, t) => Console.Error.WriteLine(string.Create(Inv,
                     $"  {strategy} run {run}: trial {t.Number + 1}{(o.BudgetEpochs is null ? $"/{o.Queries}" : $" ({t.Fidelity.Epochs} epochs)")} {(t.Evaluation.Failed ? "FAILED " + t.Evaluation.Reason : $"{Metrics.ValidAccuracy}={t.Evaluation[Metrics.ValidAccuracy]:0.00}")} in {t.WallSeconds:0} s")),
@@ -164,6 +168,7 @@ internal static class SearchCommand
             ["runs"] = $"{o.Runs}", ["seed"] = $"{o.Seed}", ["predictor"] = o.Predictor ?? "",
         };
         if (o.BudgetEpochs is { } budget) settings["budget-epochs"] = $"{budget}";
+        if (o.Stopping is { } stoppingRule) settings["stopping"] = stoppingRule.Name;
         if (o.Rungs is { } rungs) settings["rungs"] = rungs.ToString();
         using var journal = o.Output is null ? null : new TrialJournal(o.Output, settings, o.Force);
         if (journal is { Resumed.Count: > 0 }) Console.Error.WriteLine($"resuming {o.Output}: {journal.Resumed.Count} runs already done");

@@ -37,6 +37,8 @@ public sealed class Study<TArch> where TArch : class, IArchitecture
     public TimeSpan LeadTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public string Name { get; init; } = $"coordinator@{Environment.MachineName}:{Environment.ProcessId}";
     public Action<string>? Log { get; init; }
+    /// <summary>Ends trials early when evaluated in this process (a worker takes its own from <see cref="WorkerOptions"/>).</summary>
+    public StoppingSetting? Stopping { get; init; }
 
     public Study(ITrialQueue queue, StudySpec spec, ISearchSpace<TArch> space, Budget budget, Fidelity? fidelity = null)
     {
@@ -189,7 +191,7 @@ public sealed class Study<TArch> where TArch : class, IArchitecture
         Evaluation evaluation;
         try
         {
-            evaluation = evaluator.Evaluate(Space.Parse(claimed.Architecture), claimed.Fidelity, new QueueTrialContext(_queue, claimed, cancellationToken));
+            evaluation = evaluator.Evaluate(Space.Parse(claimed.Architecture), claimed.Fidelity, new QueueTrialContext(_queue, claimed, cancellationToken, Stopping));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -221,12 +223,31 @@ public sealed class Study<TArch> where TArch : class, IArchitecture
     }
 }
 
-/// <summary>A trial's context that records each intermediate result in the ledger.</summary>
-internal sealed class QueueTrialContext(ITrialQueue queue, ClaimedTrial trial, CancellationToken cancellation) : TrialContext(cancellation)
+/// <summary>
+/// A trial's context that records each intermediate result in the ledger and, with a stopping rule, asks it whether to
+/// go on, showing it this trial's curve and the finished trials' curves of the rule's metric from the ledger.
+/// </summary>
+internal sealed class QueueTrialContext(ITrialQueue queue, ClaimedTrial trial, CancellationToken cancellation, StoppingSetting? stopping = null)
+    : TrialContext(cancellation)
 {
-    /// <summary>False when this worker no longer holds the trial (its lease expired and another took it): training stops.</summary>
-    public override bool Report(int step, IReadOnlyDictionary<string, double> metrics) => queue.Report(trial, new IntermediateResult(step, metrics));
+    private readonly List<double> _curve = [];
+
+    /// <summary>False when this worker no longer holds the trial (its lease expired and another took it), or the rule stops it.</summary>
+    public override bool Report(int step, IReadOnlyDictionary<string, double> metrics)
+    {
+        if (!queue.Report(trial, new IntermediateResult(step, metrics))) return false;
+        if (stopping is not { } s || !metrics.TryGetValue(s.Objective.Metric, out var v) || double.IsNaN(v)) return true;
+        _curve.Add(s.Objective.Maximize ? v : -v);
+        var finished = queue.Ledger(trial.Study)
+            .Where(t => t.State == TrialState.Done && t.Evaluation is { Failed: false, Curves: { } c } && c.ContainsKey(s.Objective.Metric))
+            .Select(t => (IReadOnlyList<double>)t.Evaluation!.Curves![s.Objective.Metric].Select(x => s.Objective.Maximize ? x : -x).ToArray())
+            .ToArray();
+        return !s.Rule.ShouldStop(_curve, finished, trial.Fidelity.Epochs ?? int.MaxValue);
+    }
 }
+
+/// <summary>A stopping rule and the objective whose curve it reads (a loss is minimised: the rule sees it negated).</summary>
+public sealed record StoppingSetting(Estimation.Stopping.IStoppingRule Rule, Objective Objective);
 
 /// <summary>A told trial: its ledger number, the architecture as a value, the fidelity it ran at, its result and the strategy's proposal id.</summary>
 public sealed record Trial<TArch>(int Number, TArch Architecture, Fidelity Fidelity, Evaluation Evaluation, double WallSeconds, int ProposalId)

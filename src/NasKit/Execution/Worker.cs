@@ -17,6 +17,8 @@ public sealed record WorkerOptions
     /// <summary>How long to wait for the study to appear: workers may start before their coordinator.</summary>
     public TimeSpan WaitForStudy { get; init; } = TimeSpan.FromMinutes(1);
     public Action<string>? Log { get; init; }
+    /// <summary>Ends trials early: the rule reads each trial's reports and the finished trials' curves in the ledger.</summary>
+    public StoppingSetting? Stopping { get; init; }
 }
 
 /// <summary>Counts of one worker's run.</summary>
@@ -83,7 +85,7 @@ public sealed class Worker<TArch>(ITrialQueue queue, string study, ISearchSpace<
         Evaluation evaluation;
         try
         {
-            evaluation = evaluator.Evaluate(space.Parse(trial.Architecture), trial.Fidelity, new QueueTrialContext(queue, trial, lost.Token));
+            evaluation = evaluator.Evaluate(space.Parse(trial.Architecture), trial.Fidelity, new QueueTrialContext(queue, trial, lost.Token, _o.Stopping));
         }
         catch (OperationCanceledException) when (lost.IsCancellationRequested)
         {

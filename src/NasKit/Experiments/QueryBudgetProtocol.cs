@@ -44,6 +44,8 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
     public int? Epochs { get; init; }
     /// <summary>The rungs multi-fidelity schedulers choose epochs from; other strategies run at <see cref="Fidelity"/>.</summary>
     public FidelityRungs? Rungs { get; init; }
+    /// <summary>A rule that ends trials early from their learning curves (the evaluator must report per epoch).</summary>
+    public StoppingSetting? Stopping { get; init; }
     public int Parallelism { get; init; } = Environment.ProcessorCount;
     /// <summary>Sees every trial as it is told (strategy, run, trial): progress for searches whose trials take minutes.</summary>
     public Action<string, int, Trial<TArch>>? OnTrial { get; init; }
@@ -78,7 +80,7 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
         try
         {
             var spec = new StudySpec($"{factory.Name}-{seed}", Space.Name, factory.Name, seed);
-            var study = new Study<TArch>(new InMemoryTrialQueue(), spec, Space, Epochs is { } e ? Budget.OfEpochs(e) : Budget.OfQueries(Queries), Fidelity);
+            var study = new Study<TArch>(new InMemoryTrialQueue(), spec, Space, Epochs is { } e ? Budget.OfEpochs(e) : Budget.OfQueries(Queries), Fidelity) { Stopping = Stopping };
             var result = study.Run(strategy.WithStandardWrappers(), Evaluator, cancellationToken,
                                    OnTrial is null ? null : t => OnTrial(factory.Name, run, t));
             // The incumbent after each trial: the best signal among the trials at the highest epochs evaluated so far

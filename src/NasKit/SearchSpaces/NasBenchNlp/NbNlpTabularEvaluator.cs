@@ -27,6 +27,7 @@ public sealed class NbNlpTabularEvaluator(NbNlpBenchmark benchmark) : IEvaluator
         double seconds = 0;
         Dictionary<string, double>? metrics = null;
         var valid = new List<double>();
+        var perplexity = new List<double>();
         int stoppedAt = 0;
         for (int e = 1; e <= epochs; e++)
         {
@@ -44,10 +45,13 @@ public sealed class NbNlpTabularEvaluator(NbNlpBenchmark benchmark) : IEvaluator
                 [FinalValidPerplexity] = final,
             };
             valid.Add(v);
+            perplexity.Add(Math.Exp(v));
             stoppedAt = e;
             if (context is not null && !context.Report(e, new Dictionary<string, double> { [Metrics.ValidLoss] = v, [Metrics.ValidPerplexity] = Math.Exp(v) }) && e < epochs)
-                return new Evaluation(metrics, seconds) { Curves = new Dictionary<string, IReadOnlyList<double>> { [Metrics.ValidLoss] = valid }, StoppedAt = e };
+                return new Evaluation(metrics, seconds) { Curves = Curves(), StoppedAt = e };
         }
-        return new Evaluation(metrics!, seconds) { Curves = new Dictionary<string, IReadOnlyList<double>> { [Metrics.ValidLoss] = valid } };
+        return new Evaluation(metrics!, seconds) { Curves = Curves() };
+
+        Dictionary<string, IReadOnlyList<double>> Curves() => new() { [Metrics.ValidLoss] = valid, [Metrics.ValidPerplexity] = perplexity };
     }
 }
