@@ -28,6 +28,22 @@ public class StoppingRuleTests
     }
 
     [Fact]
+    public void Extrapolation_recovers_a_power_law_and_stops_only_curves_that_cannot_catch_up()
+    {
+        double Curve(double t) => 0.9 - 0.5 * Math.Pow(t, -0.7);
+        var first10 = Enumerable.Range(1, 10).Select(t => Curve(t)).ToArray();
+        var p = CurveExtrapolation.Predict(first10, 50);
+        Assert.Equal(Curve(50), p.Mean, 3);
+        var rule = new ExtrapolationStoppingRule();
+        IReadOnlyList<double>[] finished = [Enumerable.Range(1, 50).Select(t => Curve(t) - 0.05).ToArray()];
+        Assert.False(rule.ShouldStop(first10, finished, 50));                                  // heading above the best
+        Assert.True(rule.ShouldStop(first10.Select(v => v - 0.2).ToArray(), finished, 50));    // far below it
+        Assert.False(rule.ShouldStop(first10.Take(3).ToArray(), finished, 50));                 // too few points
+        Assert.False(rule.ShouldStop(first10.Select(v => v - 0.2).ToArray(), [], 50));          // nothing finished
+        Assert.Throws<ArgumentException>(() => CurveExtrapolation.Predict([1.0, double.NaN, 2, 3], 50));
+    }
+
+    [Fact]
     public void Median_stopping_on_nas_bench_nlp_stops_trials_in_the_ledger_and_spends_the_saving_on_more_cells()
     {
         var b = NbNlpBenchmarkEntry.Tables();

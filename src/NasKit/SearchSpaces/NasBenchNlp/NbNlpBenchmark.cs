@@ -101,6 +101,29 @@ public sealed class NbNlpBenchmark
         }).ToArray();
     }
 
+    /// <summary>
+    /// How far the epoch-50 validation loss is from what the first e epochs predict, over the runs that completed:
+    /// the mean absolute error of the learning-curve extrapolation (<see cref="Estimation.Stopping.CurveExtrapolation"/>)
+    /// next to the naive guess "the loss stays where it is", and how well each ranks the runs (Spearman).
+    /// </summary>
+    public IReadOnlyList<(int Epoch, int Runs, double ExtrapolationMae, double LastValueMae, double ExtrapolationSpearman, double LastValueSpearman)>
+        ExtrapolationError(IEnumerable<int> epochs)
+    {
+        var complete = Runs.Where(r => r.CompletedEpochs == MaxEpochs).ToArray();
+        var truth = complete.Select(r => r.ValidLoss[MaxEpochs - 1]).ToArray();
+        return epochs.Select(e =>
+        {
+            if (e < Estimation.Stopping.CurveExtrapolation.MinPoints || e >= MaxEpochs)
+                throw new ArgumentOutOfRangeException(nameof(epochs), $"Extrapolate from {Estimation.Stopping.CurveExtrapolation.MinPoints}..{MaxEpochs - 1} epochs; got {e}.");
+            var predicted = new double[complete.Length];
+            Parallel.For(0, complete.Length, i =>
+                predicted[i] = -Estimation.Stopping.CurveExtrapolation.Predict(complete[i].ValidLoss.Take(e).Select(v => -v).ToArray(), MaxEpochs).Mean);
+            var last = complete.Select(r => r.ValidLoss[e - 1]).ToArray();
+            return (e, complete.Length, predicted.Zip(truth).Average(p => Math.Abs(p.First - p.Second)), last.Zip(truth).Average(p => Math.Abs(p.First - p.Second)),
+                    Analysis.RankCorrelation.Spearman(predicted, truth), Analysis.RankCorrelation.Spearman(last, truth));
+        }).ToArray();
+    }
+
     private static readonly System.Text.RegularExpressions.Regex NonFinite = new(@"(?<=[\[,:]\s*)(NaN|-?Infinity)(?=\s*[,\]}])");
 
     private static NbNlpRun ReadRun(string path)
