@@ -65,17 +65,12 @@ public sealed class Asha<TArch> : ISearchStrategy<TArch>, IObservesFailures wher
     }
 }
 
-public sealed class AshaFactory : IStrategyFactory
+public sealed class AshaFactory : SchedulerFactory
 {
-    public string Name => "asha";
-    public string Description => "ASHA (Li et al. 2020): asynchronous successive halving, promotes whenever it can, never waits.";
-    public int Order => 120;
-    public bool SchedulesFidelities => true;
+    public override string Name => "asha";
+    public override string Description => "ASHA (Li et al. 2020): asynchronous successive halving, promotes whenever it can, never waits.";
+    public override int Order => 120;
 
-    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture =>
-        throw Schedulers.NeedRungs(Name);
-
-    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed, FidelityRungs? rungs)
-        where TArch : class, IArchitecture =>
-        new Asha<TArch>(space, IStrategyFactory.Target(objectives, Name), rungs ?? throw Schedulers.NeedRungs(Name), seed);
+    protected override ISearchStrategy<TArch> Make<TArch>(ISearchSpace<TArch> space, Objective objective, FidelityRungs rungs, int seed) =>
+        new Asha<TArch>(space, objective, rungs, seed);
 }

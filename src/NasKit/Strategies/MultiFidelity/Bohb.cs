@@ -114,17 +114,12 @@ public sealed class KdeSampler<TArch> : IConfigurationSampler<TArch> where TArch
     }
 }
 
-public sealed class BohbFactory : IStrategyFactory
+public sealed class BohbFactory : SchedulerFactory
 {
-    public string Name => "bohb";
-    public string Description => "BOHB (Falkner et al. 2018): Hyperband with configurations from a TPE-style density-ratio model of the largest budget.";
-    public int Order => 110;
-    public bool SchedulesFidelities => true;
+    public override string Name => "bohb";
+    public override string Description => "BOHB (Falkner et al. 2018): Hyperband with configurations from a TPE-style density-ratio model of the largest budget.";
+    public override int Order => 110;
 
-    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture =>
-        throw Schedulers.NeedRungs(Name);
-
-    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed, FidelityRungs? rungs)
-        where TArch : class, IArchitecture =>
-        new Hyperband<TArch>(space, IStrategyFactory.Target(objectives, Name), rungs ?? throw Schedulers.NeedRungs(Name), seed, sampler: new KdeSampler<TArch>(space));
+    protected override ISearchStrategy<TArch> Make<TArch>(ISearchSpace<TArch> space, Objective objective, FidelityRungs rungs, int seed) =>
+        new Hyperband<TArch>(space, objective, rungs, seed, sampler: new KdeSampler<TArch>(space));
 }

@@ -116,38 +116,22 @@ public class Hyperband<TArch> : ISearchStrategy<TArch>, IObservesFailures where 
     }
 }
 
-public sealed class HyperbandFactory : IStrategyFactory
+public sealed class HyperbandFactory : SchedulerFactory
 {
-    public string Name => "hyperband";
-    public string Description => "Hyperband (Li et al. 2018): successive-halving brackets from aggressive to none, uniform sampling.";
-    public int Order => 100;
-    public bool SchedulesFidelities => true;
+    public override string Name => "hyperband";
+    public override string Description => "Hyperband (Li et al. 2018): successive-halving brackets from aggressive to none, uniform sampling.";
+    public override int Order => 100;
 
-    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture =>
-        throw Schedulers.NeedRungs(Name);
-
-    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed, FidelityRungs? rungs)
-        where TArch : class, IArchitecture =>
-        new Hyperband<TArch>(space, IStrategyFactory.Target(objectives, Name), rungs ?? throw Schedulers.NeedRungs(Name), seed);
+    protected override ISearchStrategy<TArch> Make<TArch>(ISearchSpace<TArch> space, Objective objective, FidelityRungs rungs, int seed) =>
+        new Hyperband<TArch>(space, objective, rungs, seed);
 }
 
-public sealed class SuccessiveHalvingFactory : IStrategyFactory
+public sealed class SuccessiveHalvingFactory : SchedulerFactory
 {
-    public string Name => "successive-halving";
-    public string Description => "Successive halving (Jamieson and Talwalkar 2016): Hyperband's most aggressive bracket, repeated.";
-    public int Order => 90;
-    public bool SchedulesFidelities => true;
+    public override string Name => "successive-halving";
+    public override string Description => "Successive halving (Jamieson and Talwalkar 2016): Hyperband's most aggressive bracket, repeated.";
+    public override int Order => 90;
 
-    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture =>
-        throw Schedulers.NeedRungs(Name);
-
-    public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed, FidelityRungs? rungs)
-        where TArch : class, IArchitecture =>
-        new Hyperband<TArch>(space, IStrategyFactory.Target(objectives, Name), rungs ?? throw Schedulers.NeedRungs(Name), seed, successiveHalvingOnly: true);
-}
-
-internal static class Schedulers
-{
-    public static ArgumentException NeedRungs(string name) =>
-        new($"Strategy '{name}' schedules evaluations over several epoch budgets; give it the rungs (a benchmark with an epoch fidelity, or fidelities such as 1-81 or 12,200).");
+    protected override ISearchStrategy<TArch> Make<TArch>(ISearchSpace<TArch> space, Objective objective, FidelityRungs rungs, int seed) =>
+        new Hyperband<TArch>(space, objective, rungs, seed, successiveHalvingOnly: true);
 }
