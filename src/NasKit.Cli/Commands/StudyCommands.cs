@@ -74,6 +74,9 @@ internal static class StudyCommands
             if (r.GetValue(benchmark) is not null && r.GetValue(evaluator) is not null) throw new ArgumentException("Give --benchmark or --evaluator, not both.");
             var run = new RunSettings(r.GetValue(storage)!, r.GetValue(name)!, Catalog<IStrategyFactory>.Get(r.GetValue(strategy)!), q, r.GetValue(seed),
                                       r.GetValue(epochs), p, o, r.GetValue(delay), leaseTime);
+            if (run.Strategy.SchedulesFidelities)
+                throw new ArgumentException($"{run.Strategy.Name} schedules trials over epoch rungs, which 'naskit study run' does not take yet; " +
+                                            "compare schedulers with 'naskit search --fidelities … --budget-epochs …', or give a Study rungs in C#.");
             var spaceEntry = Catalog<ISpaceEntry>.Get(r.GetValue(space)!);
             if (r.GetValue(evaluator) is { } ev)
             {
