@@ -72,6 +72,6 @@ public sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
     {
         var b = conv_b.call(conv_a.call(x));
         var residual = downsample is not null ? downsample.call(x) : project is not null ? project.call(x) : x;
-        return residual + b;
+        return residual.Plus(b);
     }
 }

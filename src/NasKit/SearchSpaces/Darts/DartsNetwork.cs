@@ -35,7 +35,7 @@ public sealed class DartsCell : nn.Module<Tensor, Tensor, Tensor>
     {
         var states = new List<Tensor> { preprocess0.call(s0), preprocess1.call(s1) };
         for (int k = 0; k < _inputs.Length; k += 2)
-            states.Add(ops[k].call(states[_inputs[k]]) + ops[k + 1].call(states[_inputs[k + 1]]));
+            states.Add(ops[k].call(states[_inputs[k]]).Plus(ops[k + 1].call(states[_inputs[k + 1]])));
         return cat(_concat.Select(i => states[i]).ToArray(), 1);
     }
 }

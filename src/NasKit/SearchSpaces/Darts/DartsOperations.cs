@@ -84,7 +84,7 @@ public sealed class FactorizedReduce : nn.Module<Tensor, Tensor>
 /// <summary>The <c>none</c> op: zeros of the output shape (kept so a supernet's mixed op can weigh it).</summary>
 public sealed class Zero(long stride) : nn.Module<Tensor, Tensor>(nameof(Zero))
 {
-    public override Tensor forward(Tensor x) => stride == 1 ? x.mul(0.0) : x[.., .., TensorIndex.Slice(null, null, stride), TensorIndex.Slice(null, null, stride)].mul(0.0);
+    public override Tensor forward(Tensor x) => stride == 1 ? x.mul(ExplicitScalars.Zero) : x[.., .., TensorIndex.Slice(null, null, stride), TensorIndex.Slice(null, null, stride)].mul(ExplicitScalars.Zero);
 }
 
 /// <summary>Identity (skip connection with stride 1).</summary>

@@ -52,7 +52,7 @@ public sealed class Nb201InferCell : nn.Module<Tensor, Tensor>
             {
                 if (_ops[e] == Nb201Op.None || nodes[i] is null) continue;
                 Tensor y = _ops[e] == Nb201Op.SkipConnect ? nodes[i]! : edges[_edgeOf[e]].call(nodes[i]!);
-                sum = sum is null ? y : sum + y;
+                sum = sum is null ? y : sum.Plus(y);
             }
             nodes[j] = sum; // null: a node without live inputs is zero
         }

@@ -86,7 +86,7 @@ public sealed class Nb201SearchCell : nn.Module<Tensor, Tensor>
             {
                 if (nodes[i] is null) continue;
                 var y = edge(e, edges[e], nodes[i]!);
-                if (y is not null) sum = sum is null ? y : sum + y;
+                if (y is not null) sum = sum is null ? y : sum.Plus(y);
             }
             nodes[j] = sum;
         }
@@ -186,7 +186,7 @@ public sealed class Nb201SuperNetwork : nn.Module<Tensor, Tensor>, IRelaxedSuper
             var w = hardWeights[e];
             var selected = w[chosen[e]];
             var y = edge.Apply(h, (Nb201Op)chosen[e]) ?? h.mul(0.0); // none: zeros that still carry the weight's gradient
-            return y * selected + (w.sum() - selected);
+            return (y * selected).Plus(w.sum() - selected); // sub takes no scalar; add does
         });
     }
 
