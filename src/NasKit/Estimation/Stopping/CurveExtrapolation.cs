@@ -28,14 +28,6 @@ public static class CurveExtrapolation
         double last = y[^1], span = Math.Max(Math.Abs(y[^1] - y[0]), 1e-3);
         var fits = new List<(double Prediction, double Rss, int K)>();
 
-        void Add(Func<double, double> f, int k)
-        {
-            double rss = 0;
-            for (int i = 0; i < n; i++) rss += (f(t[i]) - y[i]) * (f(t[i]) - y[i]);
-            double p = f(step);
-            if (double.IsFinite(p) && double.IsFinite(rss)) fits.Add((p, rss, k));
-        }
-
         // Each saturating family is linear in (c, a) once its shape parameter is fixed (variable projection): a least-
         // squares line for every shape on a log-spaced grid, keeping the best. Deterministic, and it cannot stall.
         FitShape(alpha => x => Math.Pow(x, -alpha), 0.1, 5);       // pow3: c − a·t^−α
