@@ -251,7 +251,11 @@ public sealed record StoppingSetting(Estimation.Stopping.IStoppingRule Rule, Obj
 
 /// <summary>A told trial: its ledger number, the architecture as a value, the fidelity it ran at, its result and the strategy's proposal id.</summary>
 public sealed record Trial<TArch>(int Number, TArch Architecture, Fidelity Fidelity, Evaluation Evaluation, double WallSeconds, int ProposalId)
-    where TArch : class, IArchitecture;
+    where TArch : class, IArchitecture
+{
+    /// <summary>The epochs the trial trained: where a stopping rule ended it, else its fidelity's; null when its fidelity names none.</summary>
+    public int? EpochsTrained => Evaluation.StoppedAt ?? Fidelity.Epochs;
+}
 
 /// <summary>The trials told to the strategy (in tell order), how many of them came from the ledger, why the study stopped, and how many it asked.</summary>
 public sealed record StudyResult<TArch>(StudySpec Spec, IReadOnlyList<Trial<TArch>> Trials, int Resumed, string StopReason, int Asked)

@@ -15,7 +15,7 @@ public sealed record SearchRun<TArch>(string Strategy, int Run, int Seed, IReadO
     {
         var scored = Trials.Where(t => signal.Score(t.Evaluation) is not null).ToList();
         if (scored.Count == 0) return null;
-        static int EpochsOf(Trial<TArch> t) => t.Evaluation.StoppedAt ?? t.Fidelity.Epochs ?? int.MaxValue;
+        static int EpochsOf(Trial<TArch> t) => t.EpochsTrained ?? int.MaxValue;
         int top = scored.Max(EpochsOf);
         return scored.Where(t => EpochsOf(t) == top)
             .Aggregate((Trial<TArch>?)null, (b, t) => b is null || signal.Score(t.Evaluation) > signal.Score(b.Evaluation) ? t : b);
@@ -93,7 +93,7 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
                 var t = result.Trials[i];
                 if (Signal.Score(t.Evaluation) is { } s)
                 {
-                    int epochs = t.Evaluation.StoppedAt ?? t.Fidelity.Epochs ?? int.MaxValue;
+                    int epochs = t.EpochsTrained ?? int.MaxValue;
                     if (epochs > topEpochs) (topEpochs, bestSignal) = (epochs, double.NegativeInfinity);
                     if (epochs == topEpochs && s > bestSignal) { bestSignal = s; bestOutcome = t.Evaluation[OutcomeMetric]; }
                 }

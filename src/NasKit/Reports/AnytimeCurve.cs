@@ -21,7 +21,7 @@ public sealed record AnytimeCurve(string Strategy, IReadOnlyList<double> Epochs,
         {
             // Cumulative epochs after each trial: its fidelity's epochs, or where a stopping rule ended it.
             double spent = 0;
-            var steps = r.Trials.Select((t, i) => (Spent: spent += t.Evaluation.StoppedAt ?? t.Fidelity.Epochs ?? 0, Value: r.BestOutcomeSoFar[i])).ToArray();
+            var steps = r.Trials.Select((t, i) => (Spent: spent += t.EpochsTrained ?? 0, Value: r.BestOutcomeSoFar[i])).ToArray();
             return grid.Select(g => steps.LastOrDefault(s => s.Spent <= g) is { Spent: > 0 } s ? s.Value : double.NaN).ToArray();
         }).ToArray();
         var median = new double[points];

@@ -36,7 +36,7 @@ public static class TrialTable
             Outcome = t.Evaluation.Metrics.GetValueOrDefault(outcome, double.NaN),
             BestOutcomeSoFar = r.BestOutcomeSoFar[i], CostSeconds = t.Evaluation.CostSeconds,
             Failed = t.Evaluation.Failed, Reason = t.Evaluation.Reason ?? "",
-            Epochs = t.Evaluation.StoppedAt ?? t.Fidelity.Epochs ?? 0,
+            Epochs = t.EpochsTrained ?? 0,
         }));
 
     public static void Write(string path, IEnumerable<TrialRow> rows)
