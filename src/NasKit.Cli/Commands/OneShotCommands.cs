@@ -19,7 +19,7 @@ internal static class OneShotCommands
                                  Option<int> Batch, Option<int> TrainImages, Option<string> Device, Option<string?> Out);
 
     private static Common CommonOptions(Type capability, string defaultSpace = "nb201") => new(
-        new Option<string>("--space") { Description = "Search space, one with this command's supernet:\n" + string.Join("\n", Catalog<ISpaceEntry>.All.Where(e => e.Accept(new Implements(capability))).Select(e => $"  {e.Name}: {e.Description}")), DefaultValueFactory = _ => defaultSpace },
+        new Option<string>("--space") { Description = "Search space, one with this command's supernet:\n" + string.Join("\n", Catalog<ISpaceEntry>.All.Where(e => Has(e, capability)).Select(e => $"  {e.Name}: {e.Description}")), DefaultValueFactory = _ => defaultSpace },
         new Option<string>("--data") { Description = "cifar10-subset or fashion-mnist.", DefaultValueFactory = _ => "cifar10-subset" },
         new Option<int>("--epochs") { Description = "Search epochs.", DefaultValueFactory = _ => 10 }.AtLeast(1),
         new Option<int>("--seed") { Description = "Seed of the data split, initialisation, batches and sampling.", DefaultValueFactory = _ => 0 }.Seed(),
@@ -96,7 +96,15 @@ internal static class OneShotCommands
     }
 
     /// <summary>The catalog's spaces that implement a capability, for messages.</summary>
-    private static string SpacesWith(Type capability) => string.Join(", ", Catalog<ISpaceEntry>.All.Where(e => e.Accept(new Implements(capability))).Select(e => e.Name));
+    private static string SpacesWith(Type capability) => string.Join(", ", Catalog<ISpaceEntry>.All.Where(e => Has(e, capability)).Select(e => e.Name));
+
+    // A space read from benchmark data (LCBench's config space) cannot be built without that data; help texts and
+    // messages list the spaces that can, rather than failing every command on a machine without the data.
+    private static bool Has(ISpaceEntry entry, Type capability)
+    {
+        try { return entry.Accept(new Implements(capability)); }
+        catch (Exception e) when (e is NasKit.Benchmarks.DataNotFoundException or NasKit.Benchmarks.BenchmarkDataException) { return false; }
+    }
 
     private sealed class Implements(Type capability) : ISpaceVisitor<bool>
     {

@@ -15,8 +15,17 @@ internal static class Problems
         var d = EvaluatorDescriptor.Parse(descriptor);
         var entry = Catalog<IBenchmarkEntry>.Get(d.Name);
         var arguments = new EvaluatorArguments(d);
-        var result = entry.Accept(visitor, arguments);
-        return result;
+        return entry.Accept(new Checked<T>(visitor, arguments), arguments);
+    }
+
+    // Runs once the benchmark has read its arguments: one it did not read (--task on nb201) is refused before any work.
+    private sealed class Checked<T>(IBenchmarkVisitor<T> inner, EvaluatorArguments arguments) : IBenchmarkVisitor<T>
+    {
+        public T Visit<TArch>(TabularBenchmark<TArch> benchmark) where TArch : class, IArchitecture
+        {
+            arguments.CheckAllUsed();
+            return inner.Visit(benchmark);
+        }
     }
 
     /// <summary>

@@ -27,6 +27,7 @@ internal static class SearchCommand
         var runs = new Option<int>("--runs") { Description = "Independent runs, seeds seed..seed+runs-1 (>= 1).", DefaultValueFactory = _ => 500 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Seed of the first run; also the training evaluator's initialisation seed.", DefaultValueFactory = _ => 0 }.Seed();
         var dataset = new Option<string?>("--dataset") { Description = "The benchmark's data set (nb201: cifar10, cifar100 or imagenet16-120)." };
+        var task = new Option<string?>("--task") { Description = "The benchmark's task (lcbench: an OpenML task id such as 3945)." };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs per trial: the benchmark table of the signal (nb201: 12 or 200, default 200), or how long the training evaluator trains (required with it)." }.AtLeast(1);
         var data = new Option<string?>("--data") { Description = "The training evaluator's data: cifar10-subset or fashion-mnist (default cifar10-subset)." };
         var channels = new Option<int?>("--channels") { Description = "The training evaluator's network width C (>= 1; default 16)." }.AtLeast(1);
@@ -35,8 +36,8 @@ internal static class SearchCommand
         var force = new Option<bool>("--force") { Description = "Overwrite an existing --out file." };
         var parallel = new Option<int?>("--parallel") { Description = "Runs executed at once (default: the cores with a benchmark, 1 with a training evaluator). Results do not depend on it: each run has its own seed and state." }.AtLeast(1);
         var predictor = new Option<string?>("--predictor") { Description = "The predictor BANANAS uses (default: its MLP ensemble):\n" + Catalog<IPredictorFactory>.Listing() };
-        var fidelities = new Option<string?>("--fidelities") { Description = "Epoch rungs of the multi-fidelity schedulers: a list (nb201: 12,200) or min-max for Hyperband's geometric ladder (1-81). " +
-                                                                              "Other strategies train at the last rung. Needs --budget-epochs." };
+        var fidelities = new Option<string?>("--fidelities") { Description = "Epoch rungs of the multi-fidelity schedulers: a list (12,200) or min-max for Hyperband's geometric ladder (1-81); " +
+                                                                              "default: the benchmark's (nb201 12,200; nbnlp 1-50; lcbench 1-52). Other strategies train at the last rung. Needs --budget-epochs." };
         var eta = new Option<double>("--eta") { Description = "Reduction factor of the schedulers (> 1): each rung keeps the best 1/eta.", DefaultValueFactory = _ => 3 }.AtLeast(1, exclusive: true);
         var stopping = new Option<string?>("--stopping") { Description = "Stop trials early from their learning curves (the evaluator reports each epoch):\n" + Catalog<NasKit.Estimation.Stopping.IStoppingRule>.Listing() };
         var budgetEpochs = new Option<int?>("--budget-epochs") { Description = "Budget of each run in training epochs, summed over its trials (>= 1), instead of --queries." }.AtLeast(1);
@@ -47,14 +48,15 @@ internal static class SearchCommand
                                         "  naskit search --benchmark nb201 --strategy random,hyperband,asha --fidelities 12,200 --budget-epochs 4000 --runs 100 --seed 0")
         {
             space, benchmark, evaluator, strategy, queries, runs, seed, dataset, epochs, data, channels, cells, output, force, parallel, predictor,
-            fidelities, eta, budgetEpochs, stopping,
+            fidelities, eta, budgetEpochs, stopping, task,
         };
         cmd.SetAction(r => Cli.Run(() =>
         {
             var o = new SearchOptions(r.GetValue(space), r.GetValue(benchmark), r.GetValue(evaluator), r.GetValue(strategy)!, r.GetValue(queries), r.GetValue(runs),
                 r.GetValue(seed), r.GetValue(dataset), r.GetValue(epochs), r.GetValue(data), r.GetValue(channels), r.GetValue(cells), r.GetValue(output),
                 r.GetValue(force), r.GetValue(parallel), r.GetValue(predictor), r.GetValue(fidelities) is { } f ? FidelityRungs.Parse(f, r.GetValue(eta)) : null,
-                r.GetValue(budgetEpochs), r.GetValue(stopping) is { } rule ? Catalog<NasKit.Estimation.Stopping.IStoppingRule>.Get(rule) : null);
+                r.GetValue(budgetEpochs), r.GetValue(stopping) is { } rule ? Catalog<NasKit.Estimation.Stopping.IStoppingRule>.Get(rule) : null,
+                r.GetValue(eta), r.GetValue(task));
             return Run(o);
         }));
         return cmd;
@@ -62,7 +64,7 @@ internal static class SearchCommand
 
     private sealed record SearchOptions(string? Space, string? Benchmark, string? Evaluator, string Strategy, int Queries, int Runs, int Seed, string? Dataset,
         int? Epochs, string? Data, int? Channels, int? Cells, string? Output, bool Force, int? Parallel, string? Predictor, FidelityRungs? Rungs = null,
-        int? BudgetEpochs = null, NasKit.Estimation.Stopping.IStoppingRule? Stopping = null)
+        int? BudgetEpochs = null, NasKit.Estimation.Stopping.IStoppingRule? Stopping = null, double Eta = 3, string? Task = null)
     {
         /// <summary>The epochs of a trial at the study's default fidelity: the top rung with schedulers, else --epochs.</summary>
         public int? TrialEpochs => Rungs?.Max ?? Epochs;
@@ -82,13 +84,15 @@ internal static class SearchCommand
         if (o.Force && o.Output is null) throw new ArgumentException("--force overwrites the --out file; give --out too.");
         if (o.Benchmark is not null && o.Evaluator is not null) throw new ArgumentException("Give --benchmark or --evaluator, not both.");
         OptionRanges.CheckRunSeeds(o.Seed, o.Runs);
-        var factories = Catalog<IStrategyFactory>.Parse(o.Strategy, o.Rungs is null
+        // A budget in epochs is what makes schedulers comparable: with one, "all" includes them.
+        var factories = Catalog<IStrategyFactory>.Parse(o.Strategy, o.Rungs is null && o.BudgetEpochs is null
             ? f => StrategyFactories.SingleObjective(f) && StrategyFactories.SingleFidelity(f)
             : StrategyFactories.SingleObjective);
-        if (o.Rungs is null && factories.FirstOrDefault(f => f.SchedulesFidelities) is { } scheduler)
-            throw new ArgumentException($"{scheduler.Name} schedules trials over several epoch budgets; give --fidelities (e.g. 12,200 or 1-81) and --budget-epochs.");
-        if (o.Rungs is not null && o.BudgetEpochs is null)
-            throw new ArgumentException("--fidelities compares strategies that spend epochs differently; give the budget in epochs with --budget-epochs.");
+        var scheduler = factories.FirstOrDefault(f => f.SchedulesFidelities);
+        if (o.Rungs is null && scheduler is not null && o.Evaluator is not null)
+            throw new ArgumentException($"{scheduler.Name} schedules trials over several epoch budgets; give --fidelities (e.g. 1-27) and --budget-epochs.");
+        if ((o.Rungs is not null || scheduler is not null) && o.BudgetEpochs is null)
+            throw new ArgumentException($"{(scheduler is null ? "--fidelities" : scheduler.Name)} compares strategies that spend epochs differently; give the budget in epochs with --budget-epochs.");
         if (o.Rungs is not null && o.Epochs is { } ep && ep != o.Rungs.Max)
             throw new ArgumentException($"--epochs {ep} differs from the top rung of --fidelities ({o.Rungs.Max}), at which strategies without rungs train; leave --epochs out.");
         if (o.Predictor is not null)
@@ -105,10 +109,11 @@ internal static class SearchCommand
                 throw new ArgumentException("--data, --channels and --cells configure a training evaluator; a benchmark looks architectures up.");
             var args = new Dictionary<string, string>();
             if (o.Dataset is not null) args["dataset"] = o.Dataset;
+            if (o.Task is not null) args["task"] = o.Task;
             if (o.TrialEpochs is { } e) args["epochs"] = e.ToString(Inv);
             return Problems.WithBenchmark(new EvaluatorDescriptor(name, args).ToString(), new OnBenchmark(o, spaceEntry?.Name, factories));
         }
-        if (o.Dataset is not null) throw new ArgumentException("--dataset selects a benchmark's data set; the training evaluator takes --data.");
+        if (o.Dataset is not null || o.Task is not null) throw new ArgumentException("--dataset and --task select a benchmark's data; the training evaluator takes --data.");
         if (o.TrialEpochs is null) throw new ArgumentException("--epochs is required with an evaluator that trains: say how many epochs each trial trains (e.g. --epochs 1).");
         var d = EvaluatorDescriptor.Parse(o.Evaluator);
         var a = new Dictionary<string, string>(d.Arguments);
@@ -120,13 +125,20 @@ internal static class SearchCommand
         return spaceEntry!.Accept(new OnEvaluator(o, descriptor, factories));
     }
 
-    private sealed class OnBenchmark(SearchOptions o, string? space, IReadOnlyList<IStrategyFactory> factories) : IBenchmarkVisitor<int>
+    private sealed class OnBenchmark(SearchOptions options, string? space, IReadOnlyList<IStrategyFactory> factories) : IBenchmarkVisitor<int>
     {
         public int Visit<TArch>(TabularBenchmark<TArch> b) where TArch : class, IArchitecture
         {
+            var o = options;
             if (space is not null && !string.Equals(b.Space.Name, space, StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"Benchmark '{b.Name}' covers space '{b.Space.Name}', not '{space}'.");
             TorchSharp.torch.set_num_threads(1); // runs are parallel; the strategies' tiny models gain nothing from intra-op threads
+            if (o.Rungs is null && factories.FirstOrDefault(f => f.SchedulesFidelities) is { } scheduler)
+                o = o with
+                {
+                    Rungs = FidelityRungs.Parse(b.DefaultFidelities ?? throw new ArgumentException(
+                        $"{scheduler.Name} schedules trials over several epoch budgets and benchmark '{b.Name}' names none; give --fidelities."), o.Eta),
+                };
             var protocol = new QueryBudgetProtocol<TArch>
             {
                 Space = b.Space, Evaluator = b.Evaluator, Fidelity = b.Fidelity, Signal = b.Signal, OutcomeMetric = b.Outcome,

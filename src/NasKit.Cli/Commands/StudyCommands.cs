@@ -55,11 +55,15 @@ internal static class StudyCommands
         var outstanding = new Option<int?>("--outstanding") { Description = "Candidates asked ahead of their results (asynchronous search, >= 1); default: --parallel, at least 1." }.AtLeast(1);
         var delay = new Option<int>("--eval-delay-ms") { Description = "Wait this long per evaluation in the local workers (simulates training; for tests).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var lease = new Option<double>("--lease-seconds") { Description = "Coordinator and local-worker lease (> 0); a crashed process's work is taken over after it.", DefaultValueFactory = _ => 10 }.AtLeast(0, exclusive: true);
+        var fidelities = new Option<string?>("--fidelities") { Description = "Epoch rungs of a multi-fidelity scheduler (12,200 or 1-81); default: the benchmark's. Other strategies train at the last rung." };
+        var eta = new Option<double>("--eta") { Description = "Reduction factor of the schedulers (> 1).", DefaultValueFactory = _ => 3 }.AtLeast(1, exclusive: true);
+        var budgetEpochs = new Option<int?>("--budget-epochs") { Description = "Budget in training epochs summed over trials (>= 1), instead of --queries; needed by schedulers." }.AtLeast(1);
+        var timeScale = new Option<double>("--time-scale") { Description = "Local workers wait this many wall seconds per second of an evaluation's cost (a benchmark's simulated training time; >= 0).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var cmd = new Command("run", "Coordinate (or resume) a study; every ask, tell, intermediate result and result is recorded.\n" +
                                      "Examples:\n  naskit study run --storage runs/demo.db --study demo --strategy rea --queries 100 --seed 0\n" +
                                      "  naskit study run --storage \"$NASKIT_DB\" --study train --space nb201 --evaluator train:C=8,N=1 --epochs 1 --parallel 0")
         {
-            storage, name, space, benchmark, evaluator, strategy, queries, seed, epochs, parallel, outstanding, delay, lease,
+            storage, name, space, benchmark, evaluator, strategy, queries, seed, epochs, parallel, outstanding, delay, lease, fidelities, eta, budgetEpochs, timeScale,
         };
         cmd.SetAction(r => Cli.Run(() =>
         {
@@ -72,14 +76,18 @@ internal static class StudyCommands
             if (r.GetValue(delay) < 0) throw new ArgumentException("--eval-delay-ms must be 0 or more.");
             var leaseTime = TimeSpan.FromSeconds(r.GetValue(lease) is > 0 and var l ? l : throw new ArgumentException("--lease-seconds must be positive."));
             if (r.GetValue(benchmark) is not null && r.GetValue(evaluator) is not null) throw new ArgumentException("Give --benchmark or --evaluator, not both.");
+            if (r.GetValue(timeScale) is < 0 or double.NaN) throw new ArgumentException("--time-scale must be 0 or more.");
+            var rungs = r.GetValue(fidelities) is { } f ? FidelityRungs.Parse(f, r.GetValue(eta)) : null;
+            if (rungs is not null && r.GetValue(epochs) is { } ep && ep != rungs.Max)
+                throw new ArgumentException($"--epochs {ep} differs from the top rung of --fidelities ({rungs.Max}); leave --epochs out.");
             var run = new RunSettings(r.GetValue(storage)!, r.GetValue(name)!, Catalog<IStrategyFactory>.Get(r.GetValue(strategy)!), q, r.GetValue(seed),
-                                      r.GetValue(epochs), p, o, r.GetValue(delay), leaseTime);
-            if (run.Strategy.SchedulesFidelities)
-                throw new ArgumentException($"{run.Strategy.Name} schedules trials over epoch rungs, which 'naskit study run' does not take yet; " +
-                                            "compare schedulers with 'naskit search --fidelities … --budget-epochs …', or give a Study rungs in C#.");
+                                      rungs?.Max ?? r.GetValue(epochs), p, o, r.GetValue(delay), leaseTime, rungs, r.GetValue(budgetEpochs), r.GetValue(eta), r.GetValue(timeScale));
+            if ((run.Strategy.SchedulesFidelities || rungs is not null) && run.BudgetEpochs is null)
+                throw new ArgumentException($"{(run.Strategy.SchedulesFidelities ? run.Strategy.Name : "--fidelities")} spends epochs on trials of different lengths; give the budget with --budget-epochs.");
             var spaceEntry = Catalog<ISpaceEntry>.Get(r.GetValue(space)!);
             if (r.GetValue(evaluator) is { } ev)
             {
+                if (run.Strategy.SchedulesFidelities && rungs is null) throw new ArgumentException($"{run.Strategy.Name} needs --fidelities with an evaluator that trains (e.g. 1-27).");
                 if (run.Epochs is null) throw new ArgumentException("--epochs is required with an evaluator that trains: say how many epochs each trial trains (e.g. --epochs 1).");
                 return spaceEntry.Accept(new RunOnSpace(run, EvaluatorDescriptor.Parse(ev)));
             }
@@ -93,7 +101,12 @@ internal static class StudyCommands
     }
 
     private sealed record RunSettings(string Storage, string Study, IStrategyFactory Strategy, int Queries, int Seed, int? Epochs, int Parallel,
-                                      int Outstanding, int DelayMs, TimeSpan Lease);
+                                      int Outstanding, int DelayMs, TimeSpan Lease, FidelityRungs? Rungs = null, int? BudgetEpochs = null, double Eta = 3,
+                                      double TimeScale = 0)
+    {
+        /// <summary>The budget and rungs as configuration text; empty for studies without them, so older studies resume.</summary>
+        public string FidelityText => (BudgetEpochs is { } b ? $", budget-epochs={b}" : "") + (Rungs is { } rg ? $", rungs={string.Join("/", rg.Epochs)} eta={rg.Eta.ToString(CultureInfo.InvariantCulture)}" : "");
+    }
 
     private sealed class RunOnBenchmark(RunSettings run, string space) : IBenchmarkVisitor<int>
     {
@@ -101,10 +114,17 @@ internal static class StudyCommands
         {
             if (!string.Equals(b.Space.Name, space, StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"Benchmark '{b.Name}' covers space '{b.Space.Name}', not '{space}'.");
+            var settings = run;
+            if (run.Strategy.SchedulesFidelities && run.Rungs is null)
+                settings = run with
+                {
+                    Rungs = FidelityRungs.Parse(b.DefaultFidelities ?? throw new ArgumentException(
+                        $"{run.Strategy.Name} schedules trials over several epoch budgets and benchmark '{b.Name}' names none; give --fidelities."), run.Eta),
+                };
             // The configuration text of studies made before evaluator descriptors, so that they resume.
-            var spec = new StudySpec(run.Study, b.Space.Name, run.Strategy.Name, run.Seed,
-                                     $"benchmark={b.Name}, epochs={b.Fidelity.Epochs}, queries={run.Queries}", b.Name);
-            return Coordinate(run, spec, b.Space, b.Fidelity, b.Signal);
+            var spec = new StudySpec(settings.Study, b.Space.Name, settings.Strategy.Name, settings.Seed,
+                                     $"benchmark={b.Name}, epochs={b.Fidelity.Epochs}, queries={settings.Queries}{settings.FidelityText}", b.Name);
+            return Coordinate(settings, spec, b.Space, b.Fidelity, b.Signal);
         }
     }
 
@@ -113,7 +133,7 @@ internal static class StudyCommands
         public int Visit<TArch>(ISearchSpace<TArch> space) where TArch : class, IArchitecture
         {
             descriptor.Create(space); // an evaluator that cannot work here fails before the study exists
-            var spec = new StudySpec(run.Study, space.Name, run.Strategy.Name, run.Seed, $"epochs={run.Epochs}, queries={run.Queries}", descriptor.ToString());
+            var spec = new StudySpec(run.Study, space.Name, run.Strategy.Name, run.Seed, $"epochs={run.Epochs}, queries={run.Queries}{run.FidelityText}", descriptor.ToString());
             return Coordinate(run, spec, space, new Fidelity(Epochs: run.Epochs), Objective.Max(Metrics.ValidAccuracy));
         }
     }
@@ -121,16 +141,17 @@ internal static class StudyCommands
     private static int Coordinate<TArch>(RunSettings run, StudySpec spec, ISearchSpace<TArch> space, Fidelity fidelity, Objective signal)
         where TArch : class, IArchitecture
     {
-        var strategy = run.Strategy.Create(space, [signal], run.Seed);
+        var strategy = run.Strategy.Create(space, [signal], run.Seed, run.Rungs);
         using var queue = TrialQueues.Open(run.Storage, Log);
-        var study = new Study<TArch>(queue, spec, space, Budget.OfQueries(run.Queries), fidelity) { MaxOutstanding = run.Outstanding, Lease = run.Lease, Log = Log };
+        var budget = run.BudgetEpochs is { } epochs ? Budget.OfEpochs(epochs) : Budget.OfQueries(run.Queries);
+        var study = new Study<TArch>(queue, spec, space, budget, fidelity) { MaxOutstanding = run.Outstanding, Lease = run.Lease, Log = Log };
 
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, a) => { a.Cancel = true; stop.Cancel(); };
         var workers = Enumerable.Range(0, run.Parallel).Select(i => Task.Run(() =>
         {
             using var own = TrialQueues.Open(run.Storage, Log); // each worker its own connections
-            return new Worker<TArch>(own, spec.Name, space, WorkerEvaluator(spec, space, run.DelayMs),
+            return new Worker<TArch>(own, spec.Name, space, WorkerEvaluator(spec, space, run.DelayMs, run.TimeScale),
                 new WorkerOptions { Name = $"{Environment.MachineName}:{Environment.ProcessId}/{i}", Lease = run.Lease, Log = Log }).Run(stop.Token);
         })).ToArray();
         // A local worker that dies (bad data, a bug) must not leave the coordinator waiting for it forever.
@@ -146,18 +167,24 @@ internal static class StudyCommands
         finally { (strategy as IDisposable)?.Dispose(); }
 
         Console.WriteLine($"study {spec.Name}: {result.Asked} trials asked ({result.Resumed} replayed), stopped: {result.StopReason}");
+        for (int i = 0; i < workers.Length; i++)
+        {
+            var w = workers[i].Result;
+            double share = w.BusySeconds + w.IdleSeconds > 0 ? 100 * w.IdleSeconds / (w.BusySeconds + w.IdleSeconds) : 0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worker {i}: {w.Completed} evaluated, busy {w.BusySeconds:0.0} s, idle {w.IdleSeconds:0.0} s ({share:0}%)"));
+        }
         if (Best(queue.Ledger(spec.Name), signal.Metric) is { } best)
             Console.WriteLine($"best: {best.Architecture} {Describe(best.Evaluation)}");
         return 0;
     }
 
     /// <summary>The study's evaluator, rebuilt from its descriptor (slowed down for tests when asked).</summary>
-    internal static IEvaluator<TArch> WorkerEvaluator<TArch>(StudySpec spec, ISearchSpace<TArch> space, int delayMs) where TArch : class, IArchitecture
+    internal static IEvaluator<TArch> WorkerEvaluator<TArch>(StudySpec spec, ISearchSpace<TArch> space, int delayMs, double timeScale = 0) where TArch : class, IArchitecture
     {
         if (spec.Evaluator.Length == 0)
             throw new ArgumentException($"Study '{spec.Name}' records no evaluator (its coordinator evaluates in-process), so no worker can join it.");
         var evaluator = EvaluatorDescriptor.Parse(spec.Evaluator).Create(space);
-        return delayMs > 0 ? new DelayedEvaluator<TArch>(evaluator, TimeSpan.FromMilliseconds(delayMs)) : evaluator;
+        return delayMs > 0 || timeScale > 0 ? new DelayedEvaluator<TArch>(evaluator, TimeSpan.FromMilliseconds(delayMs)) { CostScale = timeScale } : evaluator;
     }
 
     internal static LedgerTrial? Best(IEnumerable<LedgerTrial> trials, string signal = Metrics.ValidAccuracy) =>
@@ -175,11 +202,12 @@ internal static class StudyCommands
         var lease = new Option<double>("--lease-seconds") { Description = "A trial goes back to the queue this long after this worker's last heartbeat (> 0).", DefaultValueFactory = _ => 10 }.AtLeast(0, exclusive: true);
         var attempts = new Option<int>("--max-attempts") { Description = "Claims per trial before it is recorded as failed (>= 1).", DefaultValueFactory = _ => 3 }.AtLeast(1);
         var wait = new Option<double>("--wait-for-study") { Description = "Seconds to wait for the study to appear (>= 0).", DefaultValueFactory = _ => 60 }.AtLeast(0);
+        var timeScale = new Option<double>("--time-scale") { Description = "Wait this many wall seconds per second of an evaluation's cost (a benchmark's simulated training time; >= 0).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var threads = new Option<int?>("--threads") { Description = "Intra-op threads for training on the CPU (>= 1; default: libtorch's, one per core). Give 1 when several workers share a machine's cores." }.AtLeast(1);
         var cmd = new Command("worker", "Evaluate trials of a study from its queue until the study is finished (run one per GPU, on any machine). The study says " +
                                         "which space and evaluator (the NB201 tables, or real training) to use.\nExample:\n  naskit worker --storage \"$NASKIT_DB\" --study big")
         {
-            storage, name, workerName, delay, lease, attempts, wait, threads,
+            storage, name, workerName, delay, lease, attempts, wait, threads, timeScale,
         };
         cmd.SetAction(r => Cli.Run(() =>
         {
@@ -207,17 +235,18 @@ internal static class StudyCommands
             }
             var options = new WorkerOptions { Lease = leaseTime, MaxAttempts = r.GetValue(attempts), Log = Log };
             if (r.GetValue(workerName) is { } wn) options = options with { Name = wn };
-            var result = Catalog<ISpaceEntry>.Get(spec.Space).Accept(new WorkOnSpace(queue, spec, r.GetValue(delay), options, stop.Token));
-            Console.WriteLine($"worker {options.Name}: {result.Completed} evaluated, {result.Failed} failed attempts, {result.Rejected} results discarded (lease lost)");
+            var result = Catalog<ISpaceEntry>.Get(spec.Space).Accept(new WorkOnSpace(queue, spec, r.GetValue(delay), r.GetValue(timeScale), options, stop.Token));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worker {options.Name}: {result.Completed} evaluated, {result.Failed} failed attempts, " +
+                                                                          $"{result.Rejected} results discarded (lease lost); busy {result.BusySeconds:0.0} s, idle {result.IdleSeconds:0.0} s"));
             return 0;
         }));
         return cmd;
     }
 
-    private sealed class WorkOnSpace(ITrialQueue queue, StudySpec spec, int delayMs, WorkerOptions options, CancellationToken stop) : ISpaceVisitor<WorkerResult>
+    private sealed class WorkOnSpace(ITrialQueue queue, StudySpec spec, int delayMs, double timeScale, WorkerOptions options, CancellationToken stop) : ISpaceVisitor<WorkerResult>
     {
         public WorkerResult Visit<TArch>(ISearchSpace<TArch> space) where TArch : class, IArchitecture =>
-            new Worker<TArch>(queue, spec.Name, space, WorkerEvaluator(spec, space, delayMs), options).Run(stop);
+            new Worker<TArch>(queue, spec.Name, space, WorkerEvaluator(spec, space, delayMs, timeScale), options).Run(stop);
     }
 
     private static Command WatchCommand()

@@ -158,4 +158,42 @@ public class CliTests
         Assert.Contains("Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1)", stdout);
         Assert.Contains("3,349,342 (3.349342M); the paper reports 3.3M", stdout);
     }
+
+    [Fact]
+    public void Lcbench_compares_schedulers_on_a_task_with_the_benchmarks_own_rungs()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("search", "--benchmark", "lcbench", "--task", "7593", "--strategy", "random,hyperband", "--budget-epochs", "520", "--runs", "3", "--seed", "0");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("rungs 2,6,17,52", stderr);
+        Assert.Matches(@"(?m)^random: \d+\.\d\d±\d+\.\d\d$", stdout);
+        Assert.Matches(@"(?m)^hyperband: \d+\.\d\d±\d+\.\d\d$", stdout);
+        // A task the benchmark lacks, and a task given to a benchmark without tasks, are one line each.
+        var (bad, _, badErr) = CliRunner.Run("search", "--benchmark", "lcbench", "--task", "12", "--strategy", "random", "--runs", "1");
+        Assert.NotEqual(0, bad);
+        Assert.Contains("LCBench has no task '12'", badErr);
+        Assert.DoesNotContain("   at ", badErr);
+        var (wrong, _, wrongErr) = CliRunner.Run("search", "--benchmark", "nb201", "--task", "3945", "--strategy", "random", "--runs", "1");
+        Assert.NotEqual(0, wrong);
+        Assert.Contains("has no argument(s) task", wrongErr);
+        // Schedulers need a budget in epochs.
+        var (noBudget, _, noBudgetErr) = CliRunner.Run("search", "--benchmark", "lcbench", "--strategy", "hyperband", "--runs", "1");
+        Assert.NotEqual(0, noBudget);
+        Assert.Contains("--budget-epochs", noBudgetErr);
+    }
+
+    [Fact]
+    public void A_study_runs_asha_with_local_workers_and_reports_their_idle_time()
+    {
+        var db = Path.Combine(Path.GetTempPath(), $"naskit-asha-{Guid.NewGuid():N}.db");
+        try
+        {
+            var (code, stdout, stderr) = CliRunner.Run("study", "run", "--storage", db, "--study", "asha", "--space", "lcbench", "--strategy", "asha",
+                                                       "--budget-epochs", "300", "--parallel", "2", "--seed", "0");
+            Assert.True(code == 0, stderr);
+            Assert.Contains("stopped: epoch budget", stdout);
+            Assert.Matches(@"(?m)^worker 0: \d+ evaluated, busy \d+\.\d s, idle \d+\.\d s", stdout);
+            Assert.Matches(@"(?m)^worker 1: \d+ evaluated", stdout);
+        }
+        finally { File.Delete(db); }
+    }
 }

@@ -104,4 +104,18 @@ public class DecisionSpaceTests
             Assert.Equal(cell.With(edge, (Nb201Op)op), m);
         }
     }
+
+    [Fact]
+    public void Numeric_decisions_are_ordered_grids_on_their_scale()
+    {
+        var lr = Decision.Numeric("lr", 1e-4, 1e-1, 4, log: true);
+        Assert.Equal(["0.0001", "0.001", "0.01", "0.1"], lr.Options);
+        Assert.Equal(DecisionKind.Ordinal, lr.Kind);
+        Assert.Equal(["0", "0.25", "0.5", "0.75", "1"], Decision.Numeric("p", 0, 1, 5).Options);
+        // Whole numbers on a log scale: repeats after rounding are dropped.
+        Assert.Equal(["1", "2", "3", "4"], Decision.Numeric("units", 1, 4, 9, log: true, integer: true).Options);
+        Assert.Throws<ArgumentException>(() => Decision.Numeric("lr", 0, 1, 5, log: true));
+        Assert.Throws<ArgumentException>(() => Decision.Numeric("lr", 1, 1, 5));
+        Assert.Throws<ArgumentException>(() => Decision.Numeric("lr", 0, 1, 1));
+    }
 }

@@ -250,4 +250,23 @@ public class MultiFidelityTests(ITestOutputHelper output)
         output.WriteLine($"mean toy score of BOHB's samples {modelled:0.0}, of uniform samples {uniform:0.0}");
         Assert.True(modelled > uniform + 10, $"BOHB's samples {modelled:0.0} vs uniform {uniform:0.0}");
     }
+
+    [Fact]
+    public void Bohb_treats_an_ordered_grid_as_a_numeric_axis()
+    {
+        // One learning-rate-like grid of 33 values and one categorical switch; the best region is a band on the grid.
+        var space = new DecisionSpace("grid", Decision.Numeric("lr", 1e-4, 1e-1, 33, log: true), Decision.Categorical("act", "relu", "mish", "swish"));
+        double Score(Choices c) => -Math.Abs(space.Decisions[0].IndexOf(c["lr"]!) - 24) - (c["act"] == "mish" ? 0 : 3);
+        var sampler = new KdeSampler<Choices>(space);
+        var rng = new Random(5);
+        for (int i = 0; i < 60; i++) { var a = space.Sample(rng); sampler.Observe(a, 1, Score(a)); }
+        Assert.Equal(1, sampler.ModelEpochs);
+        var modelled = Enumerable.Range(0, 600).Select(_ => sampler.Sample(rng)).ToArray();
+        // Model-based samples cluster around the good band (index 24), with neighbours too (a smooth kernel, not only seen values).
+        var indices = modelled.Select(c => space.Decisions[0].IndexOf(c["lr"]!)).ToArray();
+        double near = indices.Count(i => Math.Abs(i - 24) <= 3) / (double)indices.Length;
+        output.WriteLine($"share of BOHB samples within 3 grid steps of the best: {near:0.00} (uniform: {7 / 33.0:0.00})");
+        Assert.True(near > 0.45, $"only {near:0.00} of the samples lie near the best learning rate");
+        Assert.True(modelled.Average(Score) > Enumerable.Range(0, 600).Select(_ => Score(space.Sample(rng))).Average() + 4);
+    }
 }

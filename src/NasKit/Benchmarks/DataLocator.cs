@@ -29,6 +29,25 @@ public sealed class DataLocator
         }
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type, string), Lazy<object>> Loaded = new();
+
+    /// <summary>
+    /// <paramref name="load"/>'s result for this locator's roots, loaded once per process and kind of data (benchmark
+    /// tables, a surrogate model) and shared by every caller. A load that fails is not remembered: the next call tries
+    /// again, so a notebook can fix <c>NASKIT_DATA</c> and rerun the cell.
+    /// </summary>
+    public T LoadOnce<T>(Func<DataLocator, T> load) where T : class
+    {
+        var key = (typeof(T), string.Join("|", Roots));
+        var lazy = Loaded.GetOrAdd(key, _ => new Lazy<object>(() => load(this)));
+        try { return (T)lazy.Value; }
+        catch
+        {
+            Loaded.TryRemove(new KeyValuePair<(Type, string), Lazy<object>>(key, lazy));
+            throw;
+        }
+    }
+
     /// <summary>The full path of a data file given relative to a data root, e.g. <c>nasbench201/nb201_acc_200ep.csv</c>.</summary>
     public string Find(string relativePath)
     {

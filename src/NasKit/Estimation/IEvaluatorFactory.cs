@@ -90,7 +90,8 @@ public sealed class EvaluatorArguments(EvaluatorDescriptor descriptor)
         };
     }
 
-    internal void CheckAllUsed()
+    /// <summary>Refuses arguments nobody read (a misspelt key, an option the evaluator does not take).</summary>
+    public void CheckAllUsed()
     {
         var unknown = Descriptor.Arguments.Keys.Where(k => !_read.Contains(k)).ToArray();
         if (unknown.Length > 0)

@@ -21,8 +21,11 @@ public sealed record WorkerOptions
     public StoppingSetting? Stopping { get; init; }
 }
 
-/// <summary>Counts of one worker's run.</summary>
-public sealed record WorkerResult(int Completed, int Rejected, int Failed);
+/// <summary>
+/// Counts of one worker's run, and where its time went: evaluating (<paramref name="BusySeconds"/>) or waiting for
+/// work (<paramref name="IdleSeconds"/>: a synchronous scheduler's workers wait for a rung to fill, an asynchronous one's do not).
+/// </summary>
+public sealed record WorkerResult(int Completed, int Rejected, int Failed, double BusySeconds = 0, double IdleSeconds = 0);
 
 /// <summary>
 /// Claims trials of one study, evaluates them and records the results, heartbeating while it works. Any number run
@@ -46,6 +49,8 @@ public sealed class Worker<TArch>(ITrialQueue queue, string study, ISearchSpace<
         }
         queue.WorkerSeen(study, _o.Name, "idle");
         int completed = 0, rejected = 0, failed = 0;
+        var total = Stopwatch.StartNew();
+        var busy = TimeSpan.Zero;
         bool idle = true; // registered as idle just above
         var seen = DateTime.UtcNow;
         while (!cancellationToken.IsCancellationRequested)
@@ -59,7 +64,10 @@ public sealed class Worker<TArch>(ITrialQueue queue, string study, ISearchSpace<
                 continue;
             }
             idle = false;
-            switch (Evaluate(trial, cancellationToken))
+            long started = Stopwatch.GetTimestamp();
+            var outcome = Evaluate(trial, cancellationToken);
+            busy += Stopwatch.GetElapsedTime(started);
+            switch (outcome)
             {
                 case Outcome.Completed: completed++; break;
                 case Outcome.Rejected: rejected++; break;
@@ -67,7 +75,7 @@ public sealed class Worker<TArch>(ITrialQueue queue, string study, ISearchSpace<
             }
         }
         queue.WorkerSeen(study, _o.Name, cancellationToken.IsCancellationRequested ? "stopped" : "exited");
-        return new WorkerResult(completed, rejected, failed);
+        return new WorkerResult(completed, rejected, failed, busy.TotalSeconds, (total.Elapsed - busy).TotalSeconds);
     }
 
     private enum Outcome { Completed, Rejected, Failed, Abandoned }

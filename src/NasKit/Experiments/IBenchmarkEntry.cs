@@ -10,7 +10,11 @@ namespace NasKit.Experiments;
 /// comparison reports (NASLib's protocol: search on validation accuracy, report the test accuracy of the choice).
 /// </summary>
 public sealed record TabularBenchmark<TArch>(string Name, ISearchSpace<TArch> Space, IEvaluator<TArch> Evaluator, Fidelity Fidelity,
-                                             Objective Signal, string Outcome) where TArch : class, IArchitecture;
+                                             Objective Signal, string Outcome) where TArch : class, IArchitecture
+{
+    /// <summary>The epochs a scheduler uses when the user names none, as <see cref="FidelityRungs.Parse"/> reads them ("1-52", "12,200"); null: none.</summary>
+    public string? DefaultFidelities { get; init; }
+}
 
 /// <summary>
 /// A benchmark users pick by name (<c>--benchmark nb201</c>). It is also an evaluator of the catalog (its tables), so a

@@ -58,6 +58,31 @@ public sealed record Decision
         return new(name, values, DecisionKind.Ordinal);
     }
 
+    /// <summary>
+    /// A numeric hyperparameter on [<paramref name="lower"/>, <paramref name="upper"/>] as an ordered grid of
+    /// <paramref name="points"/> values, evenly spaced on its scale (logarithmic when <paramref name="log"/>), rounded to
+    /// whole numbers when <paramref name="integer"/> (repeats dropped) and to 4 significant digits otherwise, so the text
+    /// form is short and reads back exactly. Strategies that move to adjacent options then take small steps on the
+    /// hyperparameter's own scale, and a model-based sampler (BOHB) can treat the grid as ordered.
+    /// </summary>
+    public static Decision Numeric(string name, double lower, double upper, int points, bool log = false, bool integer = false)
+    {
+        if (!(double.IsFinite(lower) && double.IsFinite(upper) && lower < upper) || points < 2 || (log && lower <= 0))
+            throw new ArgumentException($"Decision '{name}': need finite lower < upper (lower > 0 on a log scale) and at least 2 points, got [{lower}, {upper}] with {points}.");
+        var values = new List<string>();
+        for (int i = 0; i < points; i++)
+        {
+            double t = (double)i / (points - 1);
+            double v = log ? Math.Exp(Math.Log(lower) + t * (Math.Log(upper) - Math.Log(lower))) : lower + t * (upper - lower);
+            v = i == 0 ? lower : i == points - 1 ? upper : v; // the ends exactly, not exp(log(x))
+            string text = integer ? Math.Round(v).ToString("0", System.Globalization.CultureInfo.InvariantCulture)
+                                  : double.Parse(v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)
+                                          .ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            if (values.Count == 0 || values[^1] != text) values.Add(text);
+        }
+        return new(name, values, DecisionKind.Ordinal);
+    }
+
     /// <summary>This decision, existing only while <paramref name="decision"/> (declared earlier) has one of <paramref name="values"/>.</summary>
     public Decision When(string decision, params string[] values)
     {

@@ -192,6 +192,7 @@ public abstract class DecisionSpace<TArch> : ISearchSpace<TArch>, IEnumerableSpa
     public IReadOnlyList<int> Choices => _choices;
     public int[] ToDecisions(TArch arch) => ValuesOf(arch);
     public TArch FromDecisions(IReadOnlyList<int> decisions) => Create(decisions);
+    public IReadOnlyList<bool> Ordered => _decisions.Select(d => d.Kind == DecisionKind.Ordinal).ToArray();
     public IReadOnlyList<bool> Active(IReadOnlyList<int> decisions) => HasConditions ? ActiveFlags(decisions.ToArray()) : Enumerable.Repeat(true, decisions.Count).ToArray();
 
     // IEncodableSpace: one block of one-hot indicators per decision, all zeros while inactive.

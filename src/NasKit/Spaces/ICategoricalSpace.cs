@@ -13,4 +13,7 @@ public interface ICategoricalSpace<TArch> where TArch : class, IArchitecture
 
     /// <summary>Which decisions exist given the others (conditional spaces); a controller learns only from those.</summary>
     IReadOnlyList<bool> Active(IReadOnlyList<int> decisions) => Enumerable.Repeat(true, decisions.Count).ToArray();
+
+    /// <summary>Which decisions have ordered options (a depth, a grid of learning rates), so a model can treat nearby options as similar.</summary>
+    IReadOnlyList<bool> Ordered => Enumerable.Repeat(false, Choices.Count).ToArray();
 }

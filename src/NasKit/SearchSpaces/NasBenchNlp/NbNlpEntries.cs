@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using NasKit.Benchmarks;
 using NasKit.Estimation;
 using NasKit.Experiments;
@@ -22,16 +21,13 @@ public sealed class NbNlpSpaceEntry : ISpaceEntry
 /// </summary>
 public sealed class NbNlpBenchmarkEntry : IBenchmarkEntry
 {
-    private static readonly ConcurrentDictionary<string, Lazy<NbNlpBenchmark>> Loaded = new();
-
     public string Name => "nbnlp";
     public string Description => "NAS-Bench-NLP WikiText-2 learning curves: per-epoch validation perplexity, epochs 1-50 as the fidelity.";
     public int Order => 30;
 
     public static NbNlpBenchmark Tables()
     {
-        var locator = DataLocator.Default;
-        return Loaded.GetOrAdd(string.Join("|", locator.Roots), _ => new Lazy<NbNlpBenchmark>(() => NbNlpBenchmark.Load(locator))).Value;
+        return DataLocator.Default.LoadOnce(NbNlpBenchmark.Load);
     }
 
     public IEvaluator<TArch>? Create<TArch>(ISearchSpace<TArch> space, EvaluatorArguments arguments) where TArch : class, IArchitecture =>
@@ -42,6 +38,7 @@ public sealed class NbNlpBenchmarkEntry : IBenchmarkEntry
         var tables = Tables();
         var fidelity = new Fidelity(Epochs: arguments.Int("epochs", NbNlpBenchmark.MaxEpochs, 1, NbNlpBenchmark.MaxEpochs));
         return visitor.Visit(new TabularBenchmark<NbNlpCell>(Name, new NbNlpSpace(tables), new NbNlpTabularEvaluator(tables), fidelity,
-                                                             Objective.Min(Metrics.ValidPerplexity), NbNlpTabularEvaluator.FinalValidPerplexity));
+                                                             Objective.Min(Metrics.ValidPerplexity), NbNlpTabularEvaluator.FinalValidPerplexity)
+                             { DefaultFidelities = $"1-{NbNlpBenchmark.MaxEpochs}" });
     }
 }

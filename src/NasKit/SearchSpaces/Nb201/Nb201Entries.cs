@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using NasKit.Benchmarks;
 using NasKit.Estimation;
 using NasKit.Experiments;
@@ -23,8 +22,6 @@ public sealed class Nb201SpaceEntry : ISpaceEntry
 /// </summary>
 public sealed class Nb201BenchmarkEntry : IBenchmarkEntry
 {
-    private static readonly ConcurrentDictionary<string, Lazy<Nb201Benchmark>> Loaded = new();
-
     public string Name => "nb201";
     public string Description => "NAS-Bench-201 tables (12/200-epoch accuracies, HW-NAS-Bench latency and energy): nb201:dataset=cifar10.";
     public int Order => 10;
@@ -32,8 +29,7 @@ public sealed class Nb201BenchmarkEntry : IBenchmarkEntry
     /// <summary>The tables from the default data locator, loaded once per process and data folder.</summary>
     public static Nb201Benchmark Tables()
     {
-        var locator = DataLocator.Default;
-        return Loaded.GetOrAdd(string.Join("|", locator.Roots), _ => new Lazy<Nb201Benchmark>(() => Nb201Benchmark.Load(locator))).Value;
+        return DataLocator.Default.LoadOnce(Nb201Benchmark.Load);
     }
 
     public IEvaluator<TArch>? Create<TArch>(ISearchSpace<TArch> space, EvaluatorArguments arguments) where TArch : class, IArchitecture
@@ -51,7 +47,8 @@ public sealed class Nb201BenchmarkEntry : IBenchmarkEntry
         var tables = Tables();
         var evaluator = new Nb201TabularEvaluator(tables, Nb201Benchmark.ParseDataset(arguments.String("dataset", "cifar10"))) { OutcomeEpochs = 200 };
         var fidelity = new Fidelity(Epochs: Epochs(arguments, "epochs", 200));
-        return visitor.Visit(new TabularBenchmark<Nb201Cell>(Name, tables.Space, evaluator, fidelity, Objective.Max(Metrics.ValidAccuracy), Metrics.TestAccuracy));
+        return visitor.Visit(new TabularBenchmark<Nb201Cell>(Name, tables.Space, evaluator, fidelity, Objective.Max(Metrics.ValidAccuracy), Metrics.TestAccuracy)
+                             { DefaultFidelities = "12,200" }); // the two tables the benchmark has
     }
 
     private static int Epochs(EvaluatorArguments a, string key, int fallback)

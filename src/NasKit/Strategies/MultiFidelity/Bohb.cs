@@ -7,11 +7,13 @@ namespace NasKit.Strategies.MultiFidelity;
 /// BOHB's model (Falkner et al., ICML 2018, as HpBandSter implements it): for the largest epoch budget with enough
 /// results, a kernel density l(x) over the best 15% of its configurations and g(x) over the rest; a new configuration
 /// is the one of 64 candidates, drawn around good configurations with widened bandwidths, that minimises g(x)/l(x). A
-/// third of the configurations stay uniformly random, and before any model exists all are. Decisions are treated as
-/// unordered categories (Aitchison-Aitken kernels), with statsmodels' normal-reference bandwidths (1.06·σ·n^(−1/(4+d)),
-/// at least 10⁻³). A failed evaluation counts as the worst loss, as in HpBandSter. One deliberate difference: a kernel
-/// spreads over the decision's real number of options, where statsmodels counts the options seen in the data (and
-/// divides by zero when the good configurations agree on one).
+/// third of the configurations stay uniformly random, and before any model exists all are. Unordered decisions get
+/// Aitchison-Aitken kernels; ordered ones (a depth, a grid of learning rates) are placed on [0, 1] by their position
+/// and get Gaussian kernels, sampled from a normal truncated to [0, 1] and rounded to the nearest option, as HpBandSter
+/// treats integer and float hyperparameters. Bandwidths are statsmodels' normal reference (1.06·σ·n^(−1/(4+d)), at
+/// least 10⁻³). A failed evaluation counts as the worst loss, as in HpBandSter. One deliberate difference: an
+/// unordered kernel spreads over the decision's real number of options, where statsmodels counts the options seen in
+/// the data (and divides by zero when the good configurations agree on one).
 /// </summary>
 public sealed class KdeSampler<TArch> : IConfigurationSampler<TArch> where TArch : class, IArchitecture
 {
@@ -45,6 +47,7 @@ public sealed class KdeSampler<TArch> : IConfigurationSampler<TArch> where TArch
         bool random = rng.NextDouble() < RandomFraction;
         if (_model is not { } m || random) return _space.Sample(rng);
         var choices = _categorical.Choices;
+        var ordered = _categorical.Ordered;
         int[]? best = null;
         double bestRatio = double.PositiveInfinity;
         for (int c = 0; c < Candidates; c++)
@@ -52,7 +55,8 @@ public sealed class KdeSampler<TArch> : IConfigurationSampler<TArch> where TArch
             var datum = m.Good.Data[rng.Next(m.Good.Data.Count)];
             var x = new int[choices.Count];
             for (int j = 0; j < x.Length; j++)
-                x[j] = rng.NextDouble() < 1 - m.Good.Bandwidth[j] ? datum[j] : rng.Next(choices[j]);
+                x[j] = ordered[j] ? Kde.SampleOrdered(datum[j], choices[j], BandwidthFactor * m.Good.Bandwidth[j], rng)
+                     : rng.NextDouble() < 1 - m.Good.Bandwidth[j] ? datum[j] : rng.Next(choices[j]);
             double ratio = Math.Max(1e-32, m.Bad.Pdf(x)) / Math.Max(m.Good.Pdf(x), 1e-32);
             if (ratio < bestRatio) (bestRatio, best) = (ratio, x);
         }
@@ -72,28 +76,50 @@ public sealed class KdeSampler<TArch> : IConfigurationSampler<TArch> where TArch
         var good = sorted.Take(nGood).ToArray();
         var bad = sorted.Skip(nGood).Take(nBad).ToArray();
         if (good.Length <= d || bad.Length <= d) return;
-        _model = (new Kde(good, _categorical.Choices, MinBandwidth), new Kde(bad, _categorical.Choices, MinBandwidth));
+        _model = (new Kde(good, _categorical.Choices, _categorical.Ordered, MinBandwidth), new Kde(bad, _categorical.Choices, _categorical.Ordered, MinBandwidth));
         _modelEpochs = epochs;
     }
 
-    /// <summary>A product of Aitchison-Aitken kernels over unordered categories (statsmodels' KDEMultivariate, var_type 'u').</summary>
+    /// <summary>
+    /// A product kernel density (statsmodels' KDEMultivariate): Aitchison-Aitken kernels over unordered decisions
+    /// (var_type 'u') and Gaussian kernels over ordered ones at their positions in [0, 1] (var_type 'c').
+    /// </summary>
     private sealed class Kde
     {
         public IReadOnlyList<int[]> Data { get; }
         public double[] Bandwidth { get; }
         private readonly IReadOnlyList<int> _levels;
+        private readonly IReadOnlyList<bool> _ordered;
 
-        public Kde(IReadOnlyList<int[]> data, IReadOnlyList<int> levels, double minBandwidth)
+        public Kde(IReadOnlyList<int[]> data, IReadOnlyList<int> levels, IReadOnlyList<bool> ordered, double minBandwidth)
         {
-            (Data, _levels) = (data, levels);
+            (Data, _levels, _ordered) = (data, levels, ordered);
             int n = data.Count, d = levels.Count;
             Bandwidth = new double[d];
             for (int j = 0; j < d; j++)
             {
-                double mean = data.Average(x => x[j]);
-                double std = Math.Sqrt(data.Sum(x => (x[j] - mean) * (x[j] - mean)) / n); // numpy's std (ddof 0)
+                var column = data.Select(x => ordered[j] ? Position(x[j], levels[j]) : x[j]).ToArray();
+                double mean = column.Average();
+                double std = Math.Sqrt(column.Sum(v => (v - mean) * (v - mean)) / n); // numpy's std (ddof 0)
                 Bandwidth[j] = Math.Max(minBandwidth, 1.06 * std * Math.Pow(n, -1.0 / (4 + d)));
             }
+        }
+
+        /// <summary>An ordered option's place on [0, 1], as ConfigSpace's vector form of a numeric hyperparameter.</summary>
+        public static double Position(int option, int levels) => levels > 1 ? (double)option / (levels - 1) : 0.5;
+
+        /// <summary>A normal around the option's position, truncated to [0, 1] (by rejection), back to the nearest option.</summary>
+        public static int SampleOrdered(int option, int levels, double scale, Random rng)
+        {
+            if (levels < 2) return 0;
+            double centre = Position(option, levels), u = centre;
+            for (int attempt = 0; attempt < 100; attempt++)
+            {
+                u = MathNet.Numerics.Distributions.Normal.Sample(rng, centre, scale);
+                if (u is >= 0 and <= 1) break;
+                u = centre; // a scale so wide that 100 draws miss [0, 1] keeps the datum
+            }
+            return (int)Math.Round(u * (levels - 1));
         }
 
         public double Pdf(int[] x)
@@ -105,7 +131,12 @@ public sealed class KdeSampler<TArch> : IConfigurationSampler<TArch> where TArch
                 for (int j = 0; j < x.Length; j++)
                 {
                     double h = Bandwidth[j];
-                    k *= xi[j] == x[j] ? 1 - h : h / (_levels[j] - 1);
+                    if (_ordered[j])
+                    {
+                        double z = (Position(xi[j], _levels[j]) - Position(x[j], _levels[j])) / h;
+                        k *= Math.Exp(-0.5 * z * z) / (Math.Sqrt(2 * Math.PI) * h);
+                    }
+                    else k *= xi[j] == x[j] ? 1 - h : h / (_levels[j] - 1);
                 }
                 sum += k;
             }
