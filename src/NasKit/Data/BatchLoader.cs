@@ -3,8 +3,11 @@ using static TorchSharp.torch;
 
 namespace NasKit.Data;
 
-/// <summary>How batches are prepared: normalisation always; crop-with-padding and flips when augmenting.</summary>
-public sealed record BatchOptions(int BatchSize = 256, bool Augment = false, int Padding = 4, int? Resolution = null);
+/// <summary>
+/// How batches are prepared: normalisation always; crop-with-padding and flips when augmenting; before them, one
+/// <see cref="Data.TrivialAugment"/> operation per image when <paramref name="TrivialAugment"/> is set.
+/// </summary>
+public sealed record BatchOptions(int BatchSize = 256, bool Augment = false, int Padding = 4, int? Resolution = null, bool TrivialAugment = false);
 
 /// <summary>
 /// Draws batches from an <see cref="ImageDataset"/>: seeded shuffling, normalisation with the data set's
@@ -38,6 +41,12 @@ public sealed class BatchLoader(ImageDataset data, BatchOptions options, Device 
         for (int k = 0; k < indices.Count; k++)
         {
             int src = indices[k] * size, dst = k * size;
+            ReadOnlySpan<byte> pixels = Data.Pixels.AsSpan(src, size);
+            if (options.TrivialAugment)
+            {
+                var (op, magnitude) = TrivialAugment.Draw(rng);
+                pixels = TrivialAugment.Apply(pixels, c, h, w, op, magnitude);
+            }
             int dy = pad > 0 ? rng.Next(-pad, pad + 1) : 0, dx = pad > 0 ? rng.Next(-pad, pad + 1) : 0;
             bool flip = options.Augment && rng.Next(2) == 1;
             for (int ch = 0; ch < c; ch++)
@@ -51,7 +60,7 @@ public sealed class BatchLoader(ImageDataset data, BatchOptions options, Device 
                         int sx = (flip ? w - 1 - x : x) + dx;
                         buffer[dst + (ch * h + y) * w + x] = sy < 0 || sy >= h || sx < 0 || sx >= w
                             ? zero
-                            : (Data.Pixels[src + (ch * h + sy) * w + sx] / 255f - m) / s;
+                            : (pixels[(ch * h + sy) * w + sx] / 255f - m) / s;
                     }
                 }
             }

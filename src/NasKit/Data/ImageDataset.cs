@@ -73,4 +73,11 @@ public sealed class ImageDataset
         int n = (int)Math.Round(Count * firstFraction);
         return (Subset(order[..n].OrderBy(i => i).ToArray(), Name + "-a"), Subset(order[n..].OrderBy(i => i).ToArray(), Name + "-b"));
     }
+
+    /// <summary>A seeded split into the first <paramref name="count"/> images of a shuffled order and the rest.</summary>
+    public (ImageDataset First, ImageDataset Second) Split(int count, int seed)
+    {
+        if (count < 1 || count >= Count) throw new ArgumentException($"{Name} has {Count} images; cannot split off {count} (need 1..{Count - 1}).");
+        return Split((double)count / Count, seed);
+    }
 }

@@ -11,10 +11,10 @@ namespace NasKit.Estimation;
 /// <summary>
 /// Training hyperparameters. The defaults are NAS-Bench-201's: SGD with Nesterov momentum 0.9, weight decay
 /// 5e-4, learning rate 0.1 with a per-step cosine schedule to 0, batch size 256, 200 epochs, random crop with
-/// padding 4 and horizontal flips.
+/// padding 4 and horizontal flips; TrivialAugment on top when <paramref name="TrivialAugment"/> is set (JAHS-Bench-201).
 /// </summary>
 public sealed record TrainingHyperparameters(int Epochs = 200, int BatchSize = 256, double LearningRate = 0.1,
-    double Momentum = 0.9, double WeightDecay = 5e-4, bool Nesterov = true, bool Augment = true)
+    double Momentum = 0.9, double WeightDecay = 5e-4, bool Nesterov = true, bool Augment = true, bool TrivialAugment = false)
 {
     public static TrainingHyperparameters Default { get; } = new();
 
@@ -79,7 +79,7 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
     private Evaluation Train(TArch arch, Fidelity fidelity, TrialContext context)
     {
         var sw = Stopwatch.StartNew();
-        var hp = Hyperparameters;
+        var hp = _space is ITrainingRecipeSpace<TArch> recipes ? recipes.Recipe(arch, Hyperparameters).Validated() : Hyperparameters;
         int epochs = fidelity.Epochs ?? hp.Epochs;
         if (epochs <= 0) throw new ArgumentException($"Epochs must be positive, got {epochs}.");
         if (fidelity.DataFraction is <= 0 or > 1) throw new ArgumentException($"The data fraction must be in (0, 1], got {fidelity.DataFraction}.");
@@ -88,7 +88,7 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
         int resolution = fidelity.Resolution ?? _train.Height;
         if (train.Count < 2 || _heldOut.Count < 1)
             return Evaluation.Failure($"nothing to train on: {train.Count} training and {_heldOut.Count} held-out images at data fraction {fidelity.DataFraction}");
-        var trainLoader = new BatchLoader(train, new BatchOptions(hp.BatchSize, hp.Augment, Resolution: resolution), Device);
+        var trainLoader = new BatchLoader(train, new BatchOptions(hp.BatchSize, hp.Augment, Resolution: resolution, TrivialAugment: hp.TrivialAugment), Device);
         var testLoader = new BatchLoader(_heldOut, new BatchOptions(Math.Max(hp.BatchSize, 256), false, Resolution: resolution), Device);
 
         using var scope = NewDisposeScope();
@@ -96,7 +96,8 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
         SeededInitialization.Apply(net, _seed);
         net.to(Device);
         long parameters = net.parameters().Sum(p => p.numel());
-        using var optimizer = optim.SGD(net.parameters(), hp.LearningRate, momentum: hp.Momentum, weight_decay: hp.WeightDecay, nesterov: hp.Nesterov);
+        // PyTorch's SGD, with constants whose lifetime we own (TorchSharp's can be finalized mid-step: see ExplicitSgd).
+        using var optimizer = new ExplicitSgd(net.parameters(), hp.LearningRate, momentum: hp.Momentum, weightDecay: hp.WeightDecay, nesterov: hp.Nesterov);
         var writer = TensorBoardDirectory is null ? null
             : utils.tensorboard.SummaryWriter(Path.Combine(TensorBoardDirectory, Sanitize(arch.ToText()) + "-" + fidelity));
         var curves = new Dictionary<string, List<double>> { ["train_loss"] = new(), ["train_acc"] = new(), ["valid_acc"] = new() };
@@ -112,11 +113,11 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
             {
                 context.Cancellation.ThrowIfCancellationRequested();
                 double lr = 0.5 * hp.LearningRate * (1 + Math.Cos(Math.PI * step / totalSteps)); // per-step cosine
-                foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+                optimizer.LearningRate = lr;
                 double loss, hits, n = labels.shape[0];
                 using (var batchScope = NewDisposeScope())
                 {
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     var logits = net.forward(images);
                     var l = nn.functional.cross_entropy(logits, labels);
                     loss = l.item<float>();
@@ -129,7 +130,7 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
                     images.Dispose();
                     labels.Dispose();
                 }
-                optimizer.step(); // outside the batch scope: momentum buffers live across steps
+                optimizer.Step(); // outside the batch scope: momentum buffers live across steps
                 lossSum += loss * n;
                 correct += hits;
                 seen += n;
@@ -186,8 +187,10 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
 
 /// <summary>
 /// <c>train</c>: real training of any buildable space (see <see cref="TrainingEvaluator{TArch}"/>). Arguments: data
-/// (cifar10-subset or fashion-mnist; held out: its test split), seed, batch, lr, momentum, wd, augment, C and N (the
-/// network shape; a trial's fidelity may override them). Epochs are the trial's fidelity.
+/// (cifar10-subset or fashion-mnist; held out: its test split, unless <c>valid-images</c> carves a validation set
+/// of that many images out of the training split, seeded), <c>train-images</c> (train on a seeded subset of this
+/// many), seed, batch, lr, momentum, wd, augment, C and N (the network shape; a trial's fidelity may override them).
+/// Epochs are the trial's fidelity.
 /// </summary>
 public sealed class TrainingEvaluatorFactory : IEvaluatorFactory
 {
@@ -199,10 +202,14 @@ public sealed class TrainingEvaluatorFactory : IEvaluatorFactory
     {
         if (space is not IBuildableSpace<TArch> buildable) return null;
         var (train, heldOut) = DatasetReaders.ByName(a.String("data", "cifar10-subset"));
+        int seed = a.Int("seed", 0);
+        // Selecting on the test split overstates what a search found: a validation set from the training split avoids it.
+        if (a.Int("valid-images", 0, 0) is > 0 and var valid) (heldOut, train) = train.Split(valid, seed);
+        if (a.Int("train-images", 0, 0) is > 0 and var count && count < train.Count) train = train.Split(count, seed).First;
         var d = TrainingHyperparameters.Default;
         var hp = new TrainingHyperparameters(d.Epochs, a.Int("batch", d.BatchSize, 1), a.Double("lr", d.LearningRate, 0),
             a.Double("momentum", d.Momentum, 0, 1), a.Double("wd", d.WeightDecay, 0), d.Nesterov, a.Bool("augment", d.Augment));
         var shape = new NetworkShape(a.Int("C", 16, 1), a.Int("N", 5, 1));
-        return new TrainingEvaluator<TArch>(buildable, train, heldOut, a.Int("seed", 0), shape, hp);
+        return new TrainingEvaluator<TArch>(buildable, train, heldOut, seed, shape, hp);
     }
 }

@@ -6,18 +6,20 @@ namespace NasKit.Networks;
 
 /// <summary>
 /// ReLU → Conv (no bias) → BatchNorm, the NB201/DARTS convolution unit. Without batch norm (synflow scores a
-/// network with BN removed, as its reference does) the unit is ReLU → Conv.
+/// network with BN removed, as its reference does) the unit is ReLU → Conv. Another <see cref="Activation"/> may
+/// take ReLU's place (the module keeps the name <c>relu</c>, so state dictionaries do not depend on it).
 /// </summary>
 public sealed class ReluConvBn : nn.Module<Tensor, Tensor>
 {
-    private readonly ReLU relu;
+    private readonly nn.Module<Tensor, Tensor> relu;
     private readonly Conv2d conv;
     private readonly BatchNorm2d? bn;
 
-    public ReluConvBn(long cIn, long cOut, long kernel, long stride, long padding, long dilation = 1, bool affine = true, bool batchNorm = true)
+    public ReluConvBn(long cIn, long cOut, long kernel, long stride, long padding, long dilation = 1, bool affine = true, bool batchNorm = true,
+                      Activation activation = Activation.ReLU)
         : base(nameof(ReluConvBn))
     {
-        relu = nn.ReLU();
+        relu = Activations.Create(activation);
         conv = nn.Conv2d(cIn, cOut, kernel, stride: stride, padding: padding, dilation: dilation, bias: false);
         bn = batchNorm ? BatchNorm.Create2d(cOut, affine: affine) : null;
         RegisterComponents();
@@ -57,14 +59,14 @@ public sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
     private readonly Sequential? downsample;
     private readonly ReluConvBn? project;
 
-    public ResNetBasicBlock(long inplanes, long planes, long stride, bool batchNorm = true) : base(nameof(ResNetBasicBlock))
+    public ResNetBasicBlock(long inplanes, long planes, long stride, bool batchNorm = true, Activation activation = Activation.ReLU) : base(nameof(ResNetBasicBlock))
     {
-        conv_a = new ReluConvBn(inplanes, planes, 3, stride, 1, batchNorm: batchNorm);
-        conv_b = new ReluConvBn(planes, planes, 3, 1, 1, batchNorm: batchNorm);
+        conv_a = new ReluConvBn(inplanes, planes, 3, stride, 1, batchNorm: batchNorm, activation: activation);
+        conv_b = new ReluConvBn(planes, planes, 3, 1, 1, batchNorm: batchNorm, activation: activation);
         if (stride == 2)
             downsample = nn.Sequential(("avg", nn.AvgPool2d(2, stride: 2)), ("conv", nn.Conv2d(inplanes, planes, 1, bias: false)));
         else if (inplanes != planes)
-            project = new ReluConvBn(inplanes, planes, 1, 1, 0, batchNorm: batchNorm);
+            project = new ReluConvBn(inplanes, planes, 1, 1, 0, batchNorm: batchNorm, activation: activation);
         RegisterComponents();
     }
 

@@ -8,4 +8,7 @@ public sealed record NetworkShape(int Channels = 16, int CellsPerStage = 5, int 
 {
     /// <summary>False builds the network without batch norm (synflow's reference scores networks that way).</summary>
     public bool BatchNorm { get; init; } = true;
+
+    /// <summary>The nonlinearity of every convolution unit and of the head (NB201: ReLU).</summary>
+    public Activation Activation { get; init; } = Activation.ReLU;
 }

@@ -106,6 +106,33 @@ public class NbNlpBenchmarkTests
         File.WriteAllText(Path.Combine(logs, "bad.json"), "{ not json");
         Assert.Contains("bad.json", Assert.Throws<BenchmarkDataException>(() => NbNlpBenchmark.Load(new DataLocator(dir))).Message);
     }
+    [Fact]
+    public void Cells_are_encoded_by_their_operations_and_size_as_the_recipe_says()
+    {
+        var space = new NbNlpSpace(Bench.Value);
+        // Computed with json on log_stats_model_1000213_*.json: 2 linear, 1 sigmoid, 1 leaky ReLU; 4 nodes; log10(num_params).
+        var v = space.Encode(Bench.Value.Find(1000213)!, NasKit.Spaces.ArchitectureEncoding.Features);
+        Assert.Equal([2f, 0, 0, 0, 0, 1, 1, 4], v[..8]);
+        Assert.Equal(7.224990630532048, v[8], 5);
+        Assert.Throws<NotSupportedException>(() => space.Encode(Bench.Value.Cells[0], NasKit.Spaces.ArchitectureEncoding.OneHot));
+    }
+
+    [Fact]
+    public void Bohb_picks_cells_by_density_ratio_over_their_features()
+    {
+        var b = Bench.Value;
+        var space = new NbNlpSpace(b);
+        var evaluator = new NbNlpTabularEvaluator(b);
+        double Score(NbNlpCell c) => evaluator.Evaluate(c, new Fidelity(Epochs: 50)) is { Failed: false } e ? -e[Metrics.ValidPerplexity] : double.NaN;
+        var sampler = new NasKit.Strategies.MultiFidelity.KdeSampler<NbNlpCell>(space);
+        var rng = new Random(2);
+        for (int i = 0; i < 80; i++) { var c = space.Sample(rng); var s = Score(c); sampler.Observe(c, 50, double.IsNaN(s) ? null : s); }
+        Assert.Equal(50, sampler.ModelEpochs);
+        double Median(IEnumerable<double> xs) { var a = xs.Where(double.IsFinite).Order().ToArray(); return a[a.Length / 2]; }
+        double modelled = Median(Enumerable.Range(0, 300).Select(_ => Score(sampler.Sample(rng))));
+        double uniform = Median(Enumerable.Range(0, 300).Select(_ => Score(space.Sample(rng))));
+        Assert.True(modelled > uniform, $"median score of BOHB's cells {modelled:0.0} vs uniform {uniform:0.0}");
+    }
 }
 
 public class NbNlpExtrapolationTests(Xunit.Abstractions.ITestOutputHelper output)
@@ -125,4 +152,5 @@ public class NbNlpExtrapolationTests(Xunit.Abstractions.ITestOutputHelper output
         var half = rows.Single(r => r.Epoch == 25);
         Assert.True(half.ExtrapolationMae < half.LastValueMae, $"from 25 epochs: {half.ExtrapolationMae} vs {half.LastValueMae}");
     }
+
 }

@@ -160,10 +160,43 @@ public sealed class NbNlpBenchmark
 
 /// <summary>
 /// The cells of NAS-Bench-NLP's WikiText-2 logs as a finite space (uniform sampling, parsing by recipe id). The logs
-/// are read on first use, so naming the space (in a catalog listing, say) costs nothing.
+/// are read on first use, so naming the space (in a catalog listing, say) costs nothing. The cells are arbitrary
+/// graphs without a decision structure; their encoding is <see cref="ArchitectureEncoding.Features"/>: how many nodes
+/// of each of the benchmark's seven operations the recipe has, its number of nodes, and log10 of its parameter count.
 /// </summary>
-public sealed class NbNlpSpace(Lazy<NbNlpBenchmark> tables) : ISearchSpace<NbNlpCell>, IEnumerableSpace<NbNlpCell>
+public sealed class NbNlpSpace(Lazy<NbNlpBenchmark> tables) : ISearchSpace<NbNlpCell>, IEnumerableSpace<NbNlpCell>, IEncodableSpace<NbNlpCell>
 {
+    /// <summary>The operations of the benchmark's recipes, in the order of the feature vector.</summary>
+    public static readonly IReadOnlyList<string> Operations =
+        ["linear", "blend", "elementwise_prod", "elementwise_sum", "activation_tanh", "activation_sigm", "activation_leaky_relu"];
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, float[]> _features = new();
+
+    public IReadOnlyList<ArchitectureEncoding> Encodings { get; } = [ArchitectureEncoding.Features];
+
+    public int EncodingLength(ArchitectureEncoding kind) => kind == ArchitectureEncoding.Features ? Operations.Count + 2
+        : throw new NotSupportedException($"Space 'nbnlp' has no {kind} encoding; its cells are arbitrary graphs, encoded by {ArchitectureEncoding.Features}.");
+
+    public float[] Encode(NbNlpCell cell, ArchitectureEncoding kind)
+    {
+        EncodingLength(kind);
+        return (float[])_features.GetOrAdd(cell.Id, _ => Describe(cell)).Clone();
+    }
+
+    private float[] Describe(NbNlpCell cell)
+    {
+        var v = new float[Operations.Count + 2];
+        using var doc = System.Text.Json.JsonDocument.Parse(cell.Recipe);
+        foreach (var node in doc.RootElement.EnumerateObject())
+        {
+            int op = node.Value.TryGetProperty("op", out var o) ? Operations.ToList().IndexOf(o.GetString() ?? "") : -1;
+            if (op >= 0) v[op]++;
+            v[Operations.Count]++;
+        }
+        v[Operations.Count + 1] = (float)Math.Log10(Math.Max(1, benchmark.RunsOf(cell)[0].Parameters));
+        return v;
+    }
+
     public NbNlpSpace(NbNlpBenchmark benchmark) : this(new Lazy<NbNlpBenchmark>(benchmark)) { }
 
     private NbNlpBenchmark benchmark => tables.Value;

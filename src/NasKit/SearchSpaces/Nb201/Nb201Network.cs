@@ -19,7 +19,7 @@ public sealed class Nb201InferCell : nn.Module<Tensor, Tensor>
     private readonly int[] _edgeOf; // position in `edges` for each of the 6 edges, -1 for none/identity
     private readonly Nb201Op[] _ops;
 
-    public Nb201InferCell(Nb201Cell cell, long channels, bool batchNorm = true) : base(nameof(Nb201InferCell))
+    public Nb201InferCell(Nb201Cell cell, long channels, bool batchNorm = true, Activation activation = Activation.ReLU) : base(nameof(Nb201InferCell))
     {
         _ops = cell.Ops.ToArray();
         _edgeOf = new int[Nb201Cell.EdgeCount];
@@ -27,8 +27,8 @@ public sealed class Nb201InferCell : nn.Module<Tensor, Tensor>
         {
             nn.Module<Tensor, Tensor>? op = _ops[e] switch
             {
-                Nb201Op.NorConv3x3 => new ReluConvBn(channels, channels, 3, 1, 1, batchNorm: batchNorm),
-                Nb201Op.NorConv1x1 => new ReluConvBn(channels, channels, 1, 1, 0, batchNorm: batchNorm),
+                Nb201Op.NorConv3x3 => new ReluConvBn(channels, channels, 3, 1, 1, batchNorm: batchNorm, activation: activation),
+                Nb201Op.NorConv1x1 => new ReluConvBn(channels, channels, 1, 1, 0, batchNorm: batchNorm, activation: activation),
                 Nb201Op.AvgPool3x3 => new AvgPool3x3(),
                 _ => null, // none and skip_connect have no module
             };
@@ -70,7 +70,7 @@ public sealed class Nb201Network : nn.Module<Tensor, Tensor>
     private readonly Stem stem;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> cells = new();
     private readonly BatchNorm2d? lastact_bn;
-    private readonly ReLU lastact_relu;
+    private readonly nn.Module<Tensor, Tensor> lastact_relu;
     private readonly Linear classifier;
 
     public Nb201Cell Cell { get; }
@@ -97,11 +97,11 @@ public sealed class Nb201Network : nn.Module<Tensor, Tensor>
         for (int stage = 0; stage < 3; stage++)
         {
             long cCur = c << stage;
-            if (stage > 0) { cells.Add(new ResNetBasicBlock(cPrev, cCur, 2, bn)); cPrev = cCur; }
-            for (int n = 0; n < shape.CellsPerStage; n++) cells.Add(new Nb201InferCell(cell, cCur, bn));
+            if (stage > 0) { cells.Add(new ResNetBasicBlock(cPrev, cCur, 2, bn, shape.Activation)); cPrev = cCur; }
+            for (int n = 0; n < shape.CellsPerStage; n++) cells.Add(new Nb201InferCell(cell, cCur, bn, shape.Activation));
         }
         lastact_bn = bn ? BatchNorm.Create2d(cPrev) : null;
-        lastact_relu = nn.ReLU();
+        lastact_relu = Activations.Create(shape.Activation);
         classifier = nn.Linear(cPrev, shape.Classes);
         RegisterComponents();
     }
