@@ -231,18 +231,24 @@ internal sealed class QueueTrialContext(ITrialQueue queue, ClaimedTrial trial, C
     : TrialContext(cancellation)
 {
     private readonly List<double> _curve = [];
+    private IReadOnlyList<double>[]? _finished;
 
-    /// <summary>False when this worker no longer holds the trial (its lease expired and another took it), or the rule stops it.</summary>
+    /// <summary>
+    /// False when this worker no longer holds the trial (its lease expired and another took it), or the rule stops it.
+    /// The finished trials' curves are read from the ledger once per trial, at its first report, not at every step:
+    /// reading the whole ledger per epoch made long studies quadratic. A trial finishing elsewhere meanwhile counts
+    /// from the next trial on; in a sequential study nothing changes.
+    /// </summary>
     public override bool Report(int step, IReadOnlyDictionary<string, double> metrics)
     {
         if (!queue.Report(trial, new IntermediateResult(step, metrics))) return false;
         if (stopping is not { } s || !metrics.TryGetValue(s.Objective.Metric, out var v) || double.IsNaN(v)) return true;
         _curve.Add(s.Objective.Maximize ? v : -v);
-        var finished = queue.Ledger(trial.Study)
+        _finished ??= queue.Ledger(trial.Study)
             .Where(t => t.State == TrialState.Done && t.Evaluation is { Failed: false, Curves: { } c } && c.ContainsKey(s.Objective.Metric))
             .Select(t => (IReadOnlyList<double>)t.Evaluation!.Curves![s.Objective.Metric].Select(x => s.Objective.Maximize ? x : -x).ToArray())
             .ToArray();
-        return !s.Rule.ShouldStop(_curve, finished, trial.Fidelity.Epochs ?? int.MaxValue);
+        return !s.Rule.ShouldStop(_curve, _finished, trial.Fidelity.Epochs ?? int.MaxValue);
     }
 }
 
