@@ -59,11 +59,12 @@ internal static class StudyCommands
         var eta = new Option<double>("--eta") { Description = "Reduction factor of the schedulers (> 1).", DefaultValueFactory = _ => 3 }.AtLeast(1, exclusive: true);
         var budgetEpochs = new Option<int?>("--budget-epochs") { Description = "Budget in training epochs summed over trials (>= 1), instead of --queries; needed by schedulers." }.AtLeast(1);
         var timeScale = new Option<double>("--time-scale") { Description = "Local workers wait this many wall seconds per second of an evaluation's cost (a benchmark's simulated training time; >= 0).", DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var task = new Option<string?>("--task") { Description = "The benchmark's task (lcbench: an OpenML task id such as 3945); recorded in the study's evaluator." };
         var cmd = new Command("run", "Coordinate (or resume) a study; every ask, tell, intermediate result and result is recorded.\n" +
                                      "Examples:\n  naskit study run --storage runs/demo.db --study demo --strategy rea --queries 100 --seed 0\n" +
                                      "  naskit study run --storage \"$NASKIT_DB\" --study train --space nb201 --evaluator train:C=8,N=1 --epochs 1 --parallel 0")
         {
-            storage, name, space, benchmark, evaluator, strategy, queries, seed, epochs, parallel, outstanding, delay, lease, fidelities, eta, budgetEpochs, timeScale,
+            storage, name, space, benchmark, evaluator, strategy, queries, seed, epochs, parallel, outstanding, delay, lease, fidelities, eta, budgetEpochs, timeScale, task,
         };
         cmd.SetAction(r => Cli.Run(() =>
         {
@@ -87,6 +88,7 @@ internal static class StudyCommands
             var spaceEntry = Catalog<ISpaceEntry>.Get(r.GetValue(space)!);
             if (r.GetValue(evaluator) is { } ev)
             {
+                if (r.GetValue(task) is not null) throw new ArgumentException("--task selects a benchmark's task; give it with --benchmark, not --evaluator.");
                 if (run.Strategy.SchedulesFidelities && rungs is null) throw new ArgumentException($"{run.Strategy.Name} needs --fidelities with an evaluator that trains (e.g. 1-27).");
                 if (run.Epochs is null) throw new ArgumentException("--epochs is required with an evaluator that trains: say how many epochs each trial trains (e.g. --epochs 1).");
                 return spaceEntry.Accept(new RunOnSpace(run, EvaluatorDescriptor.Parse(ev)));
@@ -95,7 +97,15 @@ internal static class StudyCommands
                 ?? throw new ArgumentException($"No benchmark covers space '{spaceEntry.Name}'; give --evaluator.");
             var args = new Dictionary<string, string>();
             if (run.Epochs is { } e) args["epochs"] = e.ToString(CultureInfo.InvariantCulture);
-            return Problems.WithBenchmark(new EvaluatorDescriptor(bench, args).ToString(), new RunOnBenchmark(run, spaceEntry.Name));
+            // The study's evaluator names the task, so workers rebuild the same one; without --task it stays the bare
+            // benchmark name, as studies made before tasks existed recorded it.
+            string recorded = bench;
+            if (r.GetValue(task) is { } t)
+            {
+                args["task"] = t;
+                recorded = new EvaluatorDescriptor(bench, new Dictionary<string, string> { ["task"] = t }).ToString();
+            }
+            return Problems.WithBenchmark(new EvaluatorDescriptor(bench, args).ToString(), new RunOnBenchmark(run, spaceEntry.Name, recorded));
         }));
         return cmd;
     }
@@ -108,7 +118,7 @@ internal static class StudyCommands
         public string FidelityText => (BudgetEpochs is { } b ? $", budget-epochs={b}" : "") + (Rungs is { } rg ? $", rungs={string.Join("/", rg.Epochs)} eta={rg.Eta.ToString(CultureInfo.InvariantCulture)}" : "");
     }
 
-    private sealed class RunOnBenchmark(RunSettings run, string space) : IBenchmarkVisitor<int>
+    private sealed class RunOnBenchmark(RunSettings run, string space, string recordedEvaluator) : IBenchmarkVisitor<int>
     {
         public int Visit<TArch>(TabularBenchmark<TArch> b) where TArch : class, IArchitecture
         {
@@ -123,7 +133,7 @@ internal static class StudyCommands
                 };
             // The configuration text of studies made before evaluator descriptors, so that they resume.
             var spec = new StudySpec(settings.Study, b.Space.Name, settings.Strategy.Name, settings.Seed,
-                                     $"benchmark={b.Name}, epochs={b.Fidelity.Epochs}, queries={settings.Queries}{settings.FidelityText}", b.Name);
+                                     $"benchmark={b.Name}, epochs={b.Fidelity.Epochs}, queries={settings.Queries}{settings.FidelityText}", recordedEvaluator);
             return Coordinate(settings, spec, b.Space, b.Fidelity, b.Signal);
         }
     }

@@ -188,11 +188,16 @@ public class CliTests
         try
         {
             var (code, stdout, stderr) = CliRunner.Run("study", "run", "--storage", db, "--study", "asha", "--space", "lcbench", "--strategy", "asha",
-                                                       "--budget-epochs", "300", "--parallel", "2", "--seed", "0");
+                                                       "--task", "7593", "--budget-epochs", "300", "--parallel", "2", "--seed", "0");
             Assert.True(code == 0, stderr);
             Assert.Contains("stopped: epoch budget", stdout);
             Assert.Matches(@"(?m)^worker 0: \d+ evaluated, busy \d+\.\d s, idle \d+\.\d s", stdout);
             Assert.Matches(@"(?m)^worker 1: \d+ evaluated", stdout);
+            // Resuming with another task is another experiment: refused in one line.
+            var (again, _, againErr) = CliRunner.Run("study", "run", "--storage", db, "--study", "asha", "--space", "lcbench", "--strategy", "asha",
+                                                     "--task", "3945", "--budget-epochs", "300", "--parallel", "2", "--seed", "0");
+            Assert.NotEqual(0, again);
+            Assert.Contains("already exists", againErr);
         }
         finally { File.Delete(db); }
     }
