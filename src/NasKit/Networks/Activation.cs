@@ -17,11 +17,26 @@ public static class Activations
     {
         Activation.ReLU => nn.ReLU(),
         Activation.Hardswish => nn.Hardswish(),
-        Activation.Mish => nn.Mish(),
+        Activation.Mish => new ExplicitMish(),
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
     };
 
     /// <summary>Reads relu, hardswish or mish (any case).</summary>
     public static Activation Parse(string name) => Enum.TryParse<Activation>(name, ignoreCase: true, out var a) && Enum.IsDefined(a) ? a
         : throw new ArgumentException($"Unknown activation '{name}'. Use {string.Join(", ", Enum.GetNames<Activation>().Select(n => n.ToLowerInvariant()))}.");
+}
+
+/// <summary>
+/// Mish (Misra 2019), x·tanh(softplus(x)), with softplus written as relu(x) + log1p(exp(−|x|)): the same values as
+/// TorchSharp's <c>nn.Mish</c> (whose softplus beta = 1, threshold = 20 are equal in float32), without the implicit
+/// Scalars its softplus passes to libtorch, which the finalizer can free mid-call (training runs with Mish failed
+/// with "Expected false to be true ... toFloat" on about one trial in three).
+/// </summary>
+public sealed class ExplicitMish() : nn.Module<Tensor, Tensor>(nameof(ExplicitMish))
+{
+    public override Tensor forward(Tensor x)
+    {
+        var softplus = nn.functional.relu(x).Plus(x.abs().neg().exp().log1p());
+        return x.mul(softplus.tanh());
+    }
 }

@@ -34,11 +34,11 @@ public class JahsSpaceTests
     [Theory]
     [InlineData("relu", typeof(TorchSharp.Modules.ReLU))]
     [InlineData("hardswish", typeof(TorchSharp.Modules.Hardswish))]
-    [InlineData("mish", typeof(TorchSharp.Modules.Mish))]
+    [InlineData("mish", typeof(ExplicitMish))]
     public void Networks_use_the_chosen_activation_everywhere(string activation, Type module)
     {
         using var net = Space.Build(Config(activation, "off"), new NetworkShape(8, 1, 10, 1));
-        var kinds = net.modules().Select(m => m.GetType()).Where(t => t == typeof(TorchSharp.Modules.ReLU) || t == typeof(TorchSharp.Modules.Hardswish) || t == typeof(TorchSharp.Modules.Mish)).Distinct().ToArray();
+        var kinds = net.modules().Select(m => m.GetType()).Where(t => t == typeof(TorchSharp.Modules.ReLU) || t == typeof(TorchSharp.Modules.Hardswish) || t == typeof(ExplicitMish) || t == typeof(TorchSharp.Modules.Mish)).Distinct().ToArray();
         Assert.Equal([module], kinds);
         // The parameters do not depend on the activation: the same cell as NB201's network.
         using var nb201 = new Nb201Network(Space.Cell(Config(activation, "off")), new NetworkShape(8, 1, 10, 1));
@@ -61,5 +61,20 @@ public class JahsSpaceTests
         Assert.NotEqual(low[Metrics.TrainLoss], augmented[Metrics.TrainLoss], 4);
         var again = evaluator.Evaluate(Config("relu", "on", "0.001"), new Fidelity(Epochs: 1));
         Assert.Equal(augmented[Metrics.TrainLoss], again[Metrics.TrainLoss], 5); // seeded augmentation
+    }
+
+    [Fact]
+    public void Mish_with_owned_scalars_computes_torchsharps_mish()
+    {
+        NasKit.Runtime.TorchRuntime.EnsureLoaded();
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var x = TorchSharp.torch.linspace(-30, 30, 601).requires_grad_(true);
+        var y = TorchSharp.torch.linspace(-30, 30, 601).requires_grad_(true);
+        var ours = new ExplicitMish().call(x);
+        var theirs = TorchSharp.torch.nn.Mish().call(y);
+        Assert.True(ours.allclose(theirs, rtol: 1e-5, atol: 1e-6), "values differ");
+        ours.sum().backward();
+        theirs.sum().backward();
+        Assert.True(x.grad!.allclose(y.grad!, rtol: 1e-4, atol: 1e-5), "gradients differ");
     }
 }
