@@ -56,6 +56,6 @@ public sealed class JahsSpaceEntry : ISpaceEntry
 {
     public string Name => "jahs";
     public string Description => "JAHS-Bench-201's joint space, scaled down: NB201 cell × learning rate × weight decay × activation × TrivialAugment (train it with --evaluator train).";
-    public int Order => 15;
+    public int Order => 35;
     public TResult Accept<TResult>(ISpaceVisitor<TResult> visitor) => visitor.Visit(new JahsSpace());
 }
