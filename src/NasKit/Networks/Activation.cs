@@ -30,7 +30,7 @@ public static class Activations
 /// Mish (Misra 2019), x·tanh(softplus(x)), with softplus written as relu(x) + log1p(exp(−|x|)): the same values as
 /// TorchSharp's <c>nn.Mish</c> (whose softplus beta = 1, threshold = 20 are equal in float32), without the implicit
 /// Scalars its softplus passes to libtorch, which the finalizer can free mid-call (training runs with Mish failed
-/// with "Expected false to be true ... toFloat" on about one trial in three).
+/// with "Expected false to be true ... toFloat": 7 of 81 Mish trainings in one comparison).
 /// </summary>
 public sealed class ExplicitMish() : nn.Module<Tensor, Tensor>(nameof(ExplicitMish))
 {
