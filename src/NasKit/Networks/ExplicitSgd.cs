@@ -10,9 +10,10 @@ namespace NasKit.Networks;
 /// <see cref="Scalar"/> this object owns or a <c>using</c> local keeps alive.
 /// </summary>
 /// <remarks>
-/// TorchSharp's SGD passes its alphas as implicit Scalars left to the finalizer; a garbage collection during the
-/// native call frees one first and the step fails with "Expected false to be true ... toFloat" (seen in training runs
-/// whose data pipeline allocates much, such as TrivialAugment). See <see cref="ExplicitAdam"/>.
+/// TorchSharp's SGD passes its alphas as implicit Scalars left to the finalizer, the pattern that made Adam fail
+/// under parallel training (<see cref="ExplicitAdam"/>) and TorchSharp's Mish fail in training runs ("Expected false
+/// to be true ... toFloat"); a garbage collection during the native call can free one first. Every step of every
+/// trained network runs through here, so it owns its constants.
 /// </remarks>
 public sealed class ExplicitSgd : IDisposable
 {
