@@ -35,12 +35,7 @@ public sealed class ExplicitAdam : IDisposable
         _v = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
     }
 
-    public void ZeroGrad()
-    {
-        using var scope = NewDisposeScope(); // each p.grad is a new handle
-        foreach (var p in _parameters)
-            if (p.grad is { } g && !g.IsInvalid) g.zero_();
-    }
+    public void ZeroGrad() => ExplicitScalars.ZeroGrad(_parameters);
 
     public void Step()
     {

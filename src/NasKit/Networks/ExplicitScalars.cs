@@ -14,6 +14,14 @@ public static class ExplicitScalars
     public static readonly Scalar One = 1.0.ToScalar();
     public static readonly Scalar Zero = 0.0.ToScalar();
 
+    /// <summary>Zeroes the gradients the parameters have (the optimizers' zero_grad).</summary>
+    public static void ZeroGrad(IEnumerable<TorchSharp.Modules.Parameter> parameters)
+    {
+        using var scope = NewDisposeScope(); // each p.grad is a new handle
+        foreach (var p in parameters)
+            if (p.grad is { } g && !g.IsInvalid) g.zero_();
+    }
+
     /// <summary>a + b.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 }

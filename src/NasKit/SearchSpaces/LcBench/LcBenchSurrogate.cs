@@ -176,7 +176,13 @@ public sealed class LcBenchSurrogate : IDisposable
         int code = TaskCode(task), n = epochs.Count, width = ContinuousInputs.Count;
         if (n == 0) return [];
         var cont = new float[n * width];
-        for (int r = 0; r < n; r++) ContinuousRow(configuration, epochs[r]).CopyTo(cont, r * width);
+        var inputs = ContinuousRow(configuration, epochs[0]); // checks the configuration once; rows differ in the epoch only
+        for (int r = 0; r < n; r++)
+        {
+            if (epochs[r] < MinEpochs || epochs[r] > MaxEpochs) throw new ArgumentException($"LCBench predicts epochs {MinEpochs}..{MaxEpochs}; asked for {epochs[r]}.");
+            inputs[0] = epochs[r];
+            inputs.CopyTo(cont, r * width);
+        }
         var cat = Enumerable.Repeat(code, n).ToArray();
         using var catTensor = OrtValue.CreateTensorValueFromMemory(cat, [n, 1]);
         using var contTensor = OrtValue.CreateTensorValueFromMemory(cont, [n, width]);
