@@ -20,6 +20,8 @@ internal static class NasKitCommand
         root.Subcommands.Add(PredictorsCommand.Create());
         foreach (var c in OneShotCommands.Create()) root.Subcommands.Add(c);
         root.Subcommands.Add(GenotypeCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root;
     }
 }

@@ -62,7 +62,7 @@ internal static class SearchCommand
         return cmd;
     }
 
-    private sealed record SearchOptions(string? Space, string? Benchmark, string? Evaluator, string Strategy, int Queries, int Runs, int Seed, string? Dataset,
+    internal sealed record SearchOptions(string? Space, string? Benchmark, string? Evaluator, string Strategy, int Queries, int Runs, int Seed, string? Dataset,
         int? Epochs, string? Data, int? Channels, int? Cells, string? Output, bool Force, int? Parallel, string? Predictor, FidelityRungs? Rungs = null,
         int? BudgetEpochs = null, NasKit.Estimation.Stopping.IStoppingRule? Stopping = null, double Eta = 3, string? Task = null)
     {
@@ -72,7 +72,7 @@ internal static class SearchCommand
         public string BudgetText => BudgetEpochs is { } b ? $"{b} epochs" : $"{Queries} queries";
     }
 
-    private static int Run(SearchOptions o)
+    internal static int Run(SearchOptions o)
     {
         if (o.Queries < 1) throw new ArgumentException($"--queries must be at least 1, got {o.Queries}.");
         if (o.Runs < 1) throw new ArgumentException($"--runs must be at least 1, got {o.Runs}.");

@@ -48,13 +48,22 @@ public sealed class DataLocator
         }
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Found = new();
+
+    /// <summary>Every data file or folder this process has found, full paths: what a report's provenance hashes.</summary>
+    public static IReadOnlyCollection<string> FoundPaths => Found.Keys.Order(StringComparer.Ordinal).ToArray();
+
     /// <summary>The full path of a data file given relative to a data root, e.g. <c>nasbench201/nb201_acc_200ep.csv</c>.</summary>
     public string Find(string relativePath)
     {
         foreach (var root in Roots)
         {
             var path = Path.Combine(root, relativePath);
-            if (File.Exists(path) || Directory.Exists(path)) return path;
+            if (File.Exists(path) || Directory.Exists(path))
+            {
+                Found.TryAdd(Path.GetFullPath(path), 0);
+                return path;
+            }
         }
         throw new DataNotFoundException(relativePath, Roots);
     }

@@ -39,6 +39,31 @@ public static class TrialTable
             Epochs = t.EpochsTrained ?? 0,
         }));
 
+    /// <summary>Reads a table <see cref="Write"/> wrote (CSV or Parquet).</summary>
+    public static IReadOnlyList<TrialRow> Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Trials file {path} does not exist; rerun 'naskit run' to produce it.");
+        try
+        {
+            switch (Path.GetExtension(path).ToLowerInvariant())
+            {
+                case ".csv":
+                    using (var reader = new StreamReader(path))
+                    using (var csv = new CsvReader(reader, CultureInfo.InvariantCulture))
+                        return csv.GetRecords<TrialRow>().ToList();
+                case ".parquet":
+                    using (var stream = File.OpenRead(path))
+                        return ParquetSerializer.DeserializeAsync<TrialRow>(stream).GetAwaiter().GetResult().Data.ToList();
+                default:
+                    throw new ArgumentException($"Cannot read '{path}': use a .csv or .parquet file.");
+            }
+        }
+        catch (Exception e) when (e is CsvHelperException or IOException && e is not FileNotFoundException)
+        {
+            throw new InvalidDataException($"{path} is not a trials table NasKit wrote ({e.Message.Split('\n')[0]}); rerun 'naskit run' into a new folder.");
+        }
+    }
+
     public static void Write(string path, IEnumerable<TrialRow> rows)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));

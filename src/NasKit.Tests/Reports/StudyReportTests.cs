@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using NasKit.Analysis;
+using NasKit.Experiments;
+using NasKit.Reports;
+
+namespace NasKit.Tests.Reports;
+
+public class StudyReportTests
+{
+    private const string Valid = """
+        {
+          "schema": "naskit-manifest/1",
+          "name": "tiny",
+          "problems": [
+            { "id": "c10", "label": "NB201 CIFAR-10", "benchmark": "nb201", "dataset": "cifar10" },
+            { "id": "c100", "label": "NB201 CIFAR-100", "benchmark": "nb201", "dataset": "cifar100" }
+          ],
+          "strategies": ["random", "local-search"],
+          "budget": { "queries": 20 },
+          "runs": 3,
+          "seed": 5
+        }
+        """;
+
+    [Theory]
+    [InlineData("\"runs\": 3,", "\"runs\": 3, \"rnus\": 4,", "'rnus'")]
+    [InlineData("\"schema\": \"naskit-manifest/1\",", "", "missing required properties")]
+    [InlineData("\"random\", \"local-search\"", "\"random\", \"annealing\"", "strategy 'annealing' is unknown; known:")]
+    [InlineData("\"benchmark\": \"nb201\", \"dataset\": \"cifar10\"", "\"benchmark\": \"nb999\"", "problems[0].benchmark 'nb999' is unknown")]
+    [InlineData("{ \"queries\": 20 }", "{ \"queries\": 20, \"epochs\": 100 }", "exactly one of \"queries\" and \"epochs\"")]
+    [InlineData("\"runs\": 3,", "\"runs\": 1,", "at least 2 seeded runs")]
+    [InlineData("\"runs\": 3,", "\"runs\": \"three\",", "$.runs")]
+    [InlineData("naskit-manifest/1", "naskit-manifest/9", "this NasKit reads 'naskit-manifest/1'")]
+    [InlineData("\"id\": \"c100\",", "\"id\": \"c10\",", "two problems have the id 'c10'")]
+    public void Manifest_errors_name_the_field_and_what_to_do(string from, string to, string expected)
+    {
+        Assert.Contains(from, Valid);
+        var e = Assert.Throws<FormatException>(() => ExperimentManifest.Parse(Valid.Replace(from, to), "m.json"));
+        Assert.StartsWith("m.json: ", e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Manifest_hash_is_of_its_exact_text()
+    {
+        var a = ExperimentManifest.Parse(Valid);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Valid))), a.Sha256);
+        Assert.NotEqual(a.Sha256, ExperimentManifest.Parse(Valid.Replace("\"seed\": 5", "\"seed\": 6")).Sha256);
+    }
+
+    [Fact]
+    public void Cliques_join_methods_closer_than_the_critical_difference()
+    {
+        // Demšar's example (ranks sorted 1.964, 2.000, 2.893, 3.143): at α = 0.05 (CD 1.25) no pair differs; at α = 0.10
+        // (CD 1.12) C4.5 (3.143) differs from C4.5+m+cf and C4.5+m, so two groups remain.
+        double[] ranks = [1.964, 2.000, 2.893, 3.143];
+        Assert.Equal([(0, 3)], CriticalDifferenceDiagram.Cliques(ranks, CriticalDifference.NemenyiCd(4, 14, 0.05)));
+        Assert.Equal([(0, 2), (2, 3)], CriticalDifferenceDiagram.Cliques(ranks, CriticalDifference.NemenyiCd(4, 14, 0.10)));
+        Assert.Empty(CriticalDifferenceDiagram.Cliques([1, 2, 3], 0.5));
+    }
+
+    [Fact]
+    public void Run_report_and_verify_end_to_end()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-report-");
+        try
+        {
+            var manifest = Path.Combine(dir.FullName, "tiny.json");
+            File.WriteAllText(manifest, Valid);
+            var results = Path.Combine(dir.FullName, "results");
+            var run = CliRunner.Run("run", manifest, "--out", results);
+            Assert.True(run.Code == 0, run.Err);
+            var record = RunRecord.Read(results)!;
+            Assert.Equal(["c10", "c100"], record.Problems.Select(p => p.Id));
+            // The best 200-epoch CIFAR-10 test accuracy in NB201 (Dong & Yang 2020, Table 5: 94.37).
+            Assert.Equal(94.37, record.Problems[0].Optimum!.Value, 0.01);
+            Assert.Contains(record.DataFiles, f => f.Path.Contains("nasbench201") && f.Sha256.Length == 64);
+
+            // A second run resumes: nothing is redone. Another manifest into the same folder is refused.
+            var again = CliRunner.Run("run", manifest, "--out", results);
+            Assert.Equal(0, again.Code);
+            Assert.Contains("done earlier", again.Err);
+            File.WriteAllText(manifest, Valid.Replace("\"seed\": 5", "\"seed\": 6"));
+            var other = CliRunner.Run("run", manifest, "--out", results);
+            Assert.Equal(2, other.Code);
+            Assert.Contains("results of a different manifest", other.Err);
+
+            var html = Path.Combine(dir.FullName, "report.html");
+            var report = CliRunner.Run("report", results, "--out", html, "--verify", "2");
+            Assert.True(report.Code == 0, report.Err);
+            Assert.Contains("verify: identical: 4 recorded runs (80 trials)", report.Out);
+            var page = File.ReadAllText(html);
+            Assert.DoesNotContain("<script src", page); // self-contained: plotly.js is inside
+            Assert.Contains("Plotly.newPlot('anytime-c10'", page);
+            Assert.Contains("Friedman", page);
+            Assert.Contains("Lindauer", page);
+
+            // The methods table states each method's mean over its runs' final incumbents, computed here from the trials.
+            var rows = TrialTable.Read(Path.Combine(results, "c10.csv"));
+            foreach (var strategy in new[] { "random", "local-search" })
+            {
+                var finals = rows.Where(r => r.Strategy == strategy).GroupBy(r => r.Run).Select(g => g.OrderBy(r => r.Trial).Last().BestOutcomeSoFar).ToArray();
+                Assert.Equal(3, finals.Length);
+                var cell = string.Create(CultureInfo.InvariantCulture, $"<td>{strategy}</td><td>{Statistics.Mean(finals):0.00} ± {Statistics.Std(finals):0.00}</td>");
+                Assert.Contains(cell, page);
+            }
+            // Two methods over two benchmarks: Nemenyi's CD is q(2) sqrt(2*3/(6*2)).
+            Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"CD = {1.959964 * Math.Sqrt(0.5):0.00}"), page);
+
+            // Numbers changed after the run are caught by --verify, with a non-zero exit code.
+            var path = Path.Combine(results, "c100.csv");
+            var lines = File.ReadAllLines(path);
+            var header = lines[0].Split(',');
+            int signal = Array.IndexOf(header, "Signal");
+            File.WriteAllLines(path, lines.Select((l, i) =>
+            {
+                if (i == 0) return l;
+                var cells = l.Split(',');
+                cells[signal] = (double.Parse(cells[signal], CultureInfo.InvariantCulture) + 0.001).ToString("R", CultureInfo.InvariantCulture);
+                return string.Join(',', cells);
+            }));
+            var tampered = CliRunner.Run("report", results, "--out", html, "--verify", "1");
+            Assert.Equal(1, tampered.Code);
+            Assert.Contains("NOT identical", tampered.Out);
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    [Fact]
+    public void Report_of_an_unfinished_or_foreign_folder_says_what_to_do()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-report-");
+        try
+        {
+            var r = CliRunner.Run("report", dir.FullName);
+            Assert.Equal(2, r.Code);
+            Assert.Contains("is not the results folder of 'naskit run'", r.Err);
+            File.WriteAllText(Path.Combine(dir.FullName, RunRecord.ManifestFileName), Valid);
+            r = CliRunner.Run("report", dir.FullName);
+            Assert.Equal(2, r.Code);
+            Assert.Contains("has not finished a problem there yet", r.Err);
+            r = CliRunner.Run("run", Path.Combine(dir.FullName, "missing.json"));
+            Assert.Equal(2, r.Code);
+            Assert.Contains("does not exist", r.Err);
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+}
