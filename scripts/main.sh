@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: set up, then execute the notebooks and write them as HTML to reports/.
+# The main job on a fresh machine: set up (with Chromium for the PDFs), run the reference manifests into paper-style
+# reports, execute the notebooks; everything is written to reports/.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bash "$repo/scripts/setup.sh"
-bash "$repo/scripts/run-notebooks.sh"
-echo "reports written to $repo/reports/"
+start=$(date +%s)
+bash "$repo/scripts/setup.sh" --reports
+rc=0
+bash "$repo/scripts/run-reports.sh" || rc=1
+bash "$repo/scripts/run-notebooks.sh" || rc=1
+echo "main job: reports written to $repo/reports/ in $(( $(date +%s) - start )) s"
+ls "$repo"/reports/*.html "$repo"/reports/*.pdf 2>/dev/null | sed "s|$repo/||"
+exit $rc

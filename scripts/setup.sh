@@ -8,6 +8,8 @@ SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
 # jupyter-nbconvert renders executed notebooks as HTML; scipy/numpy compute reference values;
 # dataset-fashion-mnist is one of the two image data sets proxies train on.
 apt_packages=(jupyter-nbconvert python3-nbconvert python3-scipy python3-numpy dataset-fashion-mnist)
+# --reports: the main job also prints its reports to PDF with headless Chromium.
+[[ "${1:-}" == "--reports" ]] && apt_packages+=(chromium)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if (( ${#missing[@]} )); then

@@ -40,6 +40,15 @@ internal static class RunCommand
         {
             throw new IOException($"Cannot create the results folder {folder} ({e.Message}); choose one you can write to with --out.");
         }
+        // Every problem's benchmark and arguments are checked before the first one runs: a bad task fails now, not an hour in.
+        foreach (var p in m.Problems)
+        {
+            try { Problems.WithBenchmark(Descriptor(p, m), new Facts { Enumerate = false }); }
+            catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
+            {
+                throw new ArgumentException($"{manifestPath}: problem '{p.Key}': {e.Message}", e);
+            }
+        }
         var copy = Path.Combine(folder, RunRecord.ManifestFileName);
         if (File.Exists(copy) && ExperimentManifest.Load(copy).Sha256 != m.Sha256)
             throw new IOException($"{folder} holds the results of a different manifest (its {RunRecord.ManifestFileName} differs from {manifestPath}); " +
@@ -73,12 +82,12 @@ internal static class RunCommand
             // A finished table without its line in run.json: the kill came between the two, and the table is complete.
             bool finished = File.Exists(options.Output!) && !File.Exists(options.Output + ".partial.json");
             if (!finished && SearchCommand.Run(options) is var code and not 0) return code;
-            var facts = Problems.WithBenchmark(Descriptor(problem, options), new Facts());
+            var facts = Problems.WithBenchmark(Descriptor(problem, m), new Facts());
             record = record with
             {
                 Problems = record.Problems.Where(p => p.Id != problem.Key).Append(new ProblemRecord
                 {
-                    Id = problem.Key, Label = problem.Title, Benchmark = problem.Benchmark, Space = facts.Space, Evaluator = Descriptor(problem, options),
+                    Id = problem.Key, Label = problem.Title, Benchmark = problem.Benchmark, Space = facts.Space, Evaluator = Descriptor(problem, m),
                     Signal = facts.Signal.Metric, SignalMaximize = facts.Signal.Maximize, Outcome = facts.Outcome, Optimum = facts.Optimum, SpaceSize = facts.Size,
                     Trials = trials, WallSeconds = sw.Elapsed.TotalSeconds, FinishedUtc = DateTime.UtcNow,
                 }).ToArray(),
@@ -91,12 +100,12 @@ internal static class RunCommand
     }
 
     /// <summary>The benchmark descriptor the problem's trials were evaluated with: what --verify rebuilds.</summary>
-    private static string Descriptor(ManifestProblem p, SearchCommand.SearchOptions o)
+    private static string Descriptor(ManifestProblem p, ExperimentManifest m)
     {
         var args = new Dictionary<string, string>();
         if (p.Dataset is not null) args["dataset"] = p.Dataset;
         if (p.Task is not null) args["task"] = p.Task;
-        if (o.Rungs is { } rungs) args["epochs"] = rungs.Max.ToString(Inv);
+        if (m.Budget.Fidelities is { } f) args["epochs"] = FidelityRungs.Parse(f, m.Budget.Eta).Max.ToString(Inv);
         return new EvaluatorDescriptor(p.Benchmark, args).ToString();
     }
 
@@ -105,11 +114,14 @@ internal static class RunCommand
     /// <summary>What the report needs to know of a benchmark: its metrics, and the best outcome when the space can be listed.</summary>
     private sealed class Facts : IBenchmarkVisitor<ProblemFacts>
     {
+        /// <summary>Look every architecture up for the optimum (false: only check that the benchmark loads).</summary>
+        public bool Enumerate { get; init; } = true;
+
         public ProblemFacts Visit<TArch>(TabularBenchmark<TArch> b) where TArch : class, IArchitecture
         {
             double? optimum = null;
             int? size = null;
-            if (b.Space is IEnumerableSpace<TArch> all && all.Count <= 1_000_000)
+            if (Enumerate && b.Space is IEnumerableSpace<TArch> all && all.Count <= 1_000_000)
             {
                 var outcomes = all.All().Select(a => b.Evaluator.Evaluate(a, b.Fidelity)).Where(e => !e.Failed)
                     .Select(e => e.Metrics.GetValueOrDefault(b.Outcome, double.NaN)).Where(double.IsFinite).ToArray();

@@ -108,6 +108,17 @@ public class SignificanceTestsTests
     }
 
     [Fact]
+    public void Friedman_p_values_keep_their_digits_far_in_the_tail()
+    {
+        // scipy.stats.chi2.sf(chi, 3) and scipy.stats.f.sf(F, 3, 99): 1 - CDF would print 0 for both.
+        var r = CriticalDifference.FromAverageRanks([1.25, 1.95, 2.92, 3.88], 34);
+        Assert.Equal(80.49431999999996, r.ChiSquare, 9);
+        Assert.Equal(1, r.P / 2.404370550206955e-17, 6);
+        Assert.Equal(123.51678998292513, r.ImanDavenportF, 9);
+        Assert.Equal(1, r.FP / 2.445831509537102e-33, 6);
+    }
+
+    [Fact]
     public void Friedman_on_the_table_matches_scipy()
     {
         // The printed AUCs are rounded to three decimals, which creates ties the paper's ranks did not have, so the

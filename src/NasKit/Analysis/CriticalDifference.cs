@@ -55,10 +55,12 @@ public static class CriticalDifference
     private static FriedmanResult Result(double[] average, int n, double chi)
     {
         int k = average.Length;
-        double p = 1 - ChiSquared.CDF(k - 1, chi);
+        // Upper tails from the regularized functions directly: 1 - CDF loses every digit below 1e-16.
+        double p = MathNet.Numerics.SpecialFunctions.GammaUpperRegularized((k - 1) / 2.0, chi / 2);
         double denominator = n * (k - 1.0) - chi;
         double f = denominator <= 0 ? double.PositiveInfinity : (n - 1.0) * chi / denominator;
-        double fp = double.IsPositiveInfinity(f) ? 0 : 1 - FisherSnedecor.CDF(k - 1, (k - 1.0) * (n - 1), f);
+        double d1 = k - 1, d2 = (k - 1.0) * (n - 1);
+        double fp = double.IsPositiveInfinity(f) ? 0 : MathNet.Numerics.SpecialFunctions.BetaRegularized(d2 / 2, d1 / 2, d2 / (d2 + d1 * f));
         return new FriedmanResult(average, n, chi, p, f, fp);
     }
 

@@ -165,13 +165,22 @@ public static class HtmlReport
         if (f.Blocks < 5) sb.Append($" With only {f.Blocks} benchmarks the test has little power; Demšar's examples use 10 or more data sets.");
         sb.Append("</p>");
         sb.Append("<div class=\"figure\">").Append(CriticalDifferenceDiagram.Svg(report.Methods, f.AverageRanks, cd, "Critical-difference diagram")).Append("</div>");
-        sb.Append("<table><thead><tr><th>Method</th><th>Average rank</th>");
-        foreach (var s in report.Problems) sb.Append($"<th>{E(s.Problem.Label)}</th>");
-        sb.Append("</tr></thead><tbody>");
-        foreach (var (name, i) in report.Methods.Select((n, i) => (n, i)).OrderBy(x => f.AverageRanks[x.i]))
+        // Benchmarks as rows, methods as columns: it stays readable with 34 benchmarks.
+        var byRank = report.Methods.Select((n, i) => (Name: n, Index: i)).OrderBy(x => f.AverageRanks[x.Index]).ToArray();
+        sb.Append("<table><thead><tr><th>Benchmark</th>");
+        foreach (var x in byRank) sb.Append($"<th>{E(x.Name)}</th>");
+        sb.Append("</tr></thead><tbody><tr class=\"group\"><td>Average rank</td>");
+        foreach (var x in byRank) sb.Append($"<td>{f.AverageRanks[x.Index]:0.00}</td>");
+        sb.Append("</tr>");
+        foreach (var s in report.Problems)
         {
-            sb.Append($"<tr><td>{E(name)}</td><td>{f.AverageRanks[i]:0.00}</td>");
-            foreach (var s in report.Problems) sb.Append($"<td>{s.Methods.Single(m => m.Strategy == name).Mean:0.00}</td>");
+            var best = s.Methods[0].Strategy; // sorted best first
+            sb.Append($"<tr><td>{E(s.Problem.Label)}</td>");
+            foreach (var x in byRank)
+            {
+                var mean = s.Methods.Single(m => m.Strategy == x.Name).Mean;
+                sb.Append(x.Name == best ? $"<td><b>{mean:0.00}</b></td>" : $"<td>{mean:0.00}</td>");
+            }
             sb.Append("</tr>");
         }
         sb.Append("</tbody></table></section>");
@@ -241,7 +250,7 @@ public static class HtmlReport
         sb.Append($"<div class=\"plot\" id=\"{E(id)}\" style=\"height:{height}px\"></div><script>Plotly.newPlot('{E(id)}',{traces.ToJsonString()},{layout.ToJsonString()},{{displayModeBar:false,responsive:true}});</script>");
     }
 
-    private static string P(double p) => p < 0.001 ? p.ToString("0.0e0", Inv) : p.ToString("0.000", Inv);
+    private static string P(double p) => p == 0 ? "< 1e-300" : p < 0.001 ? p.ToString("0.0e0", Inv) : p.ToString("0.000", Inv);
     private static string Duration(double seconds) => seconds >= 3600 ? (seconds / 3600).ToString("0.0 h", Inv) : (seconds / 60).ToString("0.0 min", Inv);
     private static string E(string s) => WebUtility.HtmlEncode(s);
     private static string Rgba(string hex, double alpha) =>
