@@ -53,7 +53,7 @@ internal static class ParetoCommand
         {
             // The constraint must be validated against the metrics before it is defaulted from the space.
             var probe = new ParetoProtocol<TArch>(b.Space, b.Evaluator, objectives, cap is null ? [] : [cap], b.Fidelity) { Queries = queries };
-            var constraint = cap ?? MedianConstraint(probe, probe.Objectives[1]);
+            var constraint = cap ?? probe.MedianConstraint(probe.Objectives[1]);
             var protocol = cap is null ? new ParetoProtocol<TArch>(b.Space, b.Evaluator, objectives, [constraint], b.Fidelity) { Queries = queries } : probe;
             var refText = string.Join(", ", protocol.Objectives.Select((o, k) => string.Create(Inv, $"{o.Metric}={(o.Maximize ? -protocol.Reference[k] : protocol.Reference[k]):0.####}")));
             Console.WriteLine($"reference point (the worst value of each objective over the whole space): {refText}");
@@ -82,11 +82,4 @@ internal static class ParetoCommand
     }
 
     private static double Std(double[] v) => v.Length > 1 ? Statistics.Std(v) : 0;
-
-    private static Objective MedianConstraint<TArch>(ParetoProtocol<TArch> protocol, Objective second) where TArch : class, IArchitecture
-    {
-        var values = protocol.AllEvaluations.Select(e => e.Metrics.GetValueOrDefault(second.Metric, double.NaN))
-            .Where(v => !double.IsNaN(v)).Order().ToArray();
-        return second with { Bound = Math.Round(values[values.Length / 2], 3), Range = null };
-    }
 }

@@ -10,23 +10,7 @@ internal static class Problems
 {
     public static T WithSpace<T>(string name, ISpaceVisitor<T> visitor) => Catalog<ISpaceEntry>.Get(name).Accept(visitor);
 
-    public static T WithBenchmark<T>(string descriptor, IBenchmarkVisitor<T> visitor)
-    {
-        var d = EvaluatorDescriptor.Parse(descriptor);
-        var entry = Catalog<IBenchmarkEntry>.Get(d.Name);
-        var arguments = new EvaluatorArguments(d);
-        return entry.Accept(new Checked<T>(visitor, arguments), arguments);
-    }
-
-    // Runs once the benchmark has read its arguments: one it did not read (--task on nb201) is refused before any work.
-    private sealed class Checked<T>(IBenchmarkVisitor<T> inner, EvaluatorArguments arguments) : IBenchmarkVisitor<T>
-    {
-        public T Visit<TArch>(TabularBenchmark<TArch> benchmark) where TArch : class, IArchitecture
-        {
-            arguments.CheckAllUsed();
-            return inner.Visit(benchmark);
-        }
-    }
+    public static T WithBenchmark<T>(string descriptor, IBenchmarkVisitor<T> visitor) => BenchmarkCatalog.With(descriptor, visitor);
 
     /// <summary>
     /// The stand-alone quality of a space's architectures from the benchmark named like the space (NB201's 200-epoch

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using NasKit.Analysis;
 using NasKit.Experiments;
 using NasKit.Reports;
+using NasKit.Reports.Studies;
 
 namespace NasKit.Tests.Reports;
 
@@ -39,6 +40,67 @@ public class StudyReportTests
         var e = Assert.Throws<FormatException>(() => ExperimentManifest.Parse(Valid.Replace(from, to), "m.json"));
         Assert.StartsWith("m.json: ", e.Message);
         Assert.Contains(expected, e.Message);
+    }
+
+    private const string Pareto = """
+        {
+          "schema": "naskit-manifest/1",
+          "name": "tiny-pareto",
+          "study": "pareto",
+          "problems": [ { "id": "c10", "benchmark": "nb201", "dataset": "cifar10" } ],
+          "strategies": ["random", "nsga2"],
+          "objectives": ["test_acc", "pixel3_latency"],
+          "budget": { "queries": 20 },
+          "runs": 2,
+          "seed": 3
+        }
+        """;
+
+    [Theory]
+    [InlineData(Pareto, "\"nsga2\"]", "\"rea\"]", "strategy 'rea' optimises one objective; a pareto study takes random, nsga2")]
+    [InlineData(Pareto, "[\"test_acc\", \"pixel3_latency\"]", "[\"test_acc\"]", "needs \"objectives\" with two metrics")]
+    [InlineData(Pareto, "{ \"queries\": 20 }", "{ \"epochs\": 20 }", "budget is in \"queries\"")]
+    [InlineData(Pareto, "\"study\": \"pareto\"", "\"study\": \"ablation\"", "study 'ablation' is unknown; known: search, pareto")]
+    [InlineData(Valid, "\"seed\": 5", "\"seed\": 5, \"objectives\": [\"test_acc\", \"pixel3_latency\"]", "belong to multi-objective studies")]
+    [InlineData(Valid, "\"local-search\"", "\"nsga2\"", "strategy 'nsga2' is multi-objective")]
+    [InlineData(Valid, "\"local-search\"", "\"hyperband\"", "give the budget in \"epochs\"")]
+    public void Study_kinds_check_their_own_fields(string manifest, string from, string to, string expected)
+    {
+        Assert.Contains(from, manifest);
+        var path = Path.Combine(Path.GetTempPath(), $"naskit-manifest-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, manifest.Replace(from, to));
+        try { Assert.Contains(expected, Assert.Throws<FormatException>(() => ManifestRunner.Load(path)).Message); }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void A_pareto_study_records_hypervolume_against_the_true_front_and_verifies()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-pareto-");
+        try
+        {
+            var m = ExperimentManifest.Parse(Pareto);
+            var record = ManifestRunner.Run(m, dir.FullName);
+            var p = Assert.Single(record.Problems);
+            Assert.Equal(["test_acc (max)", "pixel3_latency (min)"], p.Objectives!);
+            Assert.NotEmpty(p.TrueFront!);
+            // The true front: no point dominates another, and accuracy rises with latency along it.
+            Assert.True(p.TrueFront!.Zip(p.TrueFront!.Skip(1)).All(x => x.First[0] < x.Second[0] && x.First[1] < x.Second[1]));
+            var rows = TrialTable.Read(Path.Combine(dir.FullName, p.Trials));
+            foreach (var run in rows.GroupBy(r => (r.Strategy, r.Run)))
+            {
+                var hv = run.OrderBy(r => r.Trial).Select(r => r.BestOutcomeSoFar).ToArray();
+                Assert.Equal(20, hv.Length);
+                Assert.True(hv.Zip(hv.Skip(1)).All(x => x.Second >= x.First), "hypervolume never falls as a run queries more");
+                Assert.InRange(hv[^1], 0, p.Optimum!.Value + 1e-9);
+            }
+            var report = SearchStudyReport.Load(dir.FullName);
+            Assert.Equal(2, report.Problems[0].MedianFronts!.Count);
+            Assert.True(Verification.Verify(dir.FullName, report, 2).Identical);
+            var html = HtmlReport.Render(report, "/* plotly */");
+            Assert.Contains("Plotly.newPlot('front-c10'", html);
+        }
+        finally { dir.Delete(recursive: true); }
     }
 
     [Fact]

@@ -48,6 +48,8 @@ public sealed record ExperimentManifest
     public required string Schema { get; init; }
     /// <summary>Short name: the default results folder is runs/NAME.</summary>
     public required string Name { get; init; }
+    /// <summary>The kind of study (a catalog of study kinds: search, pareto); default search.</summary>
+    public string Study { get; init; } = "search";
     public string? Title { get; init; }
     public string? Description { get; init; }
     public required IReadOnlyList<ManifestProblem> Problems { get; init; }
@@ -56,6 +58,10 @@ public sealed record ExperimentManifest
     public required ManifestBudget Budget { get; init; }
     public int Runs { get; init; } = 10;
     public int Seed { get; init; }
+    /// <summary>Multi-objective studies: the objectives (metric names, or max:NAME / min:NAME).</summary>
+    public IReadOnlyList<string>? Objectives { get; init; }
+    /// <summary>Multi-objective studies: the constraint of constrained strategies, e.g. pixel3_latency&lt;=5 (default: the second objective's median).</summary>
+    public string? Constraint { get; init; }
     /// <summary>The predictor BANANAS uses, when not its default.</summary>
     public string? Predictor { get; init; }
     /// <summary>Strategies the author counts as ablations of another (name → what it removes), for the checklist.</summary>

@@ -13,7 +13,11 @@ namespace NasKit.Experiments;
 /// </summary>
 public sealed record ParetoRun<TArch>(string Strategy, int Seed, double Hypervolume, double[] HypervolumeSoFar,
                                       IReadOnlyList<(TArch Architecture, double[] Values)> Front, double BestFeasible)
-    where TArch : class, IArchitecture;
+    where TArch : class, IArchitecture
+{
+    /// <summary>Every trial of the run, in order.</summary>
+    public IReadOnlyList<Trial<TArch>> Trials { get; init; } = [];
+}
 
 /// <summary>
 /// Multi-objective search on any enumerable space with an evaluator for all of it (a tabular benchmark), measured by
@@ -95,6 +99,19 @@ public sealed class ParetoProtocol<TArch> where TArch : class, IArchitecture
         return feasible.Length == 0 ? double.NaN : Natural0(feasible.Max(s => s!.Value));
     }
 
+    /// <summary>A constraint on <paramref name="objective"/> at its median over the space: the default cap of constrained search.</summary>
+    public Objective MedianConstraint(Objective objective)
+    {
+        var values = AllEvaluations.Select(e => e.Metrics.GetValueOrDefault(objective.Metric, double.NaN)).Where(v => !double.IsNaN(v)).Order().ToArray();
+        return objective with { Bound = Math.Round(values[values.Length / 2], 3), Range = null };
+    }
+
+    /// <summary>The true front in each objective's own units, sorted by the first objective.</summary>
+    public IReadOnlyList<double[]> TrueFrontPoints() => Pareto.Front(_all).Select(i => Natural(_all[i])).OrderBy(v => v[0]).ToArray();
+
+    /// <summary>Each objective's worst value over the space, in its own units: the reference point.</summary>
+    public double[] ReferencePoint => Natural(Reference);
+
     private double Natural0(double score) => Objectives[0].Maximize ? score : -score;
 
     public IReadOnlyList<ParetoRun<TArch>> Run(IStrategyFactory strategy, int runs, int firstSeed, Action? onRunDone = null)
@@ -132,7 +149,7 @@ public sealed class ParetoProtocol<TArch> where TArch : class, IArchitecture
             double hv = Hypervolume.Compute(front.Select(p => (IReadOnlyList<double>)p.Costs).ToArray(), Reference);
             if (Objectives.Count != 2 && hvSoFar.Length > 0) hvSoFar[^1] = hv;
             return new ParetoRun<TArch>(factory.Name, seed, hv, hvSoFar, front.Select(p => (p.Arch, Natural(p.Costs))).ToArray(),
-                                        double.IsNaN(bestFeasible) ? double.NaN : Natural0(bestFeasible));
+                                        double.IsNaN(bestFeasible) ? double.NaN : Natural0(bestFeasible)) { Trials = trials };
         }
         finally { (strategy as IDisposable)?.Dispose(); }
     }

@@ -43,7 +43,10 @@ public static class Checklist
             m.Ablations is { Count: > 0 } ab
                 ? new(Comparing, "Did you run ablation studies?", ChecklistAnswer.Yes, string.Join("; ", ab.Select(kv => $"{kv.Key}: {kv.Value}")))
                 : new(Comparing, "Did you run ablation studies?", ChecklistAnswer.NotAnswerable, "The manifest declares no ablations (field \"ablations\"); whether any method is an ablation of another is the author's to say."),
-            new(Comparing, "Did you use the same evaluation protocol for the methods being compared?", ChecklistAnswer.Yes,
+            sections.Any(s => s.Problem.Objectives is not null)
+            ? new(Comparing, "Did you use the same evaluation protocol for the methods being compared?", ChecklistAnswer.Yes,
+                  "Every run is scored by the hypervolume of everything it queried, against one reference point per benchmark (each objective's worst value over the space).")
+            : new(Comparing, "Did you use the same evaluation protocol for the methods being compared?", ChecklistAnswer.Yes,
                 $"Every run searches on {string.Join(", ", sections.Select(s => s.Problem.Signal).Distinct())} and reports the {string.Join(", ", sections.Select(s => s.Problem.Outcome).Distinct())} of its incumbent (NASLib's protocol)."),
             new(Comparing, "Did you compare performance over time?", ChecklistAnswer.Yes,
                 $"Anytime curves against {sections[0].BudgetAxis} for every benchmark (median and interquartile range over runs)."),

@@ -75,8 +75,11 @@ public static class HtmlReport
         var p = s.Problem;
         string better = p.SignalMaximize ? "higher" : "lower";
         sb.Append($"<section id=\"p-{E(p.Id)}\"><h2>{number}. {E(p.Label)}</h2>");
-        sb.Append($"<p>{E(p.Outcome)} of each run's incumbent ({better} is better) over {runs} runs. The 95% interval is a percentile bootstrap of the mean (10,000 resamples).");
-        if (p.Optimum is { } opt) sb.Append($" Regret is the gap to the best {E(p.Outcome)} in the whole space ({opt:0.00}).");
+        sb.Append(p.Objectives is { } objs
+            ? $"<p>Hypervolume of everything each run queried, over {runs} runs (objectives {E(string.Join(", ", objs))}; higher is better). The 95% interval is a percentile bootstrap of the mean (10,000 resamples)."
+            : $"<p>{E(p.Outcome)} of each run's incumbent ({better} is better) over {runs} runs. The 95% interval is a percentile bootstrap of the mean (10,000 resamples).");
+        if (p.Optimum is { } opt) sb.Append(p.Objectives is null ? $" Regret is the gap to the best {E(p.Outcome)} in the whole space ({opt:0.00})."
+                                                                 : $" Regret is the gap to the hypervolume of the true front of the whole space ({opt:0.00}).");
         sb.Append("</p><table><thead><tr><th>Method</th><th>Mean ± std</th><th>Median</th><th>95% CI of the mean</th>");
         if (s.Regret) sb.Append("<th>Mean regret</th>");
         sb.Append("<th>Benchmark cost per run</th><th>Failed trials</th></tr></thead><tbody>");
@@ -118,6 +121,33 @@ public static class HtmlReport
         bool logY = s.Regret && s.Anytime.All(a => a.Lower.Where(double.IsFinite).All(v => v > 0));
         Plot(sb, $"anytime-{p.Id}", traces, s.BudgetAxis, yTitle, logY);
 
+        if (p.TrueFront is { } trueFront && s.MedianFronts is { } fronts && p.Objectives is { Count: 2 } names)
+        {
+            var frontTraces = new JsonArray
+            {
+                new JsonObject
+                {
+                    ["x"] = new JsonArray(trueFront.Select(v => (JsonNode)JsonValue.Create(v[0])).ToArray()),
+                    ["y"] = new JsonArray(trueFront.Select(v => (JsonNode)JsonValue.Create(v[1])).ToArray()),
+                    ["name"] = "true front", ["mode"] = "lines+markers", ["line"] = new JsonObject { ["color"] = "#444", ["shape"] = "hv", ["dash"] = "dot" },
+                    ["marker"] = new JsonObject { ["size"] = 5, ["color"] = "#444" }, ["type"] = "scatter",
+                },
+            };
+            foreach (var (m, i) in s.Methods.Select((m, i) => (m, i)))
+            {
+                var front = fronts[m.Strategy];
+                frontTraces.Add(new JsonObject
+                {
+                    ["x"] = new JsonArray(front.Select(v => (JsonNode)JsonValue.Create(v[0])).ToArray()),
+                    ["y"] = new JsonArray(front.Select(v => (JsonNode)JsonValue.Create(v[1])).ToArray()),
+                    ["name"] = m.Strategy, ["mode"] = "lines+markers", ["line"] = new JsonObject { ["color"] = Palette[i % Palette.Length], ["shape"] = "hv" },
+                    ["marker"] = new JsonObject { ["size"] = 6 }, ["type"] = "scatter",
+                });
+            }
+            sb.Append($"<h3>Fronts</h3><p class=\"note\">Each method's front from its run of median hypervolume, against the true front of the whole space. Reference point: " +
+                      $"{string.Join(", ", names.Zip(p.ReferencePoint ?? []).Select(x => $"{E(x.First)} {x.Second:0.###}"))}. Constrained strategies use {E(p.Constraint ?? "no constraint")}.</p>");
+            Plot(sb, $"front-{p.Id}", frontTraces, names[0], names[1], logY: false);
+        }
         sb.Append("<h3>Outcomes of the runs</h3><p class=\"note\">Each point is one seeded run's final incumbent; boxes show the median and quartiles.</p>");
         Plot(sb, $"box-{p.Id}", BoxTraces(s), "", p.Outcome, logY: false, height: 360);
 

@@ -21,6 +21,11 @@ public sealed record ProblemRecord
     public required string Trials { get; init; }
     public required double WallSeconds { get; init; }
     public required DateTime FinishedUtc { get; init; }
+    /// <summary>Multi-objective studies: the objectives ("test_acc (max)"), the true front and the reference point in their units, the constraint.</summary>
+    public IReadOnlyList<string>? Objectives { get; init; }
+    public IReadOnlyList<double[]>? TrueFront { get; init; }
+    public double[]? ReferencePoint { get; init; }
+    public string? Constraint { get; init; }
 }
 
 /// <summary>

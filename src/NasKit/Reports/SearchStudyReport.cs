@@ -18,7 +18,11 @@ public sealed record AnytimeSeries(string Strategy, IReadOnlyList<double> Budget
 
 public sealed record ProblemSection(ProblemRecord Problem, IReadOnlyList<MethodRow> Methods, IReadOnlyList<PairwiseTest> Tests,
                                     IReadOnlyList<AnytimeSeries> Anytime, string BudgetAxis, bool Regret,
-                                    IReadOnlyDictionary<string, double[]> RunOutcomes);
+                                    IReadOnlyDictionary<string, double[]> RunOutcomes)
+{
+    /// <summary>Multi-objective studies: each method's front (objective values in their units) from its run of median hypervolume.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<double[]>>? MedianFronts { get; init; }
+}
 
 /// <summary>
 /// A search-strategy study as a reviewer reads it: per benchmark the methods table (mean ± std, median, bootstrap 95%
@@ -98,7 +102,23 @@ public sealed record SearchStudyReport(ExperimentManifest Manifest, RunRecord Re
         bool byEpochs = manifest.Budget.Epochs is not null;
         var anytime = names.Select(s => Anytime(s, byStrategy[s].Values.ToArray(), p, byEpochs, manifest)).ToArray();
         var runOutcomes = byStrategy.ToDictionary(kv => kv.Key, kv => kv.Value.OrderBy(r => r.Key).Select(r => Final(r.Value)).ToArray());
-        return new ProblemSection(p, methods, tests, anytime, byEpochs ? "training epochs spent" : "queries", p.Optimum is not null, runOutcomes);
+        return new ProblemSection(p, methods, tests, anytime, byEpochs ? "training epochs spent" : "queries", p.Optimum is not null, runOutcomes)
+        {
+            MedianFronts = p.Objectives is { } objectives ? byStrategy.ToDictionary(kv => kv.Key, kv => MedianFront(kv.Value, objectives)) : null,
+        };
+    }
+
+    /// <summary>The non-dominated objective vectors of the run whose final hypervolume is the median (the lower middle one).</summary>
+    private static IReadOnlyList<double[]> MedianFront(Dictionary<int, TrialRow[]> runs, IReadOnlyList<string> objectives)
+    {
+        var ordered = runs.Values.OrderBy(r => r[^1].BestOutcomeSoFar).ToArray();
+        var run = ordered[(ordered.Length - 1) / 2];
+        var maximize = objectives.Select(o => o.EndsWith("(max)", StringComparison.Ordinal)).ToArray();
+        var points = run.Where(t => !t.Failed && t.Objectives.Length > 0)
+            .Select(t => t.Objectives.Split(';').Select(kv => double.Parse(kv[(kv.IndexOf('=') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).ToArray())
+            .Where(v => v.Length == objectives.Count && v.All(double.IsFinite)).ToArray();
+        var costs = points.Select(v => (IReadOnlyList<double>)v.Select((x, k) => maximize[k] ? -x : x).ToArray()).ToArray();
+        return Pareto.Front(costs).Select(i => points[i]).OrderBy(v => v[0]).ToArray();
     }
 
     private static AnytimeSeries Anytime(string strategy, TrialRow[][] runs, ProblemRecord p, bool byEpochs, ExperimentManifest manifest)

@@ -22,6 +22,8 @@ public sealed class TrialRow
     public string Reason { get; set; } = "";
     /// <summary>The epochs the trial trained (its fidelity's, or where a stopping rule ended it); 0 when its fidelity names none.</summary>
     public int Epochs { get; set; }
+    /// <summary>Multi-objective studies: every objective's value, <c>metric=value;metric=value</c>; empty otherwise.</summary>
+    public string Objectives { get; set; } = "";
 }
 
 /// <summary>Writes every trial of a comparison as CSV or Parquet (chosen by the file extension).</summary>
@@ -49,7 +51,8 @@ public static class TrialTable
             {
                 case ".csv":
                     using (var reader = new StreamReader(path))
-                    using (var csv = new CsvReader(reader, CultureInfo.InvariantCulture))
+                    // Tables written before a column existed read with its default.
+                    using (var csv = new CsvReader(reader, new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture) { MissingFieldFound = null, HeaderValidated = null }))
                         return csv.GetRecords<TrialRow>().ToList();
                 case ".parquet":
                     using (var stream = File.OpenRead(path))

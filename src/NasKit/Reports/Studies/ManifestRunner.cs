@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+using NasKit.Catalogs;
+using NasKit.Estimation;
+using NasKit.Experiments;
+
+namespace NasKit.Reports.Studies;
+
+/// <summary>
+/// Executes a manifest into a results folder: its verbatim copy, one trials table per problem and <c>run.json</c>
+/// (provenance and what each problem measured), written after every problem so a killed run resumes where it stopped.
+/// </summary>
+public static class ManifestRunner
+{
+    /// <summary>Reads and checks a manifest, including its study kind's own fields.</summary>
+    public static ExperimentManifest Load(string path)
+    {
+        var m = ExperimentManifest.Load(path);
+        Kind(m, path).Validate(m, path);
+        return m;
+    }
+
+    public static IStudyKind Kind(ExperimentManifest m, string source = "manifest") => Catalog<IStudyKind>.Find(m.Study)
+        ?? throw new FormatException($"{source}: study '{m.Study}' is unknown; known: {Catalog<IStudyKind>.Names()}.");
+
+    /// <summary>The benchmark descriptor a problem is evaluated with (its data set or task, and the top rung of multi-fidelity budgets).</summary>
+    public static string Descriptor(ManifestProblem p, ExperimentManifest m)
+    {
+        var args = new Dictionary<string, string>();
+        if (p.Dataset is not null) args["dataset"] = p.Dataset;
+        if (p.Task is not null) args["task"] = p.Task;
+        if (m.Budget.Fidelities is { } f) args["epochs"] = FidelityRungs.Parse(f, m.Budget.Eta).Max.ToString(CultureInfo.InvariantCulture);
+        return new EvaluatorDescriptor(p.Benchmark, args).ToString();
+    }
+
+    public static RunRecord Run(ExperimentManifest m, string folder, StudyHooks? hooks = null, string source = "manifest")
+    {
+        hooks ??= new StudyHooks();
+        var kind = Kind(m, source);
+        kind.Validate(m, source);
+        // Every problem's benchmark and arguments are checked before the first runs: a bad task fails now, not an hour in.
+        foreach (var p in m.Problems)
+        {
+            try { BenchmarkCatalog.With(Descriptor(p, m), new Loads()); }
+            catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
+            {
+                throw new ArgumentException($"{source}: problem '{p.Key}': {e.Message}", e);
+            }
+        }
+        try { Directory.CreateDirectory(folder); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot create the results folder {folder} ({e.Message}); choose one you can write to.");
+        }
+        var copy = Path.Combine(folder, RunRecord.ManifestFileName);
+        if (File.Exists(copy) && ExperimentManifest.Load(copy).Sha256 != m.Sha256)
+            throw new IOException($"{folder} holds the results of a different manifest (its {RunRecord.ManifestFileName} differs from {source}); " +
+                                  "choose another results folder, or delete that one to start over.");
+        File.WriteAllText(copy, m.Text);
+
+        var machine = MachineInfo.Current();
+        var commit = Provenance.Commit();
+        var record = RunRecord.Read(folder) ?? new RunRecord { ManifestSha256 = m.Sha256, Commit = commit, Machine = machine, StartedUtc = DateTime.UtcNow };
+        if (record.Commit != commit)
+            record = record with { EarlierCommits = record.EarlierCommits.Append(record.Commit).Distinct().ToArray(), Commit = commit };
+        if (record.Machine.Cpu != machine.Cpu || record.Machine.Host != machine.Host)
+            record = record with { EarlierMachines = record.EarlierMachines.Append(record.Machine).ToArray(), Machine = machine };
+
+        foreach (var (problem, index) in m.Problems.Select((p, i) => (p, i)))
+        {
+            if (record.Problems.Any(p => p.Id == problem.Key) && File.Exists(Path.Combine(folder, problem.Key + ".csv")))
+            {
+                hooks.Log($"[{index + 1}/{m.Problems.Count}] {problem.Title}: done earlier");
+                continue;
+            }
+            hooks.Log($"[{index + 1}/{m.Problems.Count}] {problem.Title}: {m.Strategies.Count} strategies × {m.Runs} runs, {m.Budget.Text}");
+            var sw = Stopwatch.StartNew();
+            var done = kind.Run(m, problem, folder, hooks) with { WallSeconds = sw.Elapsed.TotalSeconds, FinishedUtc = DateTime.UtcNow };
+            record = record with
+            {
+                Problems = record.Problems.Where(p => p.Id != problem.Key).Append(done).ToArray(),
+                DataFiles = record.DataFiles.Concat(Provenance.DataFiles()).DistinctBy(d => d.Path).OrderBy(d => d.Path, StringComparer.Ordinal).ToArray(),
+            };
+            record.Write(folder);
+        }
+        return record;
+    }
+
+    private sealed class Loads : IBenchmarkVisitor<bool>
+    {
+        public bool Visit<TArch>(TabularBenchmark<TArch> benchmark) where TArch : class, Spaces.IArchitecture => true;
+    }
+}
