@@ -104,6 +104,25 @@ public class StudyReportTests
     }
 
     [Fact]
+    public void A_second_writer_into_the_same_results_folder_is_refused()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-lock-");
+        try
+        {
+            var m = ExperimentManifest.Parse(Pareto);
+            // A run in progress holds the folder's lock (as 'naskit run' does while it writes).
+            using (new FileStream(Path.Combine(dir.FullName, ".naskit-run.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+            {
+                var e = Assert.Throws<IOException>(() => ManifestRunner.Run(m, dir.FullName));
+                Assert.Contains("Another 'naskit run' is writing to", e.Message);
+                Assert.False(File.Exists(Path.Combine(dir.FullName, RunRecord.ManifestFileName)), "nothing is written beside a running writer");
+            }
+            Assert.Single(ManifestRunner.Run(m, dir.FullName).Problems); // once it is gone, the run proceeds
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    [Fact]
     public void Manifest_hash_is_of_its_exact_text()
     {
         var a = ExperimentManifest.Parse(Valid);

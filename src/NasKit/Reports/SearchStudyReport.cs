@@ -75,6 +75,10 @@ public sealed record SearchStudyReport(ExperimentManifest Manifest, RunRecord Re
                 throw new InvalidDataException($"{p.Trials}: strategy {s} has {runs.Count} runs, the manifest asks for {manifest.Runs}; resume with 'naskit run'.");
         // A run's outcome is its final incumbent's outcome, as 'naskit search' reports it.
         double Final(TrialRow[] run) => run[^1].BestOutcomeSoFar;
+        foreach (var (s, runs) in byStrategy)
+            if (runs.FirstOrDefault(r => !double.IsFinite(Final(r.Value))) is { Value: not null } bad)
+                throw new InvalidDataException($"{p.Trials}: run {bad.Key} of {s} ended without an incumbent (every trial failed or no outcome is finite: {bad.Value.LastOrDefault(t => t.Failed)?.Reason}); " +
+                                               "a mean over runs would hide it. Look at the run's trials, fix the cause and run the problem again.");
         var methods = byStrategy.Select(kv =>
         {
             var outcomes = kv.Value.OrderBy(r => r.Key).Select(r => Final(r.Value)).ToArray();
