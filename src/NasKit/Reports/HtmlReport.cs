@@ -42,20 +42,32 @@ public static class HtmlReport
         Toc(sb, report);
 
         sb.Append("<section id=\"setup\"><h2>1. Setup</h2><table><thead><tr><th>Benchmark</th><th>Space</th><th>Evaluator</th><th>Search signal</th><th>Reported outcome</th><th>Space size</th><th>Optimum</th></tr></thead><tbody>");
-        foreach (var s in report.Problems)
+        // Benchmarks that differ only in their data set or task share one row when there are many of them.
+        var groups = report.Problems.Count > 6
+            ? report.Problems.GroupBy(s => (s.Problem.Benchmark, s.Problem.Space, s.Problem.Signal, s.Problem.Outcome, s.Problem.SpaceSize, s.Problem.Optimum is null))
+                .Select(g => g.Select(s => s.Problem).ToArray()).ToArray()
+            : report.Problems.Select(s => new[] { s.Problem }).ToArray();
+        foreach (var g in groups)
         {
-            var p = s.Problem;
-            sb.Append($"<tr><td>{E(p.Label)}</td><td>{E(p.Space)}</td><td><code>{E(p.Evaluator)}</code></td><td>{E(p.Signal)} ({(p.SignalMaximize ? "max" : "min")})</td>" +
-                           $"<td>{E(p.Outcome)}</td><td>{(p.SpaceSize is { } n ? n.ToString("N0", Inv) : "not enumerable")}</td><td>{(p.Optimum is { } o ? o.ToString("0.00", Inv) : "unknown")}</td></tr>");
+            var p = g[0];
+            string label = g.Length == 1 ? E(p.Label) : $"{g.Length} benchmarks (listed below)";
+            string evaluator = g.Length == 1 ? E(p.Evaluator) : E(p.Evaluator) + " …";
+            string optimum = g.Length == 1 ? (p.Optimum is { } o ? o.ToString("0.00", Inv) : "unknown") : g.All(x => x.Optimum is null) ? "unknown" : "per benchmark below";
+            sb.Append($"<tr><td>{label}</td><td>{E(p.Space)}</td><td><code>{evaluator}</code></td><td>{E(p.Signal)} ({(p.SignalMaximize ? "max" : "min")})</td>" +
+                      $"<td>{E(p.Outcome)}</td><td>{(p.SpaceSize is { } n ? n.ToString("N0", Inv) : "not enumerable")}</td><td>{optimum}</td></tr>");
         }
         sb.Append("</tbody></table>");
+        foreach (var g in groups.Where(g => g.Length > 1))
+            sb.Append($"<p class=\"note\">{g.Length} benchmarks: {E(string.Join(", ", g.Select(x => x.Label)))}.</p>");
         sb.Append($"<p>Methods: {string.Join(", ", m.Strategies.Select(s => $"<code>{E(s)}</code>"))}{(m.Predictor is null ? "" : $" (BANANAS's predictor: <code>{E(m.Predictor)}</code>)")}. " +
                        $"Each method's run <i>r</i> uses seed {m.Seed} + <i>r</i> for <i>r</i> = 0…{m.Runs - 1}, so runs are paired across methods. " +
                        "A run searches on the signal and reports the outcome of its incumbent (the best-signal architecture among those at the highest fidelity it queried).</p></section>");
 
+        // The comparison across benchmarks first, as a paper's summary; then each benchmark in detail.
         int section = 2;
-        foreach (var s in report.Problems) ProblemSection(sb, s, section++, m.Runs);
         Across(sb, report, section++);
+        bool compact = report.Problems.Count > 6; // many benchmarks: no box plot per benchmark, so the PDF stays readable
+        foreach (var s in report.Problems) ProblemSection(sb, s, section++, m.Runs, compact);
         ChecklistSection(sb, report, section++);
         ProvenanceSection(sb, report, section++, verification);
         Methods(sb, section);
@@ -65,12 +77,12 @@ public static class HtmlReport
 
     private static void Toc(StringBuilder sb, SearchStudyReport report)
     {
-        sb.Append("<nav><ol><li><a href=\"#setup\">Setup</a></li>");
+        sb.Append("<nav><ol><li><a href=\"#setup\">Setup</a></li><li><a href=\"#across\">Across benchmarks</a></li>");
         foreach (var s in report.Problems) sb.Append($"<li><a href=\"#p-{E(s.Problem.Id)}\">{E(s.Problem.Label)}</a></li>");
-        sb.Append("<li><a href=\"#across\">Across benchmarks</a></li><li><a href=\"#checklist\">Checklist</a></li><li><a href=\"#provenance\">Provenance</a></li><li><a href=\"#methods\">Statistical methods</a></li></ol></nav>");
+        sb.Append("<li><a href=\"#checklist\">Checklist</a></li><li><a href=\"#provenance\">Provenance</a></li><li><a href=\"#methods\">Statistical methods</a></li></ol></nav>");
     }
 
-    private static void ProblemSection(StringBuilder sb, ProblemSection s, int number, int runs)
+    private static void ProblemSection(StringBuilder sb, ProblemSection s, int number, int runs, bool compact)
     {
         var p = s.Problem;
         string better = p.SignalMaximize ? "higher" : "lower";
@@ -148,8 +160,11 @@ public static class HtmlReport
                       $"{string.Join(", ", names.Zip(p.ReferencePoint ?? []).Select(x => $"{E(x.First)} {x.Second:0.###}"))}. Constrained strategies use {E(p.Constraint ?? "no constraint")}.</p>");
             Plot(sb, $"front-{p.Id}", frontTraces, names[0], names[1], logY: false);
         }
-        sb.Append("<h3>Outcomes of the runs</h3><p class=\"note\">Each point is one seeded run's final incumbent; boxes show the median and quartiles.</p>");
-        Plot(sb, $"box-{p.Id}", BoxTraces(s), "", p.Outcome, logY: false, height: 360);
+        if (!compact)
+        {
+            sb.Append("<h3>Outcomes of the runs</h3><p class=\"note\">Each point is one seeded run's final incumbent; boxes show the median and quartiles.</p>");
+            Plot(sb, $"box-{p.Id}", BoxTraces(s), "", p.Outcome, logY: false, height: 360);
+        }
 
         // Pairwise tests.
         sb.Append("<h3>Pairwise tests</h3><p>Two-sided Wilcoxon signed-rank tests on the runs paired by seed, Holm-corrected over the " +
@@ -291,7 +306,7 @@ public static class HtmlReport
         main{max-width:980px;margin:0 auto;padding:24px 32px 64px}
         h1{font-size:28px;margin:8px 0 4px}h2{font-size:21px;border-bottom:2px solid #e5e5e5;padding-bottom:4px;margin-top:36px}h3{font-size:16px;margin:22px 0 6px}
         .lede{font-size:16px;color:#333}.meta{color:#555;font-size:13px}.note{color:#666;font-size:12.5px}.warn{color:#a40000}
-        nav ol{columns:2;font-size:14px;background:#f6f8fa;padding:10px 10px 10px 36px;border-radius:6px}
+        nav ol{columns:3;font-size:14px;background:#f6f8fa;padding:10px 10px 10px 36px;border-radius:6px}
         table{border-collapse:collapse;width:100%;font-size:13.5px;margin:8px 0}
         th,td{border-bottom:1px solid #e5e5e5;padding:5px 8px;text-align:left;vertical-align:top}
         thead th{background:#f6f8fa;border-bottom:2px solid #d0d7de}
