@@ -75,7 +75,7 @@ run `naskit darts --epochs 100 --train-images 1000 --arch-lr 0.003 --out runs/co
 rate ×10 to compress the dynamics) shows it on this machine: the derived cell holds at 91–92% while the supernet
 learns, then, as training accuracy passes 60% and validation accuracy stalls near 42%, `none` and skip connections
 take over edges: 10.00% (all paths cut) at epoch 50, two skip connections from epoch 75, 88.70% at the end
-(`docs/results.md` has the trajectory and both remedies). Below, the same measurement at chapter scale: the skip
+(`docs/measurements.md` has the trajectory and both remedies). Below, the same measurement at chapter scale: the skip
 count of the derived cell per epoch, without and with the DARTS+ rule.
 """),
 code("""

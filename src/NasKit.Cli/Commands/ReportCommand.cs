@@ -20,16 +20,17 @@ internal static class ReportCommand
         var source = new Argument<string>("source") { Description = "The results folder of 'naskit run', or the manifest (its default folder runs/NAME is read)." };
         var output = new Option<string?>("--out") { Description = "The HTML file to write (default: SOURCE/report.html)." };
         var pdf = new Option<string?>("--pdf") { Description = "Also print the report to this PDF with headless Chromium." };
+        var markdown = new Option<string?>("--markdown") { Description = "Also write the report's short form as Markdown (what docs/results.md is generated from)." };
         var verify = new Option<int>("--verify") { Description = "Re-run this many recorded runs per benchmark from their seeds and check that every trial is identical (0: no check).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var cmd = new Command("report", "Write the paper-style report of an experiment: methods tables, anytime curves, paired tests, critical-difference diagram, " +
                                         "Lindauer & Hutter checklist and provenance, in one self-contained HTML file.\n" +
                                         "Example:\n  naskit report runs/nb201-strategies --out reports/nb201-strategies.html --pdf reports/nb201-strategies.pdf --verify 2")
-        { source, output, pdf, verify };
-        cmd.SetAction(r => Cli.Run(() => Run(r.GetValue(source)!, r.GetValue(output), r.GetValue(pdf), r.GetValue(verify))));
+        { source, output, pdf, markdown, verify };
+        cmd.SetAction(r => Cli.Run(() => Run(r.GetValue(source)!, r.GetValue(output), r.GetValue(pdf), r.GetValue(markdown), r.GetValue(verify))));
         return cmd;
     }
 
-    private static int Run(string source, string? output, string? pdf, int verify)
+    private static int Run(string source, string? output, string? pdf, string? markdown, int verify)
     {
         var folder = File.Exists(source) ? RunCommand.DefaultFolder(ManifestRunner.Load(source)) : source;
         if (!Directory.Exists(folder))
@@ -55,6 +56,15 @@ internal static class ReportCommand
             throw new IOException($"Cannot write {html} ({e.Message}); choose a file you can write with --out.");
         }
         Console.WriteLine($"report: {html}");
+        if (markdown is not null)
+        {
+            try { File.WriteAllText(markdown, MarkdownReport.Render(report, verification)); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"Cannot write {markdown} ({e.Message}); choose a file you can write with --markdown.");
+            }
+            Console.WriteLine($"markdown: {markdown}");
+        }
         if (pdf is not null)
         {
             PdfPrinter.Print(html, pdf);

@@ -168,7 +168,8 @@ public class StudyReportTests
             Assert.Contains("results of a different manifest", other.Err);
 
             var html = Path.Combine(dir.FullName, "report.html");
-            var report = CliRunner.Run("report", results, "--out", html, "--verify", "2");
+            var md = Path.Combine(dir.FullName, "report.md");
+            var report = CliRunner.Run("report", results, "--out", html, "--markdown", md, "--verify", "2");
             Assert.True(report.Code == 0, report.Err);
             Assert.Contains("verify: identical: 4 recorded runs (80 trials)", report.Out);
             var page = File.ReadAllText(html);
@@ -185,6 +186,7 @@ public class StudyReportTests
                 Assert.Equal(3, finals.Length);
                 var cell = string.Create(CultureInfo.InvariantCulture, $"<td>{strategy}</td><td>{Statistics.Mean(finals):0.00} ± {Statistics.Std(finals):0.00}</td>");
                 Assert.Contains(cell, page);
+                Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"| {strategy} | {Statistics.Mean(finals):0.00} ± {Statistics.Std(finals):0.00} |"), File.ReadAllText(md));
             }
             // Two methods over two benchmarks: Nemenyi's CD is q(2) sqrt(2*3/(6*2)).
             Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"CD = {1.959964 * Math.Sqrt(0.5):0.00}"), page);

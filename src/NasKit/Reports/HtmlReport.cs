@@ -104,34 +104,19 @@ public static class HtmlReport
             sb.Append($"<td>{Duration(row.MeanCostSeconds)}</td><td>{row.FailedTrials}</td></tr>");
         }
         sb.Append("</tbody></table>");
-        sb.Append("<p class=\"note\">Benchmark cost is the training time the benchmark's tables record for the architectures a run queried: what the search would have cost without the tables.</p>");
+        sb.Append("<p class=\"note\">Benchmark cost is the training time the benchmark charges for the architectures a run queried (recorded, predicted by a surrogate or modelled, as each benchmark documents): what the search would have cost without the benchmark.</p>");
 
-        // Anytime curves.
-        var traces = new JsonArray();
-        for (int i = 0; i < s.Anytime.Count; i++)
-        {
-            var a = s.Anytime[i];
-            string color = Palette[i % Palette.Length];
-            var keep = Enumerable.Range(0, a.Budget.Count).Where(j => double.IsFinite(a.Median[j])).ToArray();
-            var x = new JsonArray(keep.Select(j => (JsonNode)JsonValue.Create(a.Budget[j])).ToArray());
-            traces.Add(new JsonObject
-            {
-                ["x"] = new JsonArray(keep.Concat(keep.Reverse()).Select(j => (JsonNode)JsonValue.Create(a.Budget[j])).ToArray()),
-                ["y"] = new JsonArray(keep.Select(j => a.Upper[j]).Concat(keep.Reverse().Select(j => a.Lower[j])).Select(v => (JsonNode)JsonValue.Create(v)).ToArray()),
-                ["fill"] = "toself", ["fillcolor"] = Rgba(color, 0.15), ["line"] = new JsonObject { ["width"] = 0 },
-                ["hoverinfo"] = "skip", ["showlegend"] = false, ["legendgroup"] = a.Strategy, ["type"] = "scatter",
-            });
-            traces.Add(new JsonObject
-            {
-                ["x"] = x, ["y"] = new JsonArray(keep.Select(j => (JsonNode)JsonValue.Create(a.Median[j])).ToArray()), ["name"] = a.Strategy,
-                ["legendgroup"] = a.Strategy, ["mode"] = "lines", ["line"] = new JsonObject { ["color"] = color, ["width"] = 2 }, ["type"] = "scatter",
-            });
-        }
         string yTitle = s.Regret ? $"regret of {p.Outcome} (median, IQR)" : $"{p.Outcome} of the incumbent (median, IQR)";
-        sb.Append($"<h3>Anytime performance</h3>");
         // Regret on a log axis, as NAS papers plot it, unless a band reaches 0 (a run found the optimum): log would drop it.
-        bool logY = s.Regret && s.Anytime.All(a => a.Lower.Where(double.IsFinite).All(v => v > 0));
-        Plot(sb, $"anytime-{p.Id}", traces, s.BudgetAxis, yTitle, logY);
+        bool LogY(IReadOnlyList<AnytimeSeries> series) => s.Regret && series.All(a => a.Lower.Where(double.IsFinite).All(v => v > 0));
+        sb.Append("<h3>Anytime performance</h3>");
+        Plot(sb, $"anytime-{p.Id}", Bands(s.Anytime), s.BudgetAxis, yTitle, LogY(s.Anytime));
+        if (s.AnytimeByCost is { } byCost)
+        {
+            sb.Append("<p class=\"note\">Against the training time the benchmark charges for the architectures each run queried (simulated wall-clock, log axis):</p>");
+            Plot(sb, $"anytime-cost-{p.Id}", Bands(byCost.Select(a => a with { Budget = a.Budget.Select(x => x / 3600).ToArray() }).ToArray()),
+                 "simulated training time (hours)", yTitle, LogY(byCost), logX: true);
+        }
 
         if (p.TrueFront is { } trueFront && s.MedianFronts is { } fronts && p.Objectives is { Count: 2 } names)
         {
@@ -282,12 +267,38 @@ public static class HtmlReport
             "</ul><p class=\"note\">Each test and interval is pinned against scipy 1.10 in NasKit's tests; the critical difference against Demšar's worked example.</p></section>");
     }
 
-    private static void Plot(StringBuilder sb, string id, JsonArray traces, string xTitle, string yTitle, bool logY, int height = 420)
+    /// <summary>One line (the median) and one shaded band (the IQR) per series, in the same colour.</summary>
+    private static JsonArray Bands(IReadOnlyList<AnytimeSeries> series)
+    {
+        var traces = new JsonArray();
+        for (int i = 0; i < series.Count; i++)
+        {
+            var a = series[i];
+            string color = Palette[i % Palette.Length];
+            var keep = Enumerable.Range(0, a.Budget.Count).Where(j => double.IsFinite(a.Median[j])).ToArray();
+            traces.Add(new JsonObject
+            {
+                ["x"] = new JsonArray(keep.Concat(keep.Reverse()).Select(j => (JsonNode)JsonValue.Create(a.Budget[j])).ToArray()),
+                ["y"] = new JsonArray(keep.Select(j => a.Upper[j]).Concat(keep.Reverse().Select(j => a.Lower[j])).Select(v => (JsonNode)JsonValue.Create(v)).ToArray()),
+                ["fill"] = "toself", ["fillcolor"] = Rgba(color, 0.15), ["line"] = new JsonObject { ["width"] = 0 },
+                ["hoverinfo"] = "skip", ["showlegend"] = false, ["legendgroup"] = a.Strategy, ["type"] = "scatter",
+            });
+            traces.Add(new JsonObject
+            {
+                ["x"] = new JsonArray(keep.Select(j => (JsonNode)JsonValue.Create(a.Budget[j])).ToArray()),
+                ["y"] = new JsonArray(keep.Select(j => (JsonNode)JsonValue.Create(a.Median[j])).ToArray()), ["name"] = a.Strategy,
+                ["legendgroup"] = a.Strategy, ["mode"] = "lines", ["line"] = new JsonObject { ["color"] = color, ["width"] = 2 }, ["type"] = "scatter",
+            });
+        }
+        return traces;
+    }
+
+    private static void Plot(StringBuilder sb, string id, JsonArray traces, string xTitle, string yTitle, bool logY, int height = 420, bool logX = false)
     {
         var layout = new JsonObject
         {
             ["height"] = height, ["margin"] = new JsonObject { ["l"] = 70, ["r"] = 20, ["t"] = 20, ["b"] = 50 },
-            ["xaxis"] = new JsonObject { ["title"] = new JsonObject { ["text"] = xTitle } },
+            ["xaxis"] = new JsonObject { ["title"] = new JsonObject { ["text"] = xTitle }, ["type"] = logX ? "log" : "linear" },
             ["yaxis"] = new JsonObject { ["title"] = new JsonObject { ["text"] = yTitle }, ["type"] = logY ? "log" : "linear" },
             ["legend"] = new JsonObject { ["orientation"] = "h", ["y"] = -0.18 }, ["template"] = null,
             ["paper_bgcolor"] = "white", ["plot_bgcolor"] = "#fafafa",

@@ -20,6 +20,9 @@ public sealed record ProblemSection(ProblemRecord Problem, IReadOnlyList<MethodR
                                     IReadOnlyList<AnytimeSeries> Anytime, string BudgetAxis, bool Regret,
                                     IReadOnlyDictionary<string, double[]> RunOutcomes)
 {
+    /// <summary>The same curves against the training time the benchmark charges for the queried architectures (NASLib's simulated wall-clock); null when it charges none.</summary>
+    public IReadOnlyList<AnytimeSeries>? AnytimeByCost { get; init; }
+
     /// <summary>Multi-objective studies: each method's front (objective values in their units) from its run of median hypervolume.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double[]>>? MedianFronts { get; init; }
 }
@@ -104,10 +107,22 @@ public sealed record SearchStudyReport(ExperimentManifest Manifest, RunRecord Re
         var tests = pairs.Select((x, i) => new PairwiseTest(x.A, x.B, x.W.Pairs, x.W.P, holm[i], x.A12, x.W.Exact)).ToArray();
 
         bool byEpochs = manifest.Budget.Epochs is not null;
-        var anytime = names.Select(s => Anytime(s, byStrategy[s].Values.ToArray(), p, byEpochs, manifest)).ToArray();
+        double total = byEpochs ? manifest.Budget.Epochs!.Value : manifest.Budget.Queries!.Value;
+        var grid = Enumerable.Range(1, 60).Select(i => Math.Max(1, Math.Round(total * i / 60))).Distinct().ToArray();
+        var anytime = names.Select(s => Anytime(s, byStrategy[s].Values.ToArray(), p, grid, t => byEpochs ? t.Epochs : 1)).ToArray();
+        // On the cost axis, a log grid from the cheapest first trial to the most expensive run, common to all methods.
+        var costs = byStrategy.Values.SelectMany(r => r.Values).Select(r => (First: r[0].CostSeconds, Total: r.Sum(t => t.CostSeconds))).ToArray();
+        IReadOnlyList<AnytimeSeries>? byCost = null;
+        if (costs.All(c => c.First > 0 && double.IsFinite(c.Total)))
+        {
+            double lo = costs.Min(c => c.First), hi = costs.Max(c => c.Total);
+            var costGrid = Enumerable.Range(0, 60).Select(i => lo * Math.Pow(hi / lo, i / 59.0)).ToArray();
+            byCost = names.Select(s => Anytime(s, byStrategy[s].Values.ToArray(), p, costGrid, t => t.CostSeconds)).ToArray();
+        }
         var runOutcomes = byStrategy.ToDictionary(kv => kv.Key, kv => kv.Value.OrderBy(r => r.Key).Select(r => Final(r.Value)).ToArray());
         return new ProblemSection(p, methods, tests, anytime, byEpochs ? "training epochs spent" : "queries", p.Optimum is not null, runOutcomes)
         {
+            AnytimeByCost = byCost,
             MedianFronts = p.Objectives is { } objectives ? byStrategy.ToDictionary(kv => kv.Key, kv => MedianFront(kv.Value, objectives)) : null,
         };
     }
@@ -125,15 +140,13 @@ public sealed record SearchStudyReport(ExperimentManifest Manifest, RunRecord Re
         return Pareto.Front(costs).Select(i => points[i]).OrderBy(v => v[0]).ToArray();
     }
 
-    private static AnytimeSeries Anytime(string strategy, TrialRow[][] runs, ProblemRecord p, bool byEpochs, ExperimentManifest manifest)
+    /// <summary>Median and IQR over runs of the incumbent's regret (or outcome) at each grid point of the budget <paramref name="step"/> spends.</summary>
+    private static AnytimeSeries Anytime(string strategy, TrialRow[][] runs, ProblemRecord p, double[] grid, Func<TrialRow, double> step)
     {
-        const int points = 60;
-        double total = byEpochs ? manifest.Budget.Epochs!.Value : manifest.Budget.Queries!.Value;
-        var grid = Enumerable.Range(1, points).Select(i => Math.Max(1, Math.Round(total * i / points))).Distinct().ToArray();
         var perRun = runs.Select(run =>
         {
             double spent = 0;
-            var steps = run.Select(t => (Spent: spent += byEpochs ? t.Epochs : 1, Value: t.BestOutcomeSoFar)).ToArray();
+            var steps = run.Select(t => (Spent: spent += step(t), Value: t.BestOutcomeSoFar)).ToArray();
             return grid.Select(g => steps.LastOrDefault(s => s.Spent <= g) is { Spent: > 0 } s && double.IsFinite(s.Value)
                 ? (p.Optimum is { } opt ? Sign(p) * (opt - s.Value) : s.Value) : double.NaN).ToArray();
         }).ToArray();

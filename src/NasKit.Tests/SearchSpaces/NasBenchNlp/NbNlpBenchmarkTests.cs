@@ -139,7 +139,7 @@ public class NbNlpExtrapolationTests(Xunit.Abstractions.ITestOutputHelper output
 {
     /// <summary>
     /// What the extrapolation achieves on these curves, measured: from half the curve it predicts the final loss better
-    /// than the last value does; from 5 or 10 epochs it overshoots (reported in docs/results.md, not asserted away).
+    /// than the last value does; from 5 or 10 epochs it overshoots (reported in docs/measurements.md, not asserted away).
     /// </summary>
     [Fact]
     public void Extrapolating_half_the_curve_predicts_the_final_loss_better_than_its_last_value()
