@@ -97,7 +97,9 @@ public sealed record ExperimentManifest
         catch (JsonException e)
         {
             // System.Text.Json names the field and line; the message's first sentence is the useful part.
-            var what = e.Message.Split(". Path:")[0];
+            var what = e.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? $"unknown field '{e.Path?.Split('.').Last()}'"
+                : e.Message.Split(". Path:")[0];
             throw new FormatException($"{source}: {what} (at {e.Path ?? "$"}, line {(e.LineNumber ?? 0) + 1}). See docs/reports.md for the manifest's fields.");
         }
         if (m is null) throw new FormatException($"{source}: the manifest is empty (null); see docs/reports.md.");
