@@ -72,10 +72,9 @@ cell is good (Zela et al. 2020 tie the collapse to sharp minima of the validatio
 
 A chapter cannot run long enough to see it: this run is 80 architecture steps, NB201's is about 20,000. The CLI
 run `naskit darts --epochs 100 --train-images 1000 --arch-lr 0.003 --out runs/collapse` (800 steps, the α learning
-rate ×10 to compress the dynamics) shows it on this machine: the derived cell holds at 91–92% while the supernet
-learns, then, as training accuracy passes 60% and validation accuracy stalls near 42%, `none` and skip connections
-take over edges: 10.00% (all paths cut) at epoch 50, two skip connections from epoch 75, 88.70% at the end
-(`docs/measurements.md` has the trajectory and both remedies). Below, the same measurement at chapter scale: the skip
+rate ×10 to compress the dynamics) shows it on this machine: the derived cell holds while the supernet learns, then,
+once training accuracy runs ahead of validation accuracy, `none` and skip connections take over edges
+(`docs/measurements.md` has that run's trajectory, its accuracies and both remedies). Below, the same measurement at chapter scale: the skip
 count of the derived cell per epoch, without and with the DARTS+ rule.
 """),
 code("""
