@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using NasKit.Estimation;
 using NasKit.Experiments;
 using NasKit.Reports;
@@ -13,8 +12,6 @@ namespace NasKit.Cli.Commands;
 /// </summary>
 internal static class ReportCommand
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-
     public static Command Create()
     {
         var source = new Argument<string>("source") { Description = "The results folder of 'naskit run', or the manifest (its default folder runs/NAME is read)." };

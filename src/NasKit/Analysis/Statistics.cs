@@ -45,21 +45,9 @@ public static class Statistics
     public static (double U, double P) MannWhitneyU(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
         int n1 = x.Count, n2 = y.Count, n = n1 + n2;
-        var all = x.Select(v => (v, 0)).Concat(y.Select(v => (v, 1))).OrderBy(t => t.v).ToArray();
-        var ranks = new double[n];
-        double tieTerm = 0;
-        for (int i = 0; i < n;)
-        {
-            int j = i;
-            while (j + 1 < n && all[j + 1].v == all[i].v) j++;
-            double r = (i + j) / 2.0 + 1;
-            for (int k = i; k <= j; k++) ranks[k] = r;
-            int t = j - i + 1;
-            tieTerm += (double)t * t * t - t;
-            i = j + 1;
-        }
-        double r1 = 0;
-        for (int i = 0; i < n; i++) if (all[i].Item2 == 0) r1 += ranks[i];
+        var ranks = Ranks.Average(x.Concat(y).ToArray());
+        double tieTerm = ranks.GroupBy(r => r).Sum(g => Math.Pow(g.Count(), 3) - g.Count());
+        double r1 = ranks.Take(n1).Sum();
         double u1 = r1 - n1 * (n1 + 1) / 2.0;
         double mu = n1 * n2 / 2.0;
         double sigma = Math.Sqrt(n1 * (double)n2 / 12.0 * ((n + 1) - tieTerm / (n * (n - 1.0))));

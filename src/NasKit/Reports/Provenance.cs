@@ -72,10 +72,11 @@ public static class Provenance
     }
 
     /// <summary>SHA-256 of every data file this process found through the <see cref="DataLocator"/> (folders: each file in them).</summary>
-    public static IReadOnlyList<DataFileHash> DataFiles()
+    /// <param name="known">Files already hashed (a resumed or multi-problem run): not read again.</param>
+    public static IReadOnlyList<DataFileHash> DataFiles(IReadOnlySet<string>? known = null)
     {
         var files = DataLocator.FoundPaths.SelectMany(p => Directory.Exists(p) ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories) : [p])
-            .Distinct().Order(StringComparer.Ordinal);
+            .Distinct().Where(f => known is null || !known.Contains(f)).Order(StringComparer.Ordinal);
         return files.Select(f =>
         {
             using var stream = File.OpenRead(f);

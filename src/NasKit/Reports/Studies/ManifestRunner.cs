@@ -82,7 +82,7 @@ public static class ManifestRunner
             record = record with
             {
                 Problems = record.Problems.Where(p => p.Id != problem.Key).Append(done).ToArray(),
-                DataFiles = record.DataFiles.Concat(Provenance.DataFiles()).DistinctBy(d => d.Path).OrderBy(d => d.Path, StringComparer.Ordinal).ToArray(),
+                DataFiles = record.DataFiles.Concat(Provenance.DataFiles(record.DataFiles.Select(d => d.Path).ToHashSet())).DistinctBy(d => d.Path).OrderBy(d => d.Path, StringComparer.Ordinal).ToArray(),
             };
             record.Write(folder);
         }
