@@ -40,6 +40,32 @@ IReadOnlyList<SearchRun<Nb201Cell>> RunStrategy(string name) => results[name] = 
 string Line(string name) { var o = results[name].Select(r => r.Outcome).ToArray(); return $"{name}: {Statistics.Mean(o):0.00}±{Statistics.Std(o):0.00} over {o.Length} runs"; }
 """),
 md("""
+## The ask/tell loop
+Every strategy is driven by the same three lines: `Ask` proposes an architecture, the evaluator answers (here the
+NB201 table: metrics of a cell trained for 200 epochs), `Tell` hands the answer back so the strategy can learn from
+it. The run's incumbent is the queried cell with the best *signal*; its *outcome* is what we report. Here is
+regularized evolution driven by hand for 100 queries:
+"""),
+code("""
+var rea = new RegularizedEvolution<Nb201Cell>(bench.Space, Objective.Max(Metrics.ValidAccuracy), seed: 0, populationSize: 10, sampleSize: 3);
+var table = new Nb201TabularEvaluator(bench);
+Nb201Cell? incumbent = null;
+double bestSignal = double.NegativeInfinity;
+for (int query = 0; query < 100; query++)
+{
+    var proposal = rea.Ask()!;                                         // the strategy proposes
+    var result = table.Evaluate(proposal.Architecture, Fidelity.Full);  // the benchmark answers
+    rea.Tell(proposal, result);                                        // the strategy learns
+    if (result[Metrics.ValidAccuracy] > bestSignal) (incumbent, bestSignal) = (proposal.Architecture, result[Metrics.ValidAccuracy]);
+}
+$"incumbent after 100 queries: {incumbent!.ToText()}, validation {bestSignal:0.00}%, test {bench.TestAccuracy(incumbent!):0.00}%"
+"""),
+md("""
+In this hand-driven loop a cell proposed twice costs a second query. `QueryBudgetProtocol` runs the same loop for
+many seeded runs in parallel, with the standard wrappers around the strategy: a repeated proposal is told its
+recorded result at once and costs no budget (NNI's deduplication middleware), and a failed evaluation is kept from
+the strategy. The sections below use it, one strategy at a time.
+
 ## Random search
 Draw cells uniformly without repeats. It is the baseline every NAS paper must beat, and on NB201 it is strong:
 most cells are good, so 100 random draws usually include a very good one.

@@ -53,11 +53,11 @@ Lines are means over seeds, bands one standard deviation. Solid colours pair eac
 variant in the legend.
 """),
 code("""
-ShowBands(curve.GroupBy(p => p.Predictor).Select(g => (g.Key,
+Show(NasKit.Reports.Figures.Bands(curve.GroupBy(p => p.Predictor).Select(g => (g.Key,
         g.OrderBy(p => p.TrainSize).Select(p => (double)p.TrainSize).ToArray(),
         g.OrderBy(p => p.TrainSize).Select(p => p.KendallMean).ToArray(),
         g.OrderBy(p => p.TrainSize).Select(p => p.KendallStd).ToArray())),
-    xTitle: "training architectures", yTitle: "Kendall tau on 200 held-out cells", logX: true, height: 520);
+    xTitle: "training architectures", yTitle: "Kendall tau on 200 held-out cells", logX: true, height: 520));
 string At(string predictor, int n)
 {
     var point = curve.First(p => p.Predictor == predictor && p.TrainSize == n);

@@ -8,7 +8,8 @@ md("""
 Discrete search trains one network per candidate. **DARTS** (Liu et al., ICLR 2019) trains one *supernet* instead:
 every edge of the cell holds all candidate ops, and its output is the softmax-weighted sum
 
-$$\\bar o(x) = \\sum_k \\frac{e^{\\alpha_k}}{\\sum_j e^{\\alpha_j}}\\, o_k(x).$$
+<p style="text-align:center"><i>ō</i>(<i>x</i>) = Σ<sub><i>k</i></sub> softmax(α)<sub><i>k</i></sub> · <i>o<sub>k</sub></i>(<i>x</i>),
+&nbsp; softmax(α)<sub><i>k</i></sub> = exp(α<sub><i>k</i></sub>) / Σ<sub><i>j</i></sub> exp(α<sub><i>j</i></sub>).</p>
 
 The architecture weights α are continuous, so gradient descent can learn them. DARTS alternates two optimisers on
 two halves of the training data (a *bilevel* problem): the network weights w by SGD on the training half, and α by
@@ -24,6 +25,7 @@ code("""
 using NasKit.Benchmarks;
 using NasKit.Data;
 using NasKit.Networks;
+using NasKit.Reports;
 using NasKit.SearchSpaces.Nb201;
 using NasKit.Strategies.OneShot;
 using Deedle;
@@ -38,14 +40,29 @@ display($"{images.Count} images, supernet C={shape.Channels} N={shape.CellsPerSt
 md("""
 ## The continuous relaxation at work
 `DartsSearch` takes any space that can build a relaxed supernet (`IDifferentiableSpace`: NB201 and the DARTS cell
-space). Each epoch reports the losses, the softmax of α and the cell it derives.
+space). It starts from α ≈ 0, so every edge mixes its five ops almost equally:
 """),
 code("""
 var search = new DartsSearch<Nb201Cell>(space, images, shape, epochs: 10, seed: 0, new DartsSettings(Order: 1, BatchSize: 64));
-var history = search.Run();
-ShowFrame(Frame.FromRecords(history.Select(e => new {
-    e.Epoch, TrainLoss = e.TrainLoss, SearchValidAcc = e.ValidAccuracy, Skips = space.SkipConnections(e.Derived),
-    Derived = e.Derived.ToText(), Benchmark = bench.TestAccuracy(e.Derived) })));
+var start = search.Probabilities()[0];
+display($"α: {search.Alphas.Count} tensor(s) of {string.Join(" × ", search.Alphas[0].shape)} (edges × ops); edge 0→1 mixes " +
+        string.Join(", ", Nb201Ops.Names.Select((op, k) => $"{op} {start[0][k]:0.000}")));
+"""),
+md("""
+## The bilevel loop, one epoch at a time
+`RunEpoch` walks the two halves in step: for each pair of batches it takes one Adam step on α with the loss of a
+validation batch (first order: the weights held as they are), then one SGD step on the weights with the loss of a
+training batch (α held). After the epoch the search derives the cell (each edge's strongest op) and reports it.
+"""),
+code("""
+var history = new List<DartsEpoch<Nb201Cell>>();
+while (!search.Finished)
+{
+    var e = search.RunEpoch();
+    history.Add(e);
+    display($"epoch {e.Epoch}: train loss {e.TrainLoss:0.000}, search-validation accuracy {e.ValidAccuracy:0.0}%, derived {e.Derived.ToText()} " +
+            $"({space.SkipConnections(e.Derived)} skips; NB201 {bench.TestAccuracy(e.Derived):0.00}%)");
+}
 """),
 md("""
 ## The architecture weights over epochs
@@ -53,14 +70,14 @@ One line per op: its softmax weight averaged over the six edges. In DARTS the pa
 pooling) tend to gain weight, because they help the supernet train fast; that is the seed of the collapse.
 """),
 code("""
-ShowBands(Enumerable.Range(0, Nb201Ops.Count).Select(op => (Nb201Ops.Names[op],
+Show(Figures.Bands(Enumerable.Range(0, Nb201Ops.Count).Select(op => (Nb201Ops.Names[op],
         history.Select(e => (double)e.Epoch).ToArray(),
         history.Select(e => e.EdgeProbabilities[0].Average(edge => edge[op])).ToArray(),
         history.Select(e => 0.0).ToArray())),
-    xTitle: "epoch", yTitle: "softmax(alpha), mean over edges");
+    xTitle: "epoch", yTitle: "softmax(alpha), mean over edges"));
 var last = history[^1];
-ShowHeatmap(last.EdgeProbabilities[0], Nb201Ops.Names.ToArray(),
-    ["0→1", "0→2", "1→2", "0→3", "1→3", "2→3"], $"softmax(alpha) after epoch {last.Epoch}: derived {last.Derived.ToText()}");
+Show(Figures.Heatmap(last.EdgeProbabilities[0].ToArray(), Nb201Ops.Names.ToArray(),
+    ["0→1", "0→2", "1→2", "0→3", "1→3", "2→3"], $"softmax(alpha) after epoch {last.Epoch}: derived {last.Derived.ToText()}"));
 search.Dispose();
 """),
 md("""
@@ -81,9 +98,9 @@ code("""
 var skips = history.Select(e => (double)space.SkipConnections(e.Derived)).ToArray();
 var remedied = new DartsSearch<Nb201Cell>(space, images, shape, epochs: 10, seed: 0, new DartsSettings(Order: 1, BatchSize: 64, SkipLimit: 2));
 var early = remedied.Run();
-ShowBands([("DARTS", history.Select(e => (double)e.Epoch).ToArray(), skips, skips.Select(_ => 0.0).ToArray()),
+Show(Figures.Bands([("DARTS", history.Select(e => (double)e.Epoch).ToArray(), skips, skips.Select(_ => 0.0).ToArray()),
            ("DARTS+ (stop at 2 skips)", early.Select(e => (double)e.Epoch).ToArray(), early.Select(e => (double)space.SkipConnections(e.Derived)).ToArray(), early.Select(_ => 0.0).ToArray())],
-    xTitle: "epoch", yTitle: "skip connections in the derived cell");
+    xTitle: "epoch", yTitle: "skip connections in the derived cell"));
 ShowFrame(Frame.FromRecords(new[] {
     new { Run = "DARTS", Epochs = history.Count, Cell = history[^1].Derived.ToText(), Benchmark = bench.TestAccuracy(history[^1].Derived) },
     new { Run = remedied.StoppedEarly ? "DARTS+ (stopped early)" : "DARTS+ (never reached the limit)", Epochs = early.Count, Cell = early[^1].Derived.ToText(), Benchmark = bench.TestAccuracy(early[^1].Derived) } }));

@@ -50,27 +50,62 @@ supernet.Dispose();
 subnet.Dispose();
 """),
 md("""
-## SPOS: train the supernet, evolve with inherited weights, rank random cells
-`OneShotSearch.Run` trains the supernet on three quarters of the images by uniform single paths, runs regularized
-evolution for 60 inherited-weight evaluations on the held-out quarter, then scores 60 random cells both ways.
+## SPOS, step 1: train the supernet one path at a time
+Three quarters of the images train the shared weights; the held-out quarter will judge paths. Each training step
+samples one cell uniformly and updates only the ops on its path, so over an epoch every op is trained, each by the
+paths that use it.
 """),
 code("""
-var result = OneShotSearch.Run(new Nb201Space(), images, shape, epochs: 6, seed: 0, evaluations: 60, population: 15, rankCells: 60,
-                               truth: c => bench.TestAccuracy(c));
-ShowFrame(Frame.FromRecords(result.Epochs.Select(e => new { e.Epoch, e.TrainLoss, e.TrainAccuracy })));
-$"SPOS found {result.Best.ToText()}: inherited {result.BestInherited:0.0}%, benchmark {result.BestTruth:0.00}% ({result.Evaluated} distinct cells evaluated)"
+using NasKit.Estimation;
+using NasKit.Strategies;
+
+var space = new Nb201Space();
+var (fit, held) = images.Split(0.75, seed: 0);
+var spos = new SinglePathTraining<Nb201Cell>(space, fit, shape, epochs: 6, seed: 0);
+var epochs = new List<SupernetEpoch>();
+while (!spos.Finished) epochs.Add(spos.RunEpoch());
+ShowFrame(Frame.FromRecords(epochs.Select(e => new { e.Epoch, e.TrainLoss, SampledPathAccuracy = e.TrainAccuracy, e.Seconds })));
 """),
 md("""
-## The weight-sharing bias
+## Step 2: evolution with inherited weights, ask and tell
+The trained supernet is now an evaluator: a cell's accuracy on the held-out quarter with the weights it inherits,
+no training of its own. Regularized evolution asks for a cell and is told that accuracy, 60 times. The weights no
+longer change, so a cell asked again reuses its score.
+"""),
+code("""
+var valid = new BatchLoader(held, new BatchOptions(256), spos.Device);
+var inheritedWeights = new InheritedWeightEvaluator<Nb201Cell>(spos, valid);
+var rea = new RegularizedEvolution<Nb201Cell>(space, Objective.Max(Metrics.ValidAccuracy), seed: 0, populationSize: 15, sampleSize: 3);
+var seen = new Dictionary<Nb201Cell, Evaluation>();
+for (int i = 0; i < 60; i++)
+{
+    var proposal = rea.Ask()!;
+    if (!seen.TryGetValue(proposal.Architecture, out var evaluation))
+        seen[proposal.Architecture] = evaluation = inheritedWeights.Evaluate(proposal.Architecture, Fidelity.Full);
+    rea.Tell(proposal, evaluation);
+}
+var best = seen.MaxBy(kv => kv.Value[Metrics.ValidAccuracy]);
+$"SPOS found {best.Key.ToText()}: inherited {best.Value[Metrics.ValidAccuracy]:0.0}%, benchmark {bench.TestAccuracy(best.Key):0.00}% ({seen.Count} distinct cells evaluated)"
+"""),
+md("""
+## Step 3: the weight-sharing bias
 Each point is a random cell: its accuracy with inherited weights against its NB201 test accuracy after 200 epochs of
 standalone training. If weight sharing ranked cells faithfully, the points would rise monotonically.
 """),
 code("""
-var inherited = result.Ranking.Select(r => r.Inherited).ToArray();
-var truth = result.Ranking.Select(r => r.Truth).ToArray();
+var rng = new Random(1);
+var randomCells = new List<Nb201Cell>();
+while (randomCells.Count < 60) { var c = space.Sample(rng); if (!randomCells.Contains(c)) randomCells.Add(c); }
+var inherited = randomCells.Select(c => spos.InheritedAccuracy(c, valid)).ToArray();
+var truth = randomCells.Select(c => bench.TestAccuracy(c)).ToArray();
 Show(Chart.Point<double, double, string>(x: truth, y: inherited, Opacity: 0.6),
-     xTitle: $"NB201 test accuracy (%)    Kendall tau = {result.KendallTau:0.000}, Spearman rho = {result.Spearman:0.000}",
+     xTitle: $"NB201 test accuracy (%)    Kendall tau = {RankCorrelation.KendallTauB(inherited, truth):0.000}, Spearman rho = {RankCorrelation.Spearman(inherited, truth):0.000}",
      yTitle: "inherited-weight accuracy (%)", height: 450);
+spos.Dispose();
+"""),
+md("""
+`OneShotSearch.Run` chains these three steps for any weight-sharing space, with progress, a checkpoint of the
+supernet and resumption; `naskit oneshot` runs it from the terminal.
 """),
 md("""
 The literature finds this correlation weak (e.g. Yu et al. 2020, *Evaluating the search phase of NAS*; Zhang et al.

@@ -72,39 +72,6 @@ void ShowFrame<R, C>(Deedle.Frame<R, C> frame, int maxRows = 20)
     display(HTML(sb.ToString()));
 }
 
-/// Lines with shaded bands (mean ± spread over seeds), drawn straight from plotly.js trace JSON: one line and one
-/// filled band per series, in the same colour.
-void ShowBands(IEnumerable<(string Name, double[] X, double[] Mean, double[] Spread)> series, string xTitle, string yTitle,
-               bool logX = false, int width = 800, int height = 450)
-{
-    string[] palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
-    var traces = new List<object>();
-    int k = 0;
-    foreach (var (name, x, mean, spread) in series)
-    {
-        var colour = palette[k++ % palette.Length];
-        var upper = mean.Select((m, i) => m + spread[i]);
-        var lower = mean.Select((m, i) => m - spread[i]).Reverse();
-        traces.Add(new { type = "scatter", x = x.Concat(x.Reverse()).ToArray(), y = upper.Concat(lower).ToArray(), fill = "toself",
-                         fillcolor = colour + "33", line = new { width = 0 }, hoverinfo = "skip", showlegend = false, name });
-        traces.Add(new { type = "scatter", mode = "lines+markers", x, y = mean, name, line = new { color = colour } });
-    }
-    var layout = new { width, height, xaxis = new { title = new { text = xTitle }, type = logX ? "log" : "linear" }, yaxis = new { title = new { text = yTitle } } };
-    var data = System.Text.Json.JsonSerializer.Serialize(traces);
-    var lay = System.Text.Json.JsonSerializer.Serialize(layout);
-    var id = "naskit-" + Guid.NewGuid().ToString("N");
-    display(HTML($"<div id=\"{id}\" style=\"width:100%;height:{height}px\"></div>" +
-                 $"<script type=\"text/javascript\">(function(){{window.Plotly.newPlot('{id}',{data},{lay},{{responsive:true}});}})();</script>"));
-}
-
-/// A heatmap from plotly.js trace JSON: rows <paramref name="y"/>, columns <paramref name="x"/>, values z[row][column].
-void ShowHeatmap(double[][] z, string[] x, string[] y, string title, int width = 800, int height = 360)
-{
-    var trace = new { type = "heatmap", z, x, y, colorscale = "Viridis" };
-    var layout = new { width, height, title = new { text = title }, yaxis = new { autorange = "reversed" } };
-    var data = System.Text.Json.JsonSerializer.Serialize(new object[] { trace });
-    var lay = System.Text.Json.JsonSerializer.Serialize(layout);
-    var id = "naskit-" + Guid.NewGuid().ToString("N");
-    display(HTML($"<div id=\"{id}\" style=\"width:100%;height:{height}px\"></div>" +
-                 $"<script type=\"text/javascript\">(function(){{window.Plotly.newPlot('{id}',{data},{lay},{{responsive:true}});}})();</script>"));
-}
+/// Shows one of the kit's own figures (NasKit.Reports.Figures: bands, box plots, fronts, scatter grids, heatmaps),
+/// the same charts the paper-style reports draw.
+void Show(NasKit.Reports.Figure figure) => display(HTML(figure.ToHtml()));

@@ -14,7 +14,7 @@ out="$repo/docs/results.md"
   echo
   echo "Each section is the summary of one reference study: \`naskit run manifests/NAME.json\`, then \`naskit report\`, which"
   echo "computes every number below from the run's trials and writes the full report (\`reports/NAME.html\` and \`.pdf\`:"
-  echo "anytime curves, box plots, all pairwise tests, the critical-difference diagram, the Lindauer & Hutter checklist and"
+  echo "anytime curves or rank-correlation scatter plots, box plots, all pairwise tests, the critical-difference diagram, the Lindauer & Hutter checklist and"
   echo "provenance). Longer experiments that do not fit the main job are in [measurements.md](measurements.md), each with its command."
   for f in "${files[@]}"; do echo; cat "$f"; done
 } > "$out.partial"

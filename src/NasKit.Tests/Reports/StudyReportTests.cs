@@ -123,6 +123,27 @@ public class StudyReportTests
     }
 
     [Fact]
+    public void Runs_kept_in_an_sqlite_storage_give_the_tables_of_runs_in_memory()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-storage-");
+        try
+        {
+            var m = ExperimentManifest.Parse(Valid);
+            ManifestRunner.Run(m, Path.Combine(dir.FullName, "memory"));
+            var db = Path.Combine(dir.FullName, "studies.db");
+            var record = ManifestRunner.Run(m, Path.Combine(dir.FullName, "sqlite"), new StudyHooks { Storage = db });
+            Assert.Equal($"SQLite {db}", record.Storage);
+            foreach (var p in record.Problems)
+                Assert.Equal(File.ReadAllBytes(Path.Combine(dir.FullName, "memory", p.Trials)), File.ReadAllBytes(Path.Combine(dir.FullName, "sqlite", p.Trials)));
+            // Every run is a study of its own in the storage, named by manifest, hash, problem, strategy and seed.
+            using var queue = NasKit.Execution.TrialQueues.Open(db, readOnly: true);
+            Assert.Equal(2 * 2 * 3, queue.Studies().Count);
+            Assert.Contains(queue.Studies(), s => s.Name == $"tiny/{m.Sha256[..12]}/c100/local-search-7");
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    [Fact]
     public void Manifest_hash_is_of_its_exact_text()
     {
         var a = ExperimentManifest.Parse(Valid);

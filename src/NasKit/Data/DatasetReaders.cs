@@ -83,6 +83,9 @@ public static class DatasetReaders
     public static ImageDataset Cifar10SubsetTest(DataLocator? locator = null) =>
         Cifar10(["cifar10-subset/cifar10_test_first1000.bin"], locator, "cifar10-subset-test");
 
+    /// <summary>The names <see cref="ByName"/> resolves.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["cifar10-subset", "fashion-mnist"];
+
     /// <summary>Resolves a data set name used on the command line.</summary>
     public static (ImageDataset Train, ImageDataset Test) ByName(string name) => name.ToLowerInvariant() switch
     {

@@ -53,8 +53,19 @@ public sealed record ExperimentManifest
     public string? Title { get; init; }
     public string? Description { get; init; }
     public required IReadOnlyList<ManifestProblem> Problems { get; init; }
-    /// <summary>Strategy names from the catalog (naskit search --help lists them).</summary>
-    public required IReadOnlyList<string> Strategies { get; init; }
+    /// <summary>Strategy names from the catalog (naskit search --help lists them); search and pareto studies.</summary>
+    public IReadOnlyList<string> Strategies { get; init; } = [];
+    /// <summary>Zero-cost studies: the proxies compared (naskit zerocost --help lists them).</summary>
+    public IReadOnlyList<string>? Proxies { get; init; }
+    /// <summary>Predictor studies: the predictors compared (naskit predictors --help lists them).</summary>
+    public IReadOnlyList<string>? Predictors { get; init; }
+    /// <summary>Predictor studies: the training-set sizes each predictor is fitted on (default: a ladder up to budget.queries).</summary>
+    public IReadOnlyList<int>? TrainSizes { get; init; }
+    /// <summary>Predictor studies: the held-out architectures each fit is ranked on (default 200).</summary>
+    public int? TestSize { get; init; }
+    /// <summary>Zero-cost studies: the data set the minibatch is drawn from (default cifar10-subset) and its size (default 64).</summary>
+    public string? Data { get; init; }
+    public int? BatchSize { get; init; }
     public required ManifestBudget Budget { get; init; }
     public int Runs { get; init; } = 10;
     public int Seed { get; init; }
@@ -122,7 +133,6 @@ public sealed record ExperimentManifest
         }
         if (Problems.GroupBy(p => p.Key, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } dup)
             Fail($"two problems have the id '{dup.Key}'; give each an \"id\".");
-        if (Strategies.Count == 0) Fail("strategies is empty; name at least one (naskit search --help lists them).");
         foreach (var s in Strategies)
             if (Catalog<IStrategyFactory>.Find(s) is null) Fail($"strategy '{s}' is unknown; known: {Catalog<IStrategyFactory>.Names()}.");
         if (Strategies.Distinct(StringComparer.OrdinalIgnoreCase).Count() != Strategies.Count) Fail("a strategy is named twice.");

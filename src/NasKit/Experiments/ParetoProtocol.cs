@@ -39,6 +39,8 @@ public sealed class ParetoProtocol<TArch> where TArch : class, IArchitecture
     public IReadOnlyList<Objective> Constraints { get; }
     public int Queries { get; init; } = 300;
     public int Parallelism { get; init; } = Environment.ProcessorCount;
+    /// <summary>Where each run's study lives (default: in memory); with a storage a killed run resumes trial by trial.</summary>
+    public RunStorage? Storage { get; init; }
     /// <summary>The reference point in minimisation form (maximised objectives negated).</summary>
     public double[] Reference { get; }
     /// <summary>The evaluation of every architecture, in the space's order, made once.</summary>
@@ -131,7 +133,8 @@ public sealed class ParetoProtocol<TArch> where TArch : class, IArchitecture
         var strategy = factory.Create(Space, [.. Objectives, .. Constraints], seed);
         try
         {
-            var study = new Study<TArch>(new InMemoryTrialQueue(), new StudySpec($"{factory.Name}-{seed}", Space.Name, factory.Name, seed), Space,
+            using var queue = RunStorage.Open(Storage);
+            var study = new Study<TArch>(queue, new StudySpec(RunStorage.StudyName(Storage, factory.Name, seed), Space.Name, factory.Name, seed), Space,
                                          Budget.OfQueries(Queries), Fidelity);
             var trials = study.Run(strategy.WithStandardWrappers(), Evaluator).Trials;
             var points = new List<(TArch Arch, double[] Costs)>();

@@ -32,11 +32,8 @@ public static class PredictorStudy
         var fits = new List<PredictorFit>();
         for (int seed = firstSeed; seed < firstSeed + seeds; seed++)
         {
-            var order = pool.ToArray();
-            new Random(seed).Shuffle(order);
-            var test = order[..testSize];
+            var (train, test) = Split(pool, testSize, seed);
             var testTruth = test.Select(truth).ToArray();
-            var train = order[testSize..];
             foreach (var n in trainSizes)
             {
                 var x = train[..n];
@@ -60,6 +57,14 @@ public static class PredictorStudy
             }
         }
         return fits;
+    }
+
+    /// <summary>One seed's split: the pool shuffled with the seed, the first <paramref name="testSize"/> held out, the rest in order for training.</summary>
+    public static (TArch[] Train, TArch[] Test) Split<TArch>(IReadOnlyList<TArch> pool, int testSize, int seed)
+    {
+        var order = pool.ToArray();
+        new Random(seed).Shuffle(order);
+        return (order[testSize..], order[..testSize]);
     }
 
     public static IReadOnlyList<PredictorCurvePoint> Curve(IReadOnlyList<PredictorFit> fits) => fits

@@ -47,6 +47,8 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
     /// <summary>A rule that ends trials early from their learning curves (the evaluator must report per epoch).</summary>
     public StoppingSetting? Stopping { get; init; }
     public int Parallelism { get; init; } = Environment.ProcessorCount;
+    /// <summary>Where each run's study lives (default: in memory); with a storage a killed run resumes trial by trial.</summary>
+    public RunStorage? Storage { get; init; }
     /// <summary>Sees every trial as it is told (strategy, run, trial): progress for searches whose trials take minutes.</summary>
     public Action<string, int, Trial<TArch>>? OnTrial { get; init; }
 
@@ -79,8 +81,9 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
         var strategy = factory.Create(Space, [Signal], seed, Rungs);
         try
         {
-            var spec = new StudySpec($"{factory.Name}-{seed}", Space.Name, factory.Name, seed);
-            var study = new Study<TArch>(new InMemoryTrialQueue(), spec, Space, Epochs is { } e ? Budget.OfEpochs(e) : Budget.OfQueries(Queries), Fidelity) { Stopping = Stopping };
+            var spec = new StudySpec(RunStorage.StudyName(Storage, factory.Name, seed), Space.Name, factory.Name, seed);
+            using var queue = RunStorage.Open(Storage);
+            var study = new Study<TArch>(queue, spec, Space, Epochs is { } e ? Budget.OfEpochs(e) : Budget.OfQueries(Queries), Fidelity) { Stopping = Stopping };
             var result = study.Run(strategy.WithStandardWrappers(), Evaluator, cancellationToken,
                                    OnTrial is null ? null : t => OnTrial(factory.Name, run, t));
             // The incumbent after each trial: the best signal among the trials at the highest epochs evaluated so far

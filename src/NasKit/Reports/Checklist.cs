@@ -17,15 +17,16 @@ public static class Checklist
 {
     private const string Code = "Releasing code", Comparing = "Comparing NAS methods", Reporting = "Reporting important details";
 
-    public static IReadOnlyList<ChecklistItem> Answer(ExperimentManifest m, RunRecord r, IReadOnlyList<ProblemSection> sections)
+    public static IReadOnlyList<ChecklistItem> Answer(ExperimentManifest m, RunRecord r, IReadOnlyList<ProblemSection> sections, IReadOnlyList<string> methods)
     {
+        if (sections.Count > 0 && sections[0].Problem.Estimation is { } estimation) return Estimation(m, r, sections, methods, estimation);
         var inv = CultureInfo.InvariantCulture;
         bool dirty = r.Commit.EndsWith("+dirty", StringComparison.Ordinal) || r.Commit.StartsWith("unknown", StringComparison.Ordinal);
         var commitEvidence = dirty ? $"built from {r.Commit}: the code that ran is not a commit anyone can check out" : $"NasKit commit {r.Commit}";
         var spaces = string.Join(", ", sections.Select(s => s.Problem.Space).Distinct());
         var benchmarks = string.Join(", ", sections.Select(s => s.Problem.Evaluator).Distinct());
         var seeds = $"{m.Runs} runs per method and benchmark, seeds {m.Seed}..{m.Seed + m.Runs - 1} (run r of every method uses seed {m.Seed} + r)";
-        bool Has(string s) => m.Strategies.Contains(s, StringComparer.OrdinalIgnoreCase);
+        bool Has(string s) => methods.Contains(s, StringComparer.OrdinalIgnoreCase);
         var items = new List<ChecklistItem>
         {
             new(Code, "Did you release code for the training pipeline used to evaluate the final architectures?",
@@ -34,7 +35,7 @@ public static class Checklist
             new(Code, "Did you release the hyperparameters used for the final evaluation pipeline, as well as random seeds?",
                 ChecklistAnswer.Yes, $"The benchmarks' fixed training protocols (tabular); {seeds}."),
             new(Code, "Did you release code for your NAS method?", dirty ? ChecklistAnswer.No : ChecklistAnswer.Yes,
-                $"Strategies {string.Join(", ", m.Strategies)}, in {commitEvidence}."),
+                $"Strategies {string.Join(", ", methods)}, in {commitEvidence}."),
             new(Code, "Did you release hyperparameters for your NAS method, as well as random seeds?", dirty ? ChecklistAnswer.No : ChecklistAnswer.Yes,
                 $"Each strategy's settings are its defaults at that commit{(m.Predictor is null ? "" : $" (BANANAS with predictor {m.Predictor})")}; the manifest (SHA-256 {m.Sha256[..12]}…) and {seeds}."),
             new(Comparing, "Did you use exactly the same NAS benchmark, search space, training code and hyperparameters for all methods?",
@@ -67,6 +68,58 @@ public static class Checklist
                 "The manifest (verbatim in the appendix), the machine, the libraries and the data files' hashes are under Provenance."),
         };
         return items;
+    }
+
+    /// <summary>
+    /// The same questions for a study of estimators (zero-cost proxies, predictors): the "NAS method" is the estimator,
+    /// and the search baselines' analogue is chance, a ranker whose Kendall τ is 0 in expectation.
+    /// </summary>
+    private static IReadOnlyList<ChecklistItem> Estimation(ExperimentManifest m, RunRecord r, IReadOnlyList<ProblemSection> sections,
+                                                          IReadOnlyList<string> methods, EstimationRecord e)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        bool dirty = r.Commit.EndsWith("+dirty", StringComparison.Ordinal) || r.Commit.StartsWith("unknown", StringComparison.Ordinal);
+        var commitEvidence = dirty ? $"built from {r.Commit}: the code that ran is not a commit anyone can check out" : $"NasKit commit {r.Commit}";
+        var benchmarks = string.Join(", ", sections.Select(s => s.Problem.Evaluator).Distinct());
+        var seeds = $"{m.Runs} runs per method and benchmark, seeds {m.Seed}..{m.Seed + m.Runs - 1} (run r of every method scores the same architectures, seed {m.Seed} + r)";
+        bool aboveChance = sections.All(s => s.Methods.All(x => x.CiLow > 0 || x.CiHigh < 0));
+        return
+        [
+            new(Code, "Did you release code for the training pipeline used to evaluate the final architectures?",
+                ChecklistAnswer.Yes, $"The truth ({e.Truth}) comes from the benchmarks' published tables ({benchmarks}); the data files' SHA-256 are listed under Provenance."),
+            new(Code, "Did you release code for the search space?", dirty ? ChecklistAnswer.No : ChecklistAnswer.Yes,
+                $"Spaces {string.Join(", ", sections.Select(s => s.Problem.Space).Distinct())}, in {commitEvidence}."),
+            new(Code, "Did you release the hyperparameters used for the final evaluation pipeline, as well as random seeds?",
+                ChecklistAnswer.Yes, $"The benchmarks' fixed training protocols (tabular); {seeds}."),
+            new(Code, "Did you release code for your NAS method?", dirty ? ChecklistAnswer.No : ChecklistAnswer.Yes,
+                $"The estimators {string.Join(", ", methods)}, in {commitEvidence}."),
+            new(Code, "Did you release hyperparameters for your NAS method, as well as random seeds?", dirty ? ChecklistAnswer.No : ChecklistAnswer.Yes,
+                $"Each estimator's settings are its defaults at that commit{(e.Input is null ? "" : $"; input: {e.Input}")}; the manifest (SHA-256 {m.Sha256[..12]}…) and {seeds}."),
+            new(Comparing, "Did you use exactly the same NAS benchmark, search space, training code and hyperparameters for all methods?",
+                ChecklistAnswer.Yes, $"Per benchmark and run, every method scored the same {e.Architectures} architectures{(e.TrainSizes is null ? "" : ", fitted on the same training architectures")}, against the same truth ({benchmarks})."),
+            ConfoundingFactors(r),
+            new(Comparing, "Did you run ablation studies?", ChecklistAnswer.NotAnswerable, "Whether any estimator is an ablation of another is the author's to say; the manifest does not."),
+            new(Comparing, "Did you use the same evaluation protocol for the methods being compared?", ChecklistAnswer.Yes,
+                $"Every method's {e.Score} of the same architectures is ranked against {e.Truth} by Kendall τ-b (Spearman ρ beside it)."),
+            e.TrainSizes is { Count: > 1 } sizes
+                ? new(Comparing, "Did you compare performance over time?", ChecklistAnswer.Yes, $"Kendall τ against the training-set size ({string.Join(", ", sizes)} architectures), median and interquartile range over runs.")
+                : new(Comparing, "Did you compare performance over time?", ChecklistAnswer.NotAnswerable, "A zero-cost score is computed once, with no time axis; the seconds each method takes per architecture are in the methods tables."),
+            new(Comparing, "Did you compare to random search?", aboveChance ? ChecklistAnswer.Yes : ChecklistAnswer.No,
+                "A random ranker's Kendall τ is 0 in expectation: " + (aboveChance ? "every method's 95% interval of τ excludes 0." : "some method's 95% interval of τ includes 0, so it does not beat chance on that benchmark.")),
+            new(Comparing, "Did you compare to local search?", ChecklistAnswer.NotAnswerable,
+                "Local search is a search baseline; whether the estimators include the simplest ones (parameter count, FLOPs, a linear model) is the author's to say."),
+            new(Comparing, "Did you perform multiple runs of your experiments and report seeds?", m.Runs >= 2 ? ChecklistAnswer.Yes : ChecklistAnswer.No, seeds + "."),
+            new(Comparing, "Did you use tabular or surrogate benchmarks for in-depth evaluations?", ChecklistAnswer.Yes, $"{benchmarks}."),
+            m.HyperparameterTuning is { Length: > 0 } tuning
+                ? new(Reporting, "Did you report how you tuned hyperparameters, and what time and resources this required?", ChecklistAnswer.Yes, tuning)
+                : new(Reporting, "Did you report how you tuned hyperparameters, and what time and resources this required?", ChecklistAnswer.NotAnswerable,
+                      "The manifest does not say how the estimators' hyperparameters were chosen (field \"hyperparameter-tuning\")."),
+            new(Reporting, "Did you report the time for the entire end-to-end NAS method?", ChecklistAnswer.Yes,
+                "Wall time per benchmark: " + string.Join(", ", r.Problems.Select(p => string.Create(inv, $"{p.Id} {p.WallSeconds:0.0} s"))) +
+                "; the seconds per architecture each method took are in the methods tables."),
+            new(Reporting, "Did you report all the details of your experimental setup?", ChecklistAnswer.Yes,
+                "The manifest (verbatim in the appendix), the machine, the libraries and the data files' hashes are under Provenance."),
+        ];
     }
 
     private static ChecklistItem ConfoundingFactors(RunRecord r)

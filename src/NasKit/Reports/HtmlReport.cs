@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 
 namespace NasKit.Reports;
 
@@ -12,7 +11,6 @@ namespace NasKit.Reports;
 public static class HtmlReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    private static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
     /// <param name="plotlyJs">The plotly.js bundle's source, embedded verbatim.</param>
     /// <param name="verification">The outcome of <c>--verify</c>, shown under provenance when given.</param>
@@ -36,11 +34,29 @@ public static class HtmlReport
         sb.Append("<script>").Append(plotlyJs.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase)).Append("</script></head><body><main>");
         sb.Append($"<h1>{E(title)}</h1>");
         if (m.Description is { } d) sb.Append($"<p class=\"lede\">{E(d)}</p>");
-        sb.Append($"<p class=\"meta\">{m.Strategies.Count} methods × {m.Problems.Count} benchmark(s) × {m.Runs} seeded runs, {E(m.Budget.Text)}. " +
+        sb.Append($"<p class=\"meta\">{report.Methods.Count} methods × {m.Problems.Count} benchmark(s) × {m.Runs} seeded runs, {E(report.Budget)}. " +
                        $"NasKit {E(r.Commit)} · manifest {E(m.Sha256[..12])} · {E(r.Machine.Cpu)}, {r.Machine.LogicalCores} cores · " +
                        $"total wall time {r.Problems.Sum(p => p.WallSeconds):0.0} s.</p>");
         Toc(sb, report);
 
+        if (report.IsEstimation) EstimationSetup(sb, report);
+        else SearchSetup(sb, report);
+
+        // The comparison across benchmarks first, as a paper's summary; then each benchmark in detail.
+        int section = 2;
+        Across(sb, report, section++);
+        bool compact = report.Problems.Count > 6; // many benchmarks: no box plot per benchmark, so the PDF stays readable
+        foreach (var s in report.Problems) ProblemSection(sb, s, section++, m.Runs, compact);
+        ChecklistSection(sb, report, section++);
+        ProvenanceSection(sb, report, section++, verification);
+        Methods(sb, section, report.IsEstimation);
+        sb.Append("</main></body></html>");
+        return sb.ToString();
+    }
+
+    private static void SearchSetup(StringBuilder sb, SearchStudyReport report)
+    {
+        var m = report.Manifest;
         sb.Append("<section id=\"setup\"><h2>1. Setup</h2><table><thead><tr><th>Benchmark</th><th>Space</th><th>Evaluator</th><th>Search signal</th><th>Reported outcome</th><th>Space size</th><th>Optimum</th></tr></thead><tbody>");
         // Benchmarks that differ only in their data set or task share one row when there are many of them.
         var groups = report.Problems.Count > 6
@@ -54,26 +70,33 @@ public static class HtmlReport
             string evaluator = g.Length == 1 ? E(p.Evaluator) : E(p.Evaluator) + " …";
             string optimum = g.Length == 1 ? (p.Optimum is { } o ? o.ToString("0.00", Inv) : "unknown") : g.All(x => x.Optimum is null) ? "unknown" : "per benchmark below";
             sb.Append($"<tr><td>{label}</td><td>{E(p.Space)}</td><td><code>{evaluator}</code></td><td>{E(p.Signal)} ({(p.SignalMaximize ? "max" : "min")})</td>" +
-                      $"<td>{E(p.Outcome)}</td><td>{(p.SpaceSize is { } n ? n.ToString("N0", Inv) : "not enumerable")}</td><td>{optimum}</td></tr>");
+                      $"<td>{E(p.Outcome)}</td><td>{SpaceSize(p)}</td><td>{optimum}</td></tr>");
         }
         sb.Append("</tbody></table>");
         foreach (var g in groups.Where(g => g.Length > 1))
             sb.Append($"<p class=\"note\">{g.Length} benchmarks: {E(string.Join(", ", g.Select(x => x.Label)))}.</p>");
-        sb.Append($"<p>Methods: {string.Join(", ", m.Strategies.Select(s => $"<code>{E(s)}</code>"))}{(m.Predictor is null ? "" : $" (BANANAS's predictor: <code>{E(m.Predictor)}</code>)")}. " +
+        sb.Append($"<p>Methods: {string.Join(", ", report.Methods.Select(s => $"<code>{E(s)}</code>"))}{(m.Predictor is null ? "" : $" (BANANAS's predictor: <code>{E(m.Predictor)}</code>)")}. " +
                        $"Each method's run <i>r</i> uses seed {m.Seed} + <i>r</i> for <i>r</i> = 0…{m.Runs - 1}, so runs are paired across methods. " +
                        "A run searches on the signal and reports the outcome of its incumbent (the best-signal architecture among those at the highest fidelity it queried).</p></section>");
-
-        // The comparison across benchmarks first, as a paper's summary; then each benchmark in detail.
-        int section = 2;
-        Across(sb, report, section++);
-        bool compact = report.Problems.Count > 6; // many benchmarks: no box plot per benchmark, so the PDF stays readable
-        foreach (var s in report.Problems) ProblemSection(sb, s, section++, m.Runs, compact);
-        ChecklistSection(sb, report, section++);
-        ProvenanceSection(sb, report, section++, verification);
-        Methods(sb, section);
-        sb.Append("</main></body></html>");
-        return sb.ToString();
     }
+
+    private static void EstimationSetup(StringBuilder sb, SearchStudyReport report)
+    {
+        var m = report.Manifest;
+        sb.Append("<section id=\"setup\"><h2>1. Setup</h2><table><thead><tr><th>Benchmark</th><th>Space</th><th>Evaluator (truth)</th><th>Score</th><th>Ranked against</th><th>Space size</th><th>Architectures ranked per run</th></tr></thead><tbody>");
+        foreach (var p in report.Problems.Select(s => s.Problem))
+            sb.Append($"<tr><td>{E(p.Label)}</td><td>{E(p.Space)}</td><td><code>{E(p.Evaluator)}</code></td><td>{E(p.Estimation!.Score)}</td><td>{E(p.Estimation.Truth)}</td>" +
+                      $"<td>{SpaceSize(p)}</td><td>{p.Estimation.Architectures:N0}</td></tr>");
+        sb.Append("</tbody></table>");
+        var e = report.Problems[0].Problem.Estimation!;
+        sb.Append($"<p>Methods: {string.Join(", ", report.Methods.Select(s => $"<code>{E(s)}</code>"))}. Run <i>r</i> (seed {m.Seed} + <i>r</i>, <i>r</i> = 0…{m.Runs - 1}) ");
+        sb.Append(e.TrainSizes is { } sizes
+            ? $"splits the architectures with its seed into {e.Architectures} held out and a training order; every method is fitted on the first <i>n</i> of that order for <i>n</i> = {string.Join(", ", sizes)} and predicts the held-out ones (White et al. 2021). The methods table uses <i>n</i> = {sizes.Max()}. "
+            : $"draws {e.Architectures} distinct architectures with its seed, and every method scores the same ones. Input: {E(e.Input ?? "")}. ");
+        sb.Append($"Each run's value is Kendall's τ-b between a method's scores and {E(e.Truth)} over those architectures, so runs are paired across methods.</p></section>");
+    }
+
+    private static string SpaceSize(ProblemRecord p) => p.SpaceSize is { } n ? n.ToString("N0", Inv) : "not enumerable";
 
     private static void Toc(StringBuilder sb, SearchStudyReport report)
     {
@@ -85,6 +108,11 @@ public static class HtmlReport
     private static void ProblemSection(StringBuilder sb, ProblemSection s, int number, int runs, bool compact)
     {
         var p = s.Problem;
+        if (p.Estimation is not null)
+        {
+            EstimationProblem(sb, s, number, runs);
+            return;
+        }
         string better = p.SignalMaximize ? "higher" : "lower";
         sb.Append($"<section id=\"p-{E(p.Id)}\"><h2>{number}. {E(p.Label)}</h2>");
         sb.Append(p.Objectives is { } objs
@@ -110,48 +138,34 @@ public static class HtmlReport
         // Regret on a log axis, as NAS papers plot it, unless a band reaches 0 (a run found the optimum): log would drop it.
         bool LogY(IReadOnlyList<AnytimeSeries> series) => s.Regret && series.All(a => a.Lower.Where(double.IsFinite).All(v => v > 0));
         sb.Append("<h3>Anytime performance</h3>");
-        Plot(sb, $"anytime-{p.Id}", Bands(s.Anytime), s.BudgetAxis, yTitle, LogY(s.Anytime));
+        sb.Append(Figures.Bands(s.Anytime, s.BudgetAxis, yTitle, logY: LogY(s.Anytime)).ToHtml($"anytime-{p.Id}"));
         if (s.AnytimeByCost is { } byCost)
         {
             sb.Append("<p class=\"note\">Against the training time the benchmark charges for the architectures each run queried (simulated wall-clock, log axis):</p>");
-            Plot(sb, $"anytime-cost-{p.Id}", Bands(byCost.Select(a => a with { Budget = a.Budget.Select(x => x / 3600).ToArray() }).ToArray()),
-                 "simulated training time (hours)", yTitle, LogY(byCost), logX: true);
+            sb.Append(Figures.Bands(byCost.Select(a => a with { Budget = a.Budget.Select(x => x / 3600).ToArray() }).ToArray(),
+                 "simulated training time (hours)", yTitle, logX: true, logY: LogY(byCost)).ToHtml($"anytime-cost-{p.Id}"));
         }
 
         if (p.TrueFront is { } trueFront && s.MedianFronts is { } fronts && p.Objectives is { Count: 2 } names)
         {
-            var frontTraces = new JsonArray
-            {
-                new JsonObject
-                {
-                    ["x"] = new JsonArray(trueFront.Select(v => (JsonNode)JsonValue.Create(v[0])).ToArray()),
-                    ["y"] = new JsonArray(trueFront.Select(v => (JsonNode)JsonValue.Create(v[1])).ToArray()),
-                    ["name"] = "true front", ["mode"] = "lines+markers", ["line"] = new JsonObject { ["color"] = "#444", ["shape"] = "hv", ["dash"] = "dot" },
-                    ["marker"] = new JsonObject { ["size"] = 5, ["color"] = "#444" }, ["type"] = "scatter",
-                },
-            };
-            foreach (var (m, i) in s.Methods.Select((m, i) => (m, i)))
-            {
-                var front = fronts[m.Strategy];
-                frontTraces.Add(new JsonObject
-                {
-                    ["x"] = new JsonArray(front.Select(v => (JsonNode)JsonValue.Create(v[0])).ToArray()),
-                    ["y"] = new JsonArray(front.Select(v => (JsonNode)JsonValue.Create(v[1])).ToArray()),
-                    ["name"] = m.Strategy, ["mode"] = "lines+markers", ["line"] = new JsonObject { ["color"] = Palette[i % Palette.Length], ["shape"] = "hv" },
-                    ["marker"] = new JsonObject { ["size"] = 6 }, ["type"] = "scatter",
-                });
-            }
+            var series = new List<(string, IReadOnlyList<double[]>)> { ("true front", trueFront) };
+            series.AddRange(s.Methods.Select(m => (m.Strategy, fronts[m.Strategy])));
             sb.Append($"<h3>Fronts</h3><p class=\"note\">Each method's front from its run of median hypervolume, against the true front of the whole space. Reference point: " +
                       $"{string.Join(", ", names.Zip(p.ReferencePoint ?? []).Select(x => $"{E(x.First)} {x.Second:0.###}"))}. Constrained strategies use {E(p.Constraint ?? "no constraint")}.</p>");
-            Plot(sb, $"front-{p.Id}", frontTraces, names[0], names[1], logY: false);
+            sb.Append(Figures.Fronts(series, names[0], names[1], referenceFirst: true).ToHtml($"front-{p.Id}"));
         }
         if (!compact)
         {
             sb.Append("<h3>Outcomes of the runs</h3><p class=\"note\">Each point is one seeded run's final incumbent; boxes show the median and quartiles.</p>");
-            Plot(sb, $"box-{p.Id}", BoxTraces(s), "", p.Outcome, logY: false, height: 360);
+            sb.Append(Box(s, p.Outcome, 360).ToHtml($"box-{p.Id}"));
         }
 
-        // Pairwise tests.
+        PairwiseTable(sb, s);
+        sb.Append("</section>");
+    }
+
+    private static void PairwiseTable(StringBuilder sb, ProblemSection s)
+    {
         sb.Append("<h3>Pairwise tests</h3><p>Two-sided Wilcoxon signed-rank tests on the runs paired by seed, Holm-corrected over the " +
                   $"{s.Tests.Count} pairs of this benchmark; A12 is the probability that a run of the first method beats the same seed's run of the second (0.5: no effect).</p>");
         sb.Append("<table><thead><tr><th>First</th><th>Second</th><th>Pairs ≠</th><th>p</th><th>p (Holm)</th><th>A12</th><th>Effect</th><th>Verdict at α = 0.05</th></tr></thead><tbody>");
@@ -162,23 +176,47 @@ public static class HtmlReport
         }
         sb.Append("</tbody></table>");
         if (s.Tests.Any(t => !t.Exact)) sb.Append("<p class=\"note\"><sup>a</sup> normal approximation (tied or more than 50 non-zero differences); otherwise exact. Pairs ≠ counts the seeds on which the two methods' outcomes differ.</p>");
-        sb.Append("</section>");
+    }
 
-        JsonArray BoxTraces(ProblemSection sec)
+    private static Figure Box(ProblemSection s, string yTitle, int height) =>
+        Figures.Box(s.Methods.Select(m => (m.Strategy, (IReadOnlyList<double>)s.RunOutcomes[m.Strategy])), yTitle, height);
+
+    private static void EstimationProblem(StringBuilder sb, ProblemSection s, int number, int runs)
+    {
+        var p = s.Problem;
+        var e = p.Estimation!;
+        bool predictors = e.TrainSizes is not null;
+        sb.Append($"<section id=\"p-{E(p.Id)}\"><h2>{number}. {E(p.Label)}</h2>");
+        sb.Append($"<p>Kendall's τ-b between each method's {E(e.Score)} and {E(e.Truth)} over the {e.Architectures} architectures of a run" +
+                  (predictors ? $", fitted on {e.TrainSizes!.Max()} training architectures" : "") +
+                  $", over {runs} runs (higher is better; 0 is a random ranker). The 95% interval is a percentile bootstrap of the mean (10,000 resamples).</p>");
+        sb.Append("<table><thead><tr><th>Method</th><th>Kendall τ, mean ± std</th><th>Median</th><th>95% CI of the mean</th><th>Spearman ρ, mean ± std</th>" +
+                  $"<th>{(predictors ? "Fit and predict, per run" : "Seconds per architecture")}</th>{(predictors ? "" : "<th>NaN scores</th>")}</tr></thead><tbody>");
+        for (int i = 0; i < s.Methods.Count; i++)
         {
-            var arr = new JsonArray();
-            foreach (var (m, i) in sec.Methods.Select((m, i) => (m, i)))
-            {
-                var values = sec.RunOutcomes[m.Strategy];
-                arr.Add(new JsonObject
-                {
-                    ["type"] = "box", ["name"] = m.Strategy, ["y"] = new JsonArray(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray()),
-                    ["boxpoints"] = "all", ["jitter"] = 0.45, ["pointpos"] = 0, ["marker"] = new JsonObject { ["size"] = 4, ["color"] = Palette[i % Palette.Length] },
-                    ["line"] = new JsonObject { ["color"] = Palette[i % Palette.Length] }, ["showlegend"] = false,
-                });
-            }
-            return arr;
+            var row = s.Methods[i];
+            var x = s.Estimation!.Single(r => r.Method == row.Strategy);
+            string cost = predictors ? $"{row.MeanCostSeconds:0.00} s" : $"{x.SecondsPerArchitecture:0.000} s";
+            sb.Append($"<tr{(i == 0 ? " class=\"best\"" : "")}><td>{E(row.Strategy)}</td><td>{row.Mean:0.000} ± {row.Std:0.000}</td><td>{row.Median:0.000}</td>" +
+                      $"<td>[{row.CiLow:0.000}, {row.CiHigh:0.000}]</td><td>{x.SpearmanMean:0.000} ± {x.SpearmanStd:0.000}</td><td>{cost}</td>{(predictors ? "" : $"<td>{x.NaNScores}</td>")}</tr>");
         }
+        sb.Append("</tbody></table><p class=\"note\">" + (predictors ? "" : "NaN scores (a proxy that could not score a network) rank below every finite score, as in the zero-cost literature. ") +
+                  "Seconds are wall-clock on the machine under Provenance, one thread per run.</p>");
+        if (s.Anytime.Count > 0)
+        {
+            sb.Append("<h3>Kendall τ against the training-set size</h3><p class=\"note\">Median and interquartile range over runs (log axis), as White et al. (2021) plot it.</p>");
+            sb.Append(Figures.Bands(s.Anytime, "training architectures", "Kendall τ on held-out architectures", logX: true).ToHtml($"curve-{p.Id}"));
+        }
+        if (s.Scatter is { } scatter)
+        {
+            sb.Append($"<h3>Rank correlation, run 0</h3><p class=\"note\">Each point is one architecture: its percentile rank under the method (right is ranked higher) against its {E(e.Truth)}. " +
+                      "A good ranker's points climb to the right.</p>");
+            sb.Append(Figures.ScatterGrid(s.Methods.Select(m => (m.Strategy, scatter[m.Strategy].Rank, scatter[m.Strategy].Truth)).ToArray(), xRange: [0, 100]).ToHtml($"scatter-{p.Id}"));
+        }
+        sb.Append("<h3>Kendall τ of the runs</h3><p class=\"note\">Each point is one seeded run; boxes show the median and quartiles.</p>");
+        sb.Append(Box(s, "Kendall τ", 340).ToHtml($"box-{p.Id}"));
+        PairwiseTable(sb, s);
+        sb.Append("</section>");
     }
 
     private static void Across(StringBuilder sb, SearchStudyReport report, int number)
@@ -189,7 +227,7 @@ public static class HtmlReport
             sb.Append($"<p>{E(report.FriedmanNote ?? "")}</p></section>");
             return;
         }
-        sb.Append($"<p>Methods ranked by mean outcome within each of the {f.Blocks} benchmarks (1 = best). Friedman's test: χ²<sub>F</sub> = {f.ChiSquare:0.00} " +
+        sb.Append($"<p>Methods ranked by {(report.IsEstimation ? "mean Kendall τ" : "mean outcome")} within each of the {f.Blocks} benchmarks (1 = best). Friedman's test: χ²<sub>F</sub> = {f.ChiSquare:0.00} " +
                        $"(df {report.Methods.Count - 1}), p = {P(f.P)}; Iman–Davenport F<sub>F</sub> = {(double.IsInfinity(f.ImanDavenportF) ? "∞" : f.ImanDavenportF.ToString("0.00", Inv))}, p = {P(f.FP)}. " +
                        $"Nemenyi's critical difference at α = {SearchStudyReport.Alpha:0.00} is {cd:0.00} ranks: methods joined by a bar do not differ significantly.");
         if (f.Blocks < 5) sb.Append($" With only {f.Blocks} benchmarks the test has little power; Demšar's examples use 10 or more data sets.");
@@ -253,9 +291,14 @@ public static class HtmlReport
         sb.Append($"<h3>Manifest</h3><pre>{E(report.Manifest.Text)}</pre></section>");
     }
 
-    private static void Methods(StringBuilder sb, int number)
+    private static void Methods(StringBuilder sb, int number, bool estimation)
     {
-        sb.Append($"<section id=\"methods\"><h2>{number}. Statistical methods</h2><ul>" +
+        sb.Append($"<section id=\"methods\"><h2>{number}. Statistical methods</h2><ul>");
+        if (estimation)
+            sb.Append("<li><b>Kendall τ-b.</b> (<i>n<sub>c</sub></i> − <i>n<sub>d</sub></i>) / √((<i>n</i><sub>0</sub> − <i>n</i><sub>1</sub>)(<i>n</i><sub>0</sub> − <i>n</i><sub>2</sub>)) over the pairs of a run's architectures, " +
+                      "<i>n<sub>c</sub></i> and <i>n<sub>d</sub></i> the concordant and discordant pairs, <i>n</i><sub>1</sub> and <i>n</i><sub>2</sub> the pairs tied in the score and in the truth.</li>" +
+                      "<li><b>Spearman ρ.</b> Pearson's correlation of the average ranks (ties share the mean rank).</li>");
+        sb.Append(
             "<li><b>Bootstrap interval.</b> 10,000 resamples of the runs with replacement; the 2.5th and 97.5th percentiles of the resampled means.</li>" +
             "<li><b>Wilcoxon signed-rank.</b> On the paired differences <i>d<sub>r</sub></i> = <i>a<sub>r</sub></i> − <i>b<sub>r</sub></i> (zeros dropped), <i>T</i> = min(<i>R</i><sup>+</sup>, <i>R</i><sup>−</sup>) of the ranks of |<i>d<sub>r</sub></i>|; " +
             "exact null distribution for ≤ 50 pairs without ties, else <i>z</i> = (<i>T</i> − <i>n</i>(<i>n</i>+1)/4) / √(<i>n</i>(<i>n</i>+1)(2<i>n</i>+1)/24 − Σ(<i>t</i>³−<i>t</i>)/48).</li>" +
@@ -267,50 +310,9 @@ public static class HtmlReport
             "</ul><p class=\"note\">Each test and interval is pinned against scipy 1.10 in NasKit's tests; the critical difference against Demšar's worked example.</p></section>");
     }
 
-    /// <summary>One line (the median) and one shaded band (the IQR) per series, in the same colour.</summary>
-    private static JsonArray Bands(IReadOnlyList<AnytimeSeries> series)
-    {
-        var traces = new JsonArray();
-        for (int i = 0; i < series.Count; i++)
-        {
-            var a = series[i];
-            string color = Palette[i % Palette.Length];
-            var keep = Enumerable.Range(0, a.Budget.Count).Where(j => double.IsFinite(a.Median[j])).ToArray();
-            traces.Add(new JsonObject
-            {
-                ["x"] = new JsonArray(keep.Concat(keep.Reverse()).Select(j => (JsonNode)JsonValue.Create(a.Budget[j])).ToArray()),
-                ["y"] = new JsonArray(keep.Select(j => a.Upper[j]).Concat(keep.Reverse().Select(j => a.Lower[j])).Select(v => (JsonNode)JsonValue.Create(v)).ToArray()),
-                ["fill"] = "toself", ["fillcolor"] = Rgba(color, 0.15), ["line"] = new JsonObject { ["width"] = 0 },
-                ["hoverinfo"] = "skip", ["showlegend"] = false, ["legendgroup"] = a.Strategy, ["type"] = "scatter",
-            });
-            traces.Add(new JsonObject
-            {
-                ["x"] = new JsonArray(keep.Select(j => (JsonNode)JsonValue.Create(a.Budget[j])).ToArray()),
-                ["y"] = new JsonArray(keep.Select(j => (JsonNode)JsonValue.Create(a.Median[j])).ToArray()), ["name"] = a.Strategy,
-                ["legendgroup"] = a.Strategy, ["mode"] = "lines", ["line"] = new JsonObject { ["color"] = color, ["width"] = 2 }, ["type"] = "scatter",
-            });
-        }
-        return traces;
-    }
-
-    private static void Plot(StringBuilder sb, string id, JsonArray traces, string xTitle, string yTitle, bool logY, int height = 420, bool logX = false)
-    {
-        var layout = new JsonObject
-        {
-            ["height"] = height, ["margin"] = new JsonObject { ["l"] = 70, ["r"] = 20, ["t"] = 20, ["b"] = 50 },
-            ["xaxis"] = new JsonObject { ["title"] = new JsonObject { ["text"] = xTitle }, ["type"] = logX ? "log" : "linear" },
-            ["yaxis"] = new JsonObject { ["title"] = new JsonObject { ["text"] = yTitle }, ["type"] = logY ? "log" : "linear" },
-            ["legend"] = new JsonObject { ["orientation"] = "h", ["y"] = -0.18 }, ["template"] = null,
-            ["paper_bgcolor"] = "white", ["plot_bgcolor"] = "#fafafa",
-        };
-        sb.Append($"<div class=\"plot\" id=\"{E(id)}\" style=\"height:{height}px\"></div><script>Plotly.newPlot('{E(id)}',{traces.ToJsonString()},{layout.ToJsonString()},{{displayModeBar:false,responsive:true}});</script>");
-    }
-
     private static string P(double p) => p == 0 ? "< 1e-300" : p < 0.001 ? p.ToString("0.0e0", Inv) : p.ToString("0.000", Inv);
     private static string Duration(double seconds) => seconds >= 3600 ? (seconds / 3600).ToString("0.0 h", Inv) : (seconds / 60).ToString("0.0 min", Inv);
     private static string E(string s) => WebUtility.HtmlEncode(s);
-    private static string Rgba(string hex, double alpha) =>
-        $"rgba({Convert.ToInt32(hex[1..3], 16)},{Convert.ToInt32(hex[3..5], 16)},{Convert.ToInt32(hex[5..7], 16)},{alpha.ToString(Inv)})";
 
     private const string Css = """
         body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1d1d1f;background:#fff;margin:0;line-height:1.45}

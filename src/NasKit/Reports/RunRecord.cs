@@ -26,6 +26,25 @@ public sealed record ProblemRecord
     public IReadOnlyList<double[]>? TrueFront { get; init; }
     public double[]? ReferencePoint { get; init; }
     public string? Constraint { get; init; }
+    /// <summary>Estimation studies (zero-cost proxies, predictors): what was ranked against what; null for searches.</summary>
+    public EstimationRecord? Estimation { get; init; }
+}
+
+/// <summary>
+/// An estimation study's problem: each method scores the same architectures of a run (signal), and the report ranks
+/// those scores against the benchmark's <see cref="Truth"/> (outcome) by Kendall τ and Spearman ρ.
+/// </summary>
+public sealed record EstimationRecord
+{
+    /// <summary>What a method's signal is: "zero-cost proxy score", "predicted test_acc".</summary>
+    public required string Score { get; init; }
+    public required string Truth { get; init; }
+    /// <summary>Architectures each run ranks (the sample, or the held-out test set).</summary>
+    public required int Architectures { get; init; }
+    /// <summary>Predictor studies: the training-set sizes; the methods table uses the largest.</summary>
+    public IReadOnlyList<int>? TrainSizes { get; init; }
+    /// <summary>Zero-cost studies: the minibatch the proxies see and the network's shape.</summary>
+    public string? Input { get; init; }
 }
 
 /// <summary>
@@ -42,6 +61,8 @@ public sealed record RunRecord
     public required DateTime StartedUtc { get; init; }
     public IReadOnlyList<ProblemRecord> Problems { get; init; } = [];
     public IReadOnlyList<DataFileHash> DataFiles { get; init; } = [];
+    /// <summary>Where the runs' studies were kept (<c>naskit run --storage</c>, no password); null: in memory.</summary>
+    public string? Storage { get; init; }
     /// <summary>Commits of earlier sessions of a resumed run, when they differ from <see cref="Commit"/>.</summary>
     public IReadOnlyList<string> EarlierCommits { get; init; } = [];
     /// <summary>Machines of earlier sessions of a resumed run, when they differ from <see cref="Machine"/>.</summary>

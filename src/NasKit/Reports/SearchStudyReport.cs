@@ -25,7 +25,16 @@ public sealed record ProblemSection(ProblemRecord Problem, IReadOnlyList<MethodR
 
     /// <summary>Multi-objective studies: each method's front (objective values in their units) from its run of median hypervolume.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double[]>>? MedianFronts { get; init; }
+
+    /// <summary>Estimation studies: per method, Spearman ρ and the cost of a score, beside the table's Kendall τ.</summary>
+    public IReadOnlyList<EstimationRow>? Estimation { get; init; }
+
+    /// <summary>Estimation studies: per method, run 0's architectures as (score's percentile rank, outcome) pairs.</summary>
+    public IReadOnlyDictionary<string, (double[] Rank, double[] Truth)>? Scatter { get; init; }
 }
+
+/// <summary>An estimation method's line beside its Kendall τ: Spearman ρ over runs, scores that were NaN, seconds per architecture scored.</summary>
+public sealed record EstimationRow(string Method, double SpearmanMean, double SpearmanStd, int NaNScores, double SecondsPerArchitecture);
 
 /// <summary>
 /// A search-strategy study as a reviewer reads it: per benchmark the methods table (mean ± std, median, bootstrap 95%
@@ -37,17 +46,27 @@ public sealed record SearchStudyReport(ExperimentManifest Manifest, RunRecord Re
                                        IReadOnlyList<string> Methods, FriedmanResult? Friedman, double? Cd, string? FriedmanNote,
                                        IReadOnlyList<ChecklistItem> Checklist)
 {
+    /// <summary>What each run spent, in words (the study kind's).</summary>
+    public string Budget { get; init; } = Manifest.Budget.Text;
+
+    /// <summary>True when the methods are estimators (zero-cost proxies, predictors) ranked against the truth, not searches.</summary>
+    public bool IsEstimation => Problems.Count > 0 && Problems[0].Problem.Estimation is not null;
+
     public const double Alpha = 0.05;
 
     public static SearchStudyReport Load(string folder)
     {
         var (manifest, record) = RunRecord.Open(folder);
+        var kind = Studies.ManifestRunner.Kind(manifest, folder);
+        var declared = kind.Methods(manifest);
         var missing = manifest.Problems.Where(p => record.Problems.All(r => r.Id != p.Key)).Select(p => p.Key).ToArray();
         if (missing.Length > 0)
             throw new InvalidDataException($"{folder}: problems {string.Join(", ", missing)} have not finished; resume with 'naskit run' on the manifest first.");
         var sections = manifest.Problems.Select(p => record.Problems.Single(r => r.Id == p.Key))
-            .Select(p => Section(p, TrialTable.Read(Path.Combine(folder, p.Trials)), manifest)).ToArray();
-        var methods = manifest.Strategies.Select(s => sections[0].Methods.First(m => m.Strategy.Equals(s, StringComparison.OrdinalIgnoreCase)).Strategy).ToArray();
+            .Select(p => p.Estimation is null
+                ? Section(p, TrialTable.Read(Path.Combine(folder, p.Trials)), manifest)
+                : EstimationSection.Build(p, TrialTable.Read(Path.Combine(folder, p.Trials)), declared, manifest.Runs)).ToArray();
+        var methods = declared.Select(s => sections[0].Methods.First(m => m.Strategy.Equals(s, StringComparison.OrdinalIgnoreCase)).Strategy).ToArray();
         FriedmanResult? friedman = null;
         double? cd = null;
         string? note = null;
@@ -60,7 +79,10 @@ public sealed record SearchStudyReport(ExperimentManifest Manifest, RunRecord Re
             friedman = CriticalDifference.Friedman(scores);
             cd = CriticalDifference.NemenyiCd(methods.Length, sections.Length, Alpha);
         }
-        return new SearchStudyReport(manifest, record, sections, methods, friedman, cd, note, Reports.Checklist.Answer(manifest, record, sections));
+        return new SearchStudyReport(manifest, record, sections, methods, friedman, cd, note, Reports.Checklist.Answer(manifest, record, sections, methods))
+        {
+            Budget = kind.Budget(manifest),
+        };
     }
 
     private static double Sign(ProblemRecord p) => p.SignalMaximize ? 1 : -1;
@@ -94,17 +116,7 @@ public sealed record SearchStudyReport(ExperimentManifest Manifest, RunRecord Re
 
         // Paired on the seed: run r of every strategy used seed + r.
         var names = methods.Select(m => m.Strategy).ToArray();
-        var pairs = new List<(string A, string B, WilcoxonResult W, double A12)>();
-        for (int i = 0; i < names.Length; i++)
-            for (int j = i + 1; j < names.Length; j++)
-            {
-                var runs = byStrategy[names[i]].Keys.Intersect(byStrategy[names[j]].Keys).Order().ToArray();
-                var a = runs.Select(r => Sign(p) * Final(byStrategy[names[i]][r])).ToArray();
-                var b = runs.Select(r => Sign(p) * Final(byStrategy[names[j]][r])).ToArray();
-                pairs.Add((names[i], names[j], SignificanceTests.WilcoxonSignedRank(a, b), SignificanceTests.VarghaDelaneyA12(a, b)));
-            }
-        var holm = SignificanceTests.Holm(pairs.Select(x => x.W.P).ToArray());
-        var tests = pairs.Select((x, i) => new PairwiseTest(x.A, x.B, x.W.Pairs, x.W.P, holm[i], x.A12, x.W.Exact)).ToArray();
+        var tests = Pairwise(names, byStrategy.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(r => r.Key, r => Sign(p) * Final(r.Value))));
 
         bool byEpochs = manifest.Budget.Epochs is not null;
         double total = byEpochs ? manifest.Budget.Epochs!.Value : manifest.Budget.Queries!.Value;
@@ -125,6 +137,25 @@ public sealed record SearchStudyReport(ExperimentManifest Manifest, RunRecord Re
             AnytimeByCost = byCost,
             MedianFronts = p.Objectives is { } objectives ? byStrategy.ToDictionary(kv => kv.Key, kv => MedianFront(kv.Value, objectives)) : null,
         };
+    }
+
+    /// <summary>
+    /// Wilcoxon signed-rank tests between every pair of methods on the runs both have (paired by seed), Holm-corrected
+    /// over the pairs, with A12; <paramref name="perRun"/> holds each method's value per run, higher better.
+    /// </summary>
+    internal static IReadOnlyList<PairwiseTest> Pairwise(IReadOnlyList<string> names, IReadOnlyDictionary<string, Dictionary<int, double>> perRun)
+    {
+        var pairs = new List<(string A, string B, WilcoxonResult W, double A12)>();
+        for (int i = 0; i < names.Count; i++)
+            for (int j = i + 1; j < names.Count; j++)
+            {
+                var runs = perRun[names[i]].Keys.Intersect(perRun[names[j]].Keys).Order().ToArray();
+                var a = runs.Select(r => perRun[names[i]][r]).ToArray();
+                var b = runs.Select(r => perRun[names[j]][r]).ToArray();
+                pairs.Add((names[i], names[j], SignificanceTests.WilcoxonSignedRank(a, b), SignificanceTests.VarghaDelaneyA12(a, b)));
+            }
+        var holm = SignificanceTests.Holm(pairs.Select(x => x.W.P).ToArray());
+        return pairs.Select((x, i) => new PairwiseTest(x.A, x.B, x.W.Pairs, x.W.P, holm[i], x.A12, x.W.Exact)).ToArray();
     }
 
     /// <summary>The non-dominated objective vectors of the run whose final hypervolume is the median (the lower middle one).</summary>

@@ -24,6 +24,8 @@ public sealed class TrialRow
     public int Epochs { get; set; }
     /// <summary>Multi-objective studies: every objective's value, <c>metric=value;metric=value</c>; empty otherwise.</summary>
     public string Objectives { get; set; } = "";
+    /// <summary>Predictor studies: the architectures the predictor was fitted on before it scored this one; 0 otherwise.</summary>
+    public int TrainingSet { get; set; }
 }
 
 /// <summary>Writes every trial of a comparison as CSV or Parquet (chosen by the file extension).</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using NasKit.Catalogs;
 using NasKit.Estimation;
+using NasKit.Execution;
 using NasKit.Experiments;
 
 namespace NasKit.Reports.Studies;
@@ -38,10 +39,21 @@ public static class ManifestRunner
         hooks ??= new StudyHooks();
         var kind = Kind(m, source);
         kind.Validate(m, source);
+        string? location = null;
+        if (hooks.Storage is { } storage)
+        {
+            if (!kind.UsesStorage)
+                throw new ArgumentException($"A {kind.Name} study keeps its results in the results folder only; --storage is for search and pareto studies.");
+            try { using var queue = TrialQueues.Open(storage); location = queue.Location; }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or System.Data.Common.DbException)
+            {
+                throw new ArgumentException($"Cannot open the storage '{storage}': {e.Message.Split('\n')[0]}");
+            }
+        }
         // Every problem's benchmark and arguments are checked before the first runs: a bad task fails now, not an hour in.
         foreach (var p in m.Problems)
         {
-            try { BenchmarkCatalog.With(Descriptor(p, m), new Loads()); }
+            try { kind.CheckProblem(m, p); }
             catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
             {
                 throw new ArgumentException($"{source}: problem '{p.Key}': {e.Message}", e);
@@ -64,6 +76,7 @@ public static class ManifestRunner
         var machine = MachineInfo.Current();
         var commit = Provenance.Commit();
         var record = RunRecord.Read(folder) ?? new RunRecord { ManifestSha256 = m.Sha256, Commit = commit, Machine = machine, StartedUtc = DateTime.UtcNow };
+        if (location is not null) record = record with { Storage = location };
         if (record.Commit != commit)
             record = record with { EarlierCommits = record.EarlierCommits.Append(record.Commit).Distinct().ToArray(), Commit = commit };
         if (record.Machine.Cpu != machine.Cpu || record.Machine.Host != machine.Host)
@@ -76,7 +89,7 @@ public static class ManifestRunner
                 hooks.Log($"[{index + 1}/{m.Problems.Count}] {problem.Title}: done earlier");
                 continue;
             }
-            hooks.Log($"[{index + 1}/{m.Problems.Count}] {problem.Title}: {m.Strategies.Count} strategies × {m.Runs} runs, {m.Budget.Text}");
+            hooks.Log($"[{index + 1}/{m.Problems.Count}] {problem.Title}: {kind.Methods(m).Count} methods × {m.Runs} runs");
             var sw = Stopwatch.StartNew();
             var done = kind.Run(m, problem, folder, hooks) with { WallSeconds = sw.Elapsed.TotalSeconds, FinishedUtc = DateTime.UtcNow };
             record = record with
@@ -98,6 +111,16 @@ public static class ManifestRunner
             throw new IOException($"Another 'naskit run' is writing to {folder}; wait for it to finish (it resumes from the same folder), or give another results folder.");
         }
     }
+
+    /// <summary>
+    /// The storage of a problem's run studies, when the hooks name one: study names carry the manifest's name and hash
+    /// and the problem, so two manifests (or two problems) never share a study.
+    /// </summary>
+    public static RunStorage? Storage(ExperimentManifest m, ManifestProblem problem, StudyHooks hooks) =>
+        hooks.Storage is { } s ? new RunStorage(s, $"{m.Name}/{m.Sha256[..12]}/{problem.Key}/") : null;
+
+    /// <summary>Loads the problem's benchmark under its arguments: what every study needs of it.</summary>
+    public static void CheckLoads(ExperimentManifest m, ManifestProblem p) => BenchmarkCatalog.With(Descriptor(p, m), new Loads());
 
     private sealed class Loads : IBenchmarkVisitor<bool>
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using NasKit.Catalogs;
 using NasKit.Estimation;
+using NasKit.Execution;
 using NasKit.Experiments;
 using NasKit.Spaces;
 using NasKit.Strategies;
@@ -20,8 +21,15 @@ public sealed class ParetoStudy : IStudyKind
     public string Description => "Multi-objective strategies on a tabular benchmark: hypervolume of the found front against the true front.";
     public int Order => 20;
 
+    public void CheckProblem(ExperimentManifest m, ManifestProblem problem) => ManifestRunner.CheckLoads(m, problem);
+    public IReadOnlyList<string> Methods(ExperimentManifest m) => m.Strategies;
+    public bool UsesStorage => true;
+    public string Budget(ExperimentManifest m) => m.Budget.Text;
+
     public void Validate(ExperimentManifest m, string source)
     {
+        StudyFields.Check(m, source, Name, "strategies", "objectives", "constraint", "ablations");
+        if (m.Strategies.Count == 0) throw new FormatException($"{source}: strategies is empty; name at least one (naskit search --help lists them).");
         if (m.Objectives is not { Count: 2 })
             throw new FormatException($"{source}: a pareto study needs \"objectives\" with two metrics, e.g. [\"test_acc\", \"pixel3_latency\"].");
         foreach (var o in m.Objectives)
@@ -46,7 +54,7 @@ public sealed class ParetoStudy : IStudyKind
     public IReadOnlyList<TrialRow> Rerun(ExperimentManifest m, ManifestProblem problem, string strategy, int run) =>
         BenchmarkCatalog.With(ManifestRunner.Descriptor(problem, m), new Rerunner(m, strategy, run));
 
-    private static (ParetoProtocol<TArch> Protocol, Objective Constraint) Protocol<TArch>(TabularBenchmark<TArch> b, ExperimentManifest m, int parallelism)
+    private static (ParetoProtocol<TArch> Protocol, Objective Constraint) Protocol<TArch>(TabularBenchmark<TArch> b, ExperimentManifest m, int parallelism, RunStorage? storage = null)
         where TArch : class, IArchitecture
     {
         var objectives = m.Objectives!.Select(Objective.Parse).ToArray();
@@ -54,7 +62,7 @@ public sealed class ParetoStudy : IStudyKind
         var probe = new ParetoProtocol<TArch>(b.Space, b.Evaluator, objectives, given is null ? [] : [given], b.Fidelity);
         // The constraint is checked against the metrics (by the probe) before it is defaulted from the space.
         var constraint = given ?? probe.MedianConstraint(probe.Objectives[1]);
-        return (new ParetoProtocol<TArch>(b.Space, b.Evaluator, objectives, [constraint], b.Fidelity) { Queries = m.Budget.Queries!.Value, Parallelism = parallelism }, constraint);
+        return (new ParetoProtocol<TArch>(b.Space, b.Evaluator, objectives, [constraint], b.Fidelity) { Queries = m.Budget.Queries!.Value, Parallelism = parallelism, Storage = storage }, constraint);
     }
 
     private static IEnumerable<TrialRow> Rows<TArch>(ParetoProtocol<TArch> protocol, ParetoRun<TArch> run, int runIndex) where TArch : class, IArchitecture =>
@@ -70,7 +78,7 @@ public sealed class ParetoStudy : IStudyKind
     {
         public ProblemRecord Visit<TArch>(TabularBenchmark<TArch> b) where TArch : class, IArchitecture
         {
-            var (protocol, constraint) = Protocol(b, m, hooks.Parallelism ?? Environment.ProcessorCount);
+            var (protocol, constraint) = Protocol(b, m, hooks.Parallelism ?? Environment.ProcessorCount, ManifestRunner.Storage(m, problem, hooks));
             var output = Path.Combine(folder, problem.Key + ".csv");
             if (!File.Exists(output) || File.Exists(output + ".partial.json"))
             {

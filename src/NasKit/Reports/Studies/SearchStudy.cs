@@ -1,5 +1,6 @@
 using NasKit.Catalogs;
 using NasKit.Estimation;
+using NasKit.Execution;
 using NasKit.Experiments;
 using NasKit.Spaces;
 using NasKit.Strategies;
@@ -17,10 +18,17 @@ public sealed class SearchStudy : IStudyKind
     public string Description => "Single-objective strategies under a query or epoch budget; outcome of each run's incumbent (NASLib's protocol).";
     public int Order => 10;
 
+    public void CheckProblem(ExperimentManifest m, ManifestProblem problem) => ManifestRunner.CheckLoads(m, problem);
+    public IReadOnlyList<string> Methods(ExperimentManifest m) => m.Strategies;
+    public bool UsesStorage => true;
+    public string Budget(ExperimentManifest m) => m.Budget.Text;
+
     public void Validate(ExperimentManifest m, string source)
     {
         if (m.Objectives is not null || m.Constraint is not null)
             throw new FormatException($"{source}: \"objectives\" and \"constraint\" belong to multi-objective studies; set \"study\": \"pareto\" or remove them.");
+        StudyFields.Check(m, source, Name, "strategies", "predictor", "ablations");
+        if (m.Strategies.Count == 0) throw new FormatException($"{source}: strategies is empty; name at least one (naskit search --help lists them).");
         foreach (var s in m.Strategies.Select(Catalog<IStrategyFactory>.Get))
         {
             if (!StrategyFactories.SingleObjective(s)) throw new FormatException($"{source}: strategy '{s.Name}' is multi-objective; it belongs in a \"pareto\" study.");
@@ -42,7 +50,7 @@ public sealed class SearchStudy : IStudyKind
         return f is BananasFactory && m.Predictor is not null ? new BananasFactory { Predictor = m.Predictor } : f;
     }
 
-    private static QueryBudgetProtocol<TArch> Protocol<TArch>(TabularBenchmark<TArch> b, ExperimentManifest m, int parallelism) where TArch : class, IArchitecture
+    private static QueryBudgetProtocol<TArch> Protocol<TArch>(TabularBenchmark<TArch> b, ExperimentManifest m, int parallelism, RunStorage? storage = null) where TArch : class, IArchitecture
     {
         var rungs = m.Budget.Fidelities ?? (m.Strategies.Any(s => Catalog<IStrategyFactory>.Get(s).SchedulesFidelities)
             ? b.DefaultFidelities ?? throw new ArgumentException($"Benchmark '{b.Name}' names no fidelities for the schedulers; give budget.fidelities.")
@@ -52,7 +60,7 @@ public sealed class SearchStudy : IStudyKind
         {
             Space = b.Space, Evaluator = b.Evaluator, Fidelity = b.Fidelity, Signal = b.Signal, OutcomeMetric = b.Outcome,
             Queries = m.Budget.Queries ?? 1, Epochs = m.Budget.Epochs, Rungs = rungs is null ? null : FidelityRungs.Parse(rungs, m.Budget.Eta),
-            Parallelism = parallelism,
+            Parallelism = parallelism, Storage = storage,
         };
     }
 
@@ -60,7 +68,7 @@ public sealed class SearchStudy : IStudyKind
     {
         public ProblemRecord Visit<TArch>(TabularBenchmark<TArch> b) where TArch : class, IArchitecture
         {
-            var protocol = Protocol(b, m, hooks.Parallelism ?? Environment.ProcessorCount);
+            var protocol = Protocol(b, m, hooks.Parallelism ?? Environment.ProcessorCount, ManifestRunner.Storage(m, problem, hooks));
             var output = Path.Combine(folder, problem.Key + ".csv");
             // A finished table without its line in run.json: the kill came between the two, and the table is complete.
             if (!File.Exists(output) || File.Exists(output + ".partial.json"))

@@ -31,8 +31,8 @@ public static class Verification
             var candidates = recorded.Select(t => (t.Strategy, t.Run)).Distinct().OrderBy(x => x.Strategy, StringComparer.Ordinal).ThenBy(x => x.Run).ToArray();
             foreach (var (strategy, run) in candidates.OrderBy(_ => rng.Next()).Take(perProblem).ToArray())
             {
-                var want = recorded.Where(t => t.Strategy == strategy && t.Run == run).OrderBy(t => t.Trial).ToArray();
-                var got = kind.Rerun(m, problem, strategy, run).OrderBy(t => t.Trial).ToArray();
+                var want = recorded.Where(t => t.Strategy == strategy && t.Run == run).OrderBy(t => t.Trial).ThenBy(t => t.TrainingSet).ToArray();
+                var got = kind.Rerun(m, problem, strategy, run).OrderBy(t => t.Trial).ThenBy(t => t.TrainingSet).ToArray();
                 runs++;
                 trials += want.Length;
                 int before = mismatches.Count;
@@ -49,5 +49,5 @@ public static class Verification
     // Tables round-trip doubles exactly (shortest round-trip form); NaN equals NaN here.
     private static bool Same(TrialRow a, TrialRow b) =>
         a.Architecture == b.Architecture && a.Signal.Equals(b.Signal) && a.Outcome.Equals(b.Outcome) && a.BestOutcomeSoFar.Equals(b.BestOutcomeSoFar)
-        && a.Epochs == b.Epochs && a.Failed == b.Failed && a.Objectives == b.Objectives;
+        && a.Epochs == b.Epochs && a.Failed == b.Failed && a.Objectives == b.Objectives && a.TrainingSet == b.TrainingSet;
 }
