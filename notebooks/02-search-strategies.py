@@ -32,8 +32,8 @@ using Plotly.NET.CSharp;
 using Deedle;
 
 var bench = Nb201Benchmark.Load();
-TorchSharp.torch.set_num_threads(1); // runs execute in parallel; the strategies' tiny models need no intra-op threads
-var protocol = new QueryBudgetProtocol<Nb201Cell> { Space = bench.Space, Evaluator = new Nb201TabularEvaluator(bench), Queries = 100 };
+// Runs execute in parallel, each with one intra-op thread: the strategies' tiny models gain nothing from more.
+var protocol = new QueryBudgetProtocol<Nb201Cell> { Space = bench.Space, Evaluator = new Nb201TabularEvaluator(bench), Queries = 100, IntraOpThreads = 1 };
 const int Runs = 50;
 var results = new Dictionary<string, IReadOnlyList<SearchRun<Nb201Cell>>>();
 IReadOnlyList<SearchRun<Nb201Cell>> RunStrategy(string name) => results[name] = protocol.Run(Catalog<IStrategyFactory>.Get(name), Runs, firstSeed: 0);

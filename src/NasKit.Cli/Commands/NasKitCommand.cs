@@ -9,6 +9,7 @@ internal static class NasKitCommand
     {
         var root = new RootCommand("naskit: neural architecture search from the terminal (NasKit on TorchSharp).");
         root.Subcommands.Add(Nb201Commands.Create());
+        root.Subcommands.Add(MacroCommands.Create());
         root.Subcommands.Add(StudyCommands.Create());
         root.Subcommands.Add(StudyCommands.WorkerCommand());
         root.Subcommands.Add(SearchCommand.Create());

@@ -132,7 +132,6 @@ internal static class SearchCommand
             var o = options;
             if (space is not null && !string.Equals(b.Space.Name, space, StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"Benchmark '{b.Name}' covers space '{b.Space.Name}', not '{space}'.");
-            TorchSharp.torch.set_num_threads(1); // runs are parallel; the strategies' tiny models gain nothing from intra-op threads
             if (o.Rungs is null && factories.FirstOrDefault(f => f.SchedulesFidelities) is { } scheduler)
                 o = o with
                 {
@@ -144,6 +143,7 @@ internal static class SearchCommand
                 Space = b.Space, Evaluator = b.Evaluator, Fidelity = b.Fidelity, Signal = b.Signal, OutcomeMetric = b.Outcome,
                 Queries = o.Queries, Epochs = o.BudgetEpochs, Rungs = o.Rungs, Parallelism = o.Parallel ?? Environment.ProcessorCount,
                 Stopping = o.Stopping is { } rule ? new StoppingSetting(rule, b.Signal) : null,
+                IntraOpThreads = 1, // runs are parallel; the strategies' tiny models gain nothing from intra-op threads
             };
             if (o.Rungs is not null) Console.Error.WriteLine($"rungs {o.Rungs}; budget {o.BudgetText} per run");
             return Compare(protocol, o, factories, printBest: false, problem: $"space={b.Space.Name}, benchmark={b.Name}, dataset={o.Dataset ?? "default"}, fidelity={b.Fidelity}");

@@ -34,6 +34,11 @@ public class StudyReportTests
     [InlineData("\"runs\": 3,", "\"runs\": \"three\",", "$.runs")]
     [InlineData("naskit-manifest/1", "naskit-manifest/9", "this NasKit reads 'naskit-manifest/1'")]
     [InlineData("\"id\": \"c100\",", "\"id\": \"c10\",", "two problems have the id 'c10'")]
+    [InlineData("\"random\", \"local-search\"", "\"random\", \"rea:population=0\"", "strategy 'rea:population=0': Strategy 'rea': population must be at least 1, got 0.")]
+    [InlineData("\"random\", \"local-search\"", "\"random\", \"rea:pop=3\"", "Strategy 'rea' has no setting 'pop'; it takes population, sample-size.")]
+    [InlineData("\"random\", \"local-search\"", "\"random:seed=3\", \"local-search\"", "Strategy 'random' takes no settings")]
+    [InlineData("\"random\", \"local-search\"", "\"rea:population=20\", \"rea:population=twenty\"", "population=twenty is not a whole number")]
+    [InlineData("\"random\", \"local-search\"", "\"rea:population=20,sample-size=4\", \"rea:sample-size=4,population=20\"", "a strategy is named twice")]
     public void Manifest_errors_name_the_field_and_what_to_do(string from, string to, string expected)
     {
         Assert.Contains(from, Valid);
@@ -139,6 +144,36 @@ public class StudyReportTests
             using var queue = NasKit.Execution.TrialQueues.Open(db, readOnly: true);
             Assert.Equal(2 * 2 * 3, queue.Studies().Count);
             Assert.Contains(queue.Studies(), s => s.Name == $"tiny/{m.Sha256[..12]}/c100/local-search-7");
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    [Fact]
+    public void Strategy_settings_make_methods_of_their_own_and_conflicts_fail_before_anything_runs()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-settings-");
+        try
+        {
+            var m = ExperimentManifest.Parse(Valid.Replace("\"random\", \"local-search\"", "\"rea\", \"rea:sample-size=5,population=20\""));
+            var record = ManifestRunner.Run(m, dir.FullName);
+            var report = SearchStudyReport.Load(dir.FullName);
+            Assert.Equal(["rea", "rea:population=20,sample-size=5"], report.Methods);
+            // The configured factory builds the strategy with its settings: the same trials as REA(P=20, S=5) by hand.
+            var rows = TrialTable.Read(Path.Combine(dir.FullName, record.Problems[0].Trials));
+            var bench = NasKit.SearchSpaces.Nb201.Nb201Benchmark.Load();
+            var protocol = new QueryBudgetProtocol<NasKit.SearchSpaces.Nb201.Nb201Cell>
+            {
+                Space = bench.Space, Evaluator = new NasKit.SearchSpaces.Nb201.Nb201TabularEvaluator(bench), Queries = 20, Parallelism = 1,
+            };
+            var byHand = protocol.RunOne(new NasKit.Strategies.RegularizedEvolutionFactory { Population = 20, SampleSize = 5 }, 0, m.Seed);
+            Assert.Equal(byHand.Trials.Select(t => t.Architecture.ToText()),
+                         rows.Where(r => r.Strategy == "rea:population=20,sample-size=5" && r.Run == 0).OrderBy(r => r.Trial).Select(r => r.Architecture));
+            Assert.True(Verification.Verify(dir.FullName, report, 2).Identical);
+
+            var conflict = ExperimentManifest.Parse(Valid.Replace("\"random\", \"local-search\"", "\"rea:population=2,sample-size=3\""));
+            var e = Assert.Throws<ArgumentException>(() => ManifestRunner.Run(conflict, Path.Combine(dir.FullName, "conflict")));
+            Assert.Contains("strategy 'rea:population=2,sample-size=3': Need 1 <= sample size (3) <= population size (2)", e.Message);
+            Assert.False(Directory.Exists(Path.Combine(dir.FullName, "conflict")));
         }
         finally { dir.Delete(recursive: true); }
     }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NasKit.Catalogs;
+using NasKit.Estimation;
 using NasKit.Strategies;
 
 namespace NasKit.Experiments;
@@ -53,7 +54,7 @@ public sealed record ExperimentManifest
     public string? Title { get; init; }
     public string? Description { get; init; }
     public required IReadOnlyList<ManifestProblem> Problems { get; init; }
-    /// <summary>Strategy names from the catalog (naskit search --help lists them); search and pareto studies.</summary>
+    /// <summary>Strategies from the catalog (naskit search --help lists them), each with optional settings (<c>rea:population=20</c>); search and pareto studies.</summary>
     public IReadOnlyList<string> Strategies { get; init; } = [];
     /// <summary>Zero-cost studies: the proxies compared (naskit zerocost --help lists them).</summary>
     public IReadOnlyList<string>? Proxies { get; init; }
@@ -133,9 +134,17 @@ public sealed record ExperimentManifest
         }
         if (Problems.GroupBy(p => p.Key, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } dup)
             Fail($"two problems have the id '{dup.Key}'; give each an \"id\".");
+        var names = new List<string>();
         foreach (var s in Strategies)
-            if (Catalog<IStrategyFactory>.Find(s) is null) Fail($"strategy '{s}' is unknown; known: {Catalog<IStrategyFactory>.Names()}.");
-        if (Strategies.Distinct(StringComparer.OrdinalIgnoreCase).Count() != Strategies.Count) Fail("a strategy is named twice.");
+        {
+            EvaluatorDescriptor d;
+            try { d = EvaluatorDescriptor.Parse(s); }
+            catch (FormatException e) { Fail($"strategy '{s}': {e.Message}"); throw; }
+            if (Catalog<IStrategyFactory>.Find(d.Name) is null) Fail($"strategy '{s}' is unknown; known: {Catalog<IStrategyFactory>.Names()}.");
+            try { names.Add(StrategySettings.Configure(s).Name); }
+            catch (ArgumentException e) { Fail($"strategy '{s}': {e.Message}"); }
+        }
+        if (names.Distinct(StringComparer.OrdinalIgnoreCase).Count() != names.Count) Fail("a strategy is named twice.");
         if (Budget.Queries is null == Budget.Epochs is null) Fail("budget needs exactly one of \"queries\" and \"epochs\".");
         if (Budget.Queries is < 1 || Budget.Epochs is < 1) Fail("the budget must be at least 1.");
         if (Budget.Fidelities is not null && Budget.Epochs is null) Fail("budget.fidelities needs a budget in \"epochs\": schedulers and the rest spend epochs differently.");

@@ -41,6 +41,8 @@ public sealed class ParetoProtocol<TArch> where TArch : class, IArchitecture
     public int Parallelism { get; init; } = Environment.ProcessorCount;
     /// <summary>Where each run's study lives (default: in memory); with a storage a killed run resumes trial by trial.</summary>
     public RunStorage? Storage { get; init; }
+    /// <summary>When set, each run sets libtorch's intra-op threads on the thread it runs on (parallel runs: 1).</summary>
+    public int? IntraOpThreads { get; init; }
     /// <summary>The reference point in minimisation form (maximised objectives negated).</summary>
     public double[] Reference { get; }
     /// <summary>The evaluation of every architecture, in the space's order, made once.</summary>
@@ -130,6 +132,7 @@ public sealed class ParetoProtocol<TArch> where TArch : class, IArchitecture
 
     public ParetoRun<TArch> RunOne(IStrategyFactory factory, int seed)
     {
+        if (IntraOpThreads is { } threads) Runtime.TorchRuntime.SetIntraOpThreads(threads);
         var strategy = factory.Create(Space, [.. Objectives, .. Constraints], seed);
         try
         {

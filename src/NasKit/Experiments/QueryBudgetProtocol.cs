@@ -49,6 +49,8 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
     public int Parallelism { get; init; } = Environment.ProcessorCount;
     /// <summary>Where each run's study lives (default: in memory); with a storage a killed run resumes trial by trial.</summary>
     public RunStorage? Storage { get; init; }
+    /// <summary>When set, each run sets libtorch's intra-op threads on the thread it runs on (parallel runs: 1).</summary>
+    public int? IntraOpThreads { get; init; }
     /// <summary>Sees every trial as it is told (strategy, run, trial): progress for searches whose trials take minutes.</summary>
     public Action<string, int, Trial<TArch>>? OnTrial { get; init; }
 
@@ -78,6 +80,7 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
     public SearchRun<TArch> RunOne(IStrategyFactory factory, int run, int seed, CancellationToken cancellationToken = default)
     {
         var sw = System.Diagnostics.Stopwatch.StartNew();
+        if (IntraOpThreads is { } threads) Runtime.TorchRuntime.SetIntraOpThreads(threads);
         var strategy = factory.Create(Space, [Signal], seed, Rungs);
         try
         {

@@ -26,7 +26,7 @@ public static class Checklist
         var spaces = string.Join(", ", sections.Select(s => s.Problem.Space).Distinct());
         var benchmarks = string.Join(", ", sections.Select(s => s.Problem.Evaluator).Distinct());
         var seeds = $"{m.Runs} runs per method and benchmark, seeds {m.Seed}..{m.Seed + m.Runs - 1} (run r of every method uses seed {m.Seed} + r)";
-        bool Has(string s) => methods.Contains(s, StringComparer.OrdinalIgnoreCase);
+        bool Has(string s) => methods.Any(x => x.Split(':')[0].Equals(s, StringComparison.OrdinalIgnoreCase)); // with or without settings
         var items = new List<ChecklistItem>
         {
             new(Code, "Did you release code for the training pipeline used to evaluate the final architectures?",

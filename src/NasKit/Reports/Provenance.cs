@@ -71,11 +71,16 @@ public static class Provenance
         catch (System.ComponentModel.Win32Exception) { return false; } // no git on this machine
     }
 
-    /// <summary>SHA-256 of every data file this process found through the <see cref="DataLocator"/> (folders: each file in them).</summary>
+    /// <summary>
+    /// SHA-256 of every data file this process found under the default <see cref="DataLocator"/>'s roots, where the
+    /// benchmarks load from (folders: each file in them). Files found through another locator (a test's copy of a
+    /// table) are not this run's data.
+    /// </summary>
     /// <param name="known">Files already hashed (a resumed or multi-problem run): not read again.</param>
     public static IReadOnlyList<DataFileHash> DataFiles(IReadOnlySet<string>? known = null)
     {
-        var files = DataLocator.FoundPaths.SelectMany(p => Directory.Exists(p) ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories) : [p])
+        var roots = DataLocator.Default.Roots.Select(r => Path.TrimEndingDirectorySeparator(Path.GetFullPath(r)) + Path.DirectorySeparatorChar).ToArray();
+        var files = DataLocator.FoundPaths.Where(p => roots.Any(r => p.StartsWith(r, StringComparison.Ordinal))).SelectMany(p => Directory.Exists(p) ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories) : [p])
             .Distinct().Where(f => known is null || !known.Contains(f)).Order(StringComparer.Ordinal);
         return files.Select(f =>
         {

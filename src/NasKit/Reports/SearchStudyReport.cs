@@ -64,7 +64,7 @@ public sealed record SearchStudyReport(ExperimentManifest Manifest, RunRecord Re
             throw new InvalidDataException($"{folder}: problems {string.Join(", ", missing)} have not finished; resume with 'naskit run' on the manifest first.");
         var sections = manifest.Problems.Select(p => record.Problems.Single(r => r.Id == p.Key))
             .Select(p => p.Estimation is null
-                ? Section(p, TrialTable.Read(Path.Combine(folder, p.Trials)), manifest)
+                ? Section(p, TrialTable.Read(Path.Combine(folder, p.Trials)), manifest, declared)
                 : EstimationSection.Build(p, TrialTable.Read(Path.Combine(folder, p.Trials)), declared, manifest.Runs)).ToArray();
         var methods = declared.Select(s => sections[0].Methods.First(m => m.Strategy.Equals(s, StringComparison.OrdinalIgnoreCase)).Strategy).ToArray();
         FriedmanResult? friedman = null;
@@ -87,10 +87,10 @@ public sealed record SearchStudyReport(ExperimentManifest Manifest, RunRecord Re
 
     private static double Sign(ProblemRecord p) => p.SignalMaximize ? 1 : -1;
 
-    private static ProblemSection Section(ProblemRecord p, IReadOnlyList<TrialRow> rows, ExperimentManifest manifest)
+    private static ProblemSection Section(ProblemRecord p, IReadOnlyList<TrialRow> rows, ExperimentManifest manifest, IReadOnlyList<string> declared)
     {
         var byStrategy = rows.GroupBy(r => r.Strategy).ToDictionary(g => g.Key, g => g.GroupBy(r => r.Run).ToDictionary(run => run.Key, run => run.OrderBy(t => t.Trial).ToArray()));
-        foreach (var s in manifest.Strategies)
+        foreach (var s in declared)
         {
             if (!byStrategy.Keys.Any(k => k.Equals(s, StringComparison.OrdinalIgnoreCase)))
                 throw new InvalidDataException($"{p.Trials} has no runs of strategy '{s}'; the results do not match the manifest.");

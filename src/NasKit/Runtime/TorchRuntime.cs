@@ -41,6 +41,19 @@ public static class TorchRuntime
 #pragma warning restore CA2255
 
     /// <summary>Prepares the native libraries (idempotent) and initialises TorchSharp.</summary>
+    /// <summary>
+    /// Sets libtorch's intra-op threads for work started on the calling thread. The setting is per thread (libtorch
+    /// passes it to OpenMP, whose thread count is a per-thread variable): a .NET worker thread that never set it uses
+    /// the default (all cores), so code that runs on pool threads sets it there, at the start of each unit of work.
+    /// The same count on every thread also keeps float reductions, and so results, bit-identical between a run and its re-run.
+    /// </summary>
+    public static void SetIntraOpThreads(int threads)
+    {
+        if (threads < 1) throw new ArgumentException($"Intra-op threads must be at least 1, got {threads}.");
+        EnsureLoaded();
+        TorchSharp.torch.set_num_threads(threads);
+    }
+
     public static void EnsureLoaded()
     {
         Prepare();

@@ -71,38 +71,56 @@ public sealed class RandomSearchFactory : IStrategyFactory
 
 public sealed class RegularizedEvolutionFactory : IStrategyFactory
 {
+    /// <summary>The population P: the last P evaluated architectures (NB201 and NASLib: 10).</summary>
+    public int Population { get; init => field = value >= 1 ? value : throw new ArgumentException($"population must be at least 1, got {value}."); } = 10;
+    /// <summary>The tournament size S: the parent is the best of S random members (NB201 and NASLib: 3); at most P.</summary>
+    public int SampleSize { get; init => field = value >= 1 ? value : throw new ArgumentException($"sample-size must be at least 1, got {value}."); } = 3;
+
     public string Name => "rea";
-    public string Description => "Regularized evolution (Real et al. 2019), population 10, sample size 3.";
+    public string Description => $"Regularized evolution (Real et al. 2019), population {Population}, sample size {SampleSize}.";
     public int Order => 10;
     public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture =>
-        new RegularizedEvolution<TArch>(space, IStrategyFactory.Target(objectives, Name), seed);
+        new RegularizedEvolution<TArch>(space, IStrategyFactory.Target(objectives, Name), seed, Population, SampleSize);
 }
 
 public sealed class ReinforceFactory : IStrategyFactory
 {
+    /// <summary>The policy's learning rate (NB201: 0.01).</summary>
+    public double LearningRate { get; init => field = value > 0 ? value : throw new ArgumentException($"learning-rate must be positive, got {value}."); } = 0.01;
+    /// <summary>The moving-average baseline's momentum.</summary>
+    public double BaselineMomentum { get; init => field = value is >= 0 and < 1 ? value : throw new ArgumentException($"baseline-momentum must be in [0, 1), got {value}."); } = 0.9;
+
     public string Name => "reinforce";
-    public string Description => "REINFORCE with NB201's per-decision categorical policy and a moving-average baseline.";
+    public string Description => $"REINFORCE with NB201's per-decision categorical policy and a moving-average baseline (learning rate {LearningRate}).";
     public int Order => 20;
     public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture =>
-        new Reinforce<TArch>(space, IStrategyFactory.Target(objectives, Name), seed);
+        new Reinforce<TArch>(space, IStrategyFactory.Target(objectives, Name), seed, LearningRate, BaselineMomentum);
 }
 
 public sealed class LstmControllerFactory : IStrategyFactory
 {
+    /// <summary>The LSTM's hidden units.</summary>
+    public int Hidden { get; init => field = value >= 1 ? value : throw new ArgumentException($"hidden must be at least 1, got {value}."); } = 32;
+    /// <summary>The controller's Adam learning rate (ENAS: 3.5e-3).</summary>
+    public double LearningRate { get; init => field = value > 0 ? value : throw new ArgumentException($"learning-rate must be positive, got {value}."); } = 3.5e-3;
+
     public string Name => "reinforce-lstm";
-    public string Description => "REINFORCE with an ENAS-style LSTM controller (TorchSharp).";
+    public string Description => $"REINFORCE with an ENAS-style LSTM controller (TorchSharp), {Hidden} hidden units.";
     public int Order => 30;
     public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture =>
-        new LstmController<TArch>(space, IStrategyFactory.Target(objectives, Name), seed);
+        new LstmController<TArch>(space, IStrategyFactory.Target(objectives, Name), seed, Hidden, LearningRate);
 }
 
 public sealed class LocalSearchFactory : IStrategyFactory
 {
+    /// <summary>Random architectures evaluated before the first climb starts from the best of them.</summary>
+    public int InitialRandom { get; init => field = value >= 1 ? value : throw new ArgumentException($"initial-random must be at least 1, got {value}."); } = 10;
+
     public string Name => "local-search";
-    public string Description => "First-improvement hill climbing with random restarts (White et al. 2021).";
+    public string Description => $"First-improvement hill climbing with random restarts (White et al. 2021), starting from the best of {InitialRandom} random architectures.";
     public int Order => 40;
     public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture =>
-        new LocalSearch<TArch>(space, IStrategyFactory.Target(objectives, Name), seed);
+        new LocalSearch<TArch>(space, IStrategyFactory.Target(objectives, Name), seed, InitialRandom);
 }
 
 public sealed class BananasFactory : IStrategyFactory
@@ -126,12 +144,14 @@ public sealed class BananasFactory : IStrategyFactory
 
 public sealed class Nsga2Factory : IStrategyFactory
 {
+    public int Population { get; init => field = value >= 2 ? value : throw new ArgumentException($"population must be at least 2, got {value}."); } = 20;
+
     public string Name => "nsga2";
-    public string Description => "NSGA-II (Deb et al. 2002): non-dominated sorting and crowding over the unbounded objectives, population 20.";
+    public string Description => $"NSGA-II (Deb et al. 2002): non-dominated sorting and crowding over the unbounded objectives, population {Population}.";
     public int Order => 60;
     public ObjectiveCount Objectives => ObjectiveCount.Many;
     public ISearchStrategy<TArch> Create<TArch>(ISearchSpace<TArch> space, IReadOnlyList<Objective> objectives, int seed) where TArch : class, IArchitecture =>
-        new Nsga2<TArch>(space, objectives.Where(o => o.Bound is null).ToArray(), seed);
+        new Nsga2<TArch>(space, objectives.Where(o => o.Bound is null).ToArray(), seed, Population);
 }
 
 public sealed class ConstrainedEvolutionFactory : IStrategyFactory

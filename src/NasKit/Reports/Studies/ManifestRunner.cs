@@ -122,6 +122,26 @@ public static class ManifestRunner
     /// <summary>Loads the problem's benchmark under its arguments: what every study needs of it.</summary>
     public static void CheckLoads(ExperimentManifest m, ManifestProblem p) => BenchmarkCatalog.With(Descriptor(p, m), new Loads());
 
+    /// <summary>
+    /// Loads the benchmark and builds every strategy given with settings on its space, so settings that conflict
+    /// (an REA sample larger than its population) fail before anything runs. Objectives: default the benchmark's signal.
+    /// </summary>
+    public static void CheckStrategies(ExperimentManifest m, ManifestProblem p, IReadOnlyList<Strategies.IStrategyFactory> configured, IReadOnlyList<Objective>? objectives = null) =>
+        BenchmarkCatalog.With(Descriptor(p, m), new Builds(configured, objectives));
+
+    private sealed class Builds(IReadOnlyList<Strategies.IStrategyFactory> factories, IReadOnlyList<Objective>? objectives) : IBenchmarkVisitor<bool>
+    {
+        public bool Visit<TArch>(TabularBenchmark<TArch> b) where TArch : class, Spaces.IArchitecture
+        {
+            foreach (var f in factories)
+            {
+                try { (f.Create(b.Space, objectives ?? [b.Signal], 0) as IDisposable)?.Dispose(); }
+                catch (ArgumentException e) { throw new ArgumentException($"strategy '{f.Name}': {e.Message}", e); }
+            }
+            return true;
+        }
+    }
+
     private sealed class Loads : IBenchmarkVisitor<bool>
     {
         public bool Visit<TArch>(TabularBenchmark<TArch> benchmark) where TArch : class, Spaces.IArchitecture => true;

@@ -21,8 +21,9 @@ public sealed class ParetoStudy : IStudyKind
     public string Description => "Multi-objective strategies on a tabular benchmark: hypervolume of the found front against the true front.";
     public int Order => 20;
 
-    public void CheckProblem(ExperimentManifest m, ManifestProblem problem) => ManifestRunner.CheckLoads(m, problem);
-    public IReadOnlyList<string> Methods(ExperimentManifest m) => m.Strategies;
+    public void CheckProblem(ExperimentManifest m, ManifestProblem problem) =>
+        ManifestRunner.CheckStrategies(m, problem, m.Strategies.Where(s => s.Contains(':')).Select(StrategySettings.Configure).ToArray(), m.Objectives!.Select(Objective.Parse).ToArray());
+    public IReadOnlyList<string> Methods(ExperimentManifest m) => m.Strategies.Select(s => StrategySettings.Configure(s).Name).ToArray();
     public bool UsesStorage => true;
     public string Budget(ExperimentManifest m) => m.Budget.Text;
 
@@ -43,7 +44,7 @@ public sealed class ParetoStudy : IStudyKind
             catch (Exception e) when (e is ArgumentException or FormatException) { throw new FormatException($"{source}: constraint '{c}': {e.Message}"); }
         }
         if (m.Budget.Queries is null) throw new FormatException($"{source}: a pareto study's budget is in \"queries\".");
-        foreach (var s in m.Strategies.Select(Catalog<IStrategyFactory>.Get))
+        foreach (var s in m.Strategies.Select(StrategySettings.Configure))
             if (!StrategyFactories.MultiObjective(s))
                 throw new FormatException($"{source}: strategy '{s.Name}' optimises one objective; a pareto study takes {string.Join(", ", Catalog<IStrategyFactory>.All.Where(StrategyFactories.MultiObjective).Select(f => f.Name))}.");
     }
@@ -62,7 +63,7 @@ public sealed class ParetoStudy : IStudyKind
         var probe = new ParetoProtocol<TArch>(b.Space, b.Evaluator, objectives, given is null ? [] : [given], b.Fidelity);
         // The constraint is checked against the metrics (by the probe) before it is defaulted from the space.
         var constraint = given ?? probe.MedianConstraint(probe.Objectives[1]);
-        return (new ParetoProtocol<TArch>(b.Space, b.Evaluator, objectives, [constraint], b.Fidelity) { Queries = m.Budget.Queries!.Value, Parallelism = parallelism, Storage = storage }, constraint);
+        return (new ParetoProtocol<TArch>(b.Space, b.Evaluator, objectives, [constraint], b.Fidelity) { Queries = m.Budget.Queries!.Value, Parallelism = parallelism, Storage = storage, IntraOpThreads = 1 }, constraint);
     }
 
     private static IEnumerable<TrialRow> Rows<TArch>(ParetoProtocol<TArch> protocol, ParetoRun<TArch> run, int runIndex) where TArch : class, IArchitecture =>
@@ -85,7 +86,7 @@ public sealed class ParetoStudy : IStudyKind
                 using var journal = new TrialJournal(output, new Dictionary<string, string> { ["manifest"] = m.Sha256, ["problem"] = problem.Key }, force: true);
                 foreach (var name in m.Strategies)
                 {
-                    var factory = Catalog<IStrategyFactory>.Get(name);
+                    var factory = StrategySettings.Configure(name);
                     var missing = Enumerable.Range(0, m.Runs).Where(r => !journal.Resumed.Contains((factory.Name, r))).ToArray();
                     if (missing.Length == 0) continue;
                     hooks.Progress($"{factory.Name}: {missing.Length} runs", missing.Length, tick =>
@@ -116,7 +117,7 @@ public sealed class ParetoStudy : IStudyKind
         public IReadOnlyList<TrialRow> Visit<TArch>(TabularBenchmark<TArch> b) where TArch : class, IArchitecture
         {
             var (protocol, _) = Protocol(b, m, 1);
-            return Rows(protocol, protocol.RunOne(Catalog<IStrategyFactory>.Get(strategy), m.Seed + run), run).ToArray();
+            return Rows(protocol, protocol.RunOne(StrategySettings.Configure(strategy), m.Seed + run), run).ToArray();
         }
     }
 }

@@ -69,6 +69,8 @@ public sealed class PredictorRankingStudy : IStudyKind
     private static IEnumerable<TrialRow> FitRun<TArch>(TabularBenchmark<TArch> b, ExperimentManifest m, IPredictorFactory factory, int run) where TArch : class, IArchitecture
     {
         int seed = m.Seed + run;
+        // One intra-op thread per run, on whatever thread runs it (runs are parallel; a re-run is then bit-identical).
+        Runtime.TorchRuntime.SetIntraOpThreads(1);
         var (train, test) = Split(b, m, seed);
         double Truth(TArch a) => b.Evaluator.Evaluate(a, b.Fidelity) is { Failed: false } e ? e.Metrics.GetValueOrDefault(b.Outcome, double.NaN) : double.NaN;
         var testTruth = test.Select(Truth).ToArray();
@@ -106,7 +108,6 @@ public sealed class PredictorRankingStudy : IStudyKind
             if (!File.Exists(output) || File.Exists(output + ".partial.json"))
             {
                 using var journal = new TrialJournal(output, new Dictionary<string, string> { ["manifest"] = m.Sha256, ["problem"] = problem.Key }, force: true);
-                TorchSharp.torch.set_num_threads(1); // runs are parallel; one thread each keeps every fit bit-identical when re-run alone
                 foreach (var f in factories)
                 {
                     var missing = Enumerable.Range(0, m.Runs).Where(r => !journal.Resumed.Contains((f.Name, r))).ToArray();
@@ -154,7 +155,6 @@ public sealed class PredictorRankingStudy : IStudyKind
     {
         public IReadOnlyList<TrialRow> Visit<TArch>(TabularBenchmark<TArch> b) where TArch : class, IArchitecture
         {
-            TorchSharp.torch.set_num_threads(1);
             return FitRun(b, m, Catalog<IPredictorFactory>.Get(predictor), run).ToArray();
         }
     }

@@ -18,8 +18,9 @@ public sealed class SearchStudy : IStudyKind
     public string Description => "Single-objective strategies under a query or epoch budget; outcome of each run's incumbent (NASLib's protocol).";
     public int Order => 10;
 
-    public void CheckProblem(ExperimentManifest m, ManifestProblem problem) => ManifestRunner.CheckLoads(m, problem);
-    public IReadOnlyList<string> Methods(ExperimentManifest m) => m.Strategies;
+    public void CheckProblem(ExperimentManifest m, ManifestProblem problem) =>
+        ManifestRunner.CheckStrategies(m, problem, m.Strategies.Where(s => s.Contains(':')).Select(s => Factory(s, m)).ToArray());
+    public IReadOnlyList<string> Methods(ExperimentManifest m) => m.Strategies.Select(s => Factory(s, m).Name).ToArray();
     public bool UsesStorage => true;
     public string Budget(ExperimentManifest m) => m.Budget.Text;
 
@@ -29,7 +30,7 @@ public sealed class SearchStudy : IStudyKind
             throw new FormatException($"{source}: \"objectives\" and \"constraint\" belong to multi-objective studies; set \"study\": \"pareto\" or remove them.");
         StudyFields.Check(m, source, Name, "strategies", "predictor", "ablations");
         if (m.Strategies.Count == 0) throw new FormatException($"{source}: strategies is empty; name at least one (naskit search --help lists them).");
-        foreach (var s in m.Strategies.Select(Catalog<IStrategyFactory>.Get))
+        foreach (var s in m.Strategies.Select(StrategySettings.Configure))
         {
             if (!StrategyFactories.SingleObjective(s)) throw new FormatException($"{source}: strategy '{s.Name}' is multi-objective; it belongs in a \"pareto\" study.");
             if (s.SchedulesFidelities && m.Budget.Epochs is null)
@@ -46,21 +47,21 @@ public sealed class SearchStudy : IStudyKind
 
     private static IStrategyFactory Factory(string name, ExperimentManifest m)
     {
-        var f = Catalog<IStrategyFactory>.Get(name);
+        var f = StrategySettings.Configure(name);
         return f is BananasFactory && m.Predictor is not null ? new BananasFactory { Predictor = m.Predictor } : f;
     }
 
     private static QueryBudgetProtocol<TArch> Protocol<TArch>(TabularBenchmark<TArch> b, ExperimentManifest m, int parallelism, RunStorage? storage = null) where TArch : class, IArchitecture
     {
-        var rungs = m.Budget.Fidelities ?? (m.Strategies.Any(s => Catalog<IStrategyFactory>.Get(s).SchedulesFidelities)
+        var rungs = m.Budget.Fidelities ?? (m.Strategies.Any(s => StrategySettings.Configure(s).SchedulesFidelities)
             ? b.DefaultFidelities ?? throw new ArgumentException($"Benchmark '{b.Name}' names no fidelities for the schedulers; give budget.fidelities.")
             : null);
-        TorchSharp.torch.set_num_threads(1); // runs are parallel; the strategies' small models gain nothing from intra-op threads
         return new QueryBudgetProtocol<TArch>
         {
             Space = b.Space, Evaluator = b.Evaluator, Fidelity = b.Fidelity, Signal = b.Signal, OutcomeMetric = b.Outcome,
             Queries = m.Budget.Queries ?? 1, Epochs = m.Budget.Epochs, Rungs = rungs is null ? null : FidelityRungs.Parse(rungs, m.Budget.Eta),
             Parallelism = parallelism, Storage = storage,
+            IntraOpThreads = 1, // runs are parallel; the strategies' small models gain nothing from intra-op threads
         };
     }
 

@@ -54,6 +54,8 @@ public sealed class ZeroCostRankingStudy : IStudyKind
     private static IReadOnlyList<TrialRow> ScoreRun<TArch>(TabularBenchmark<TArch> b, ExperimentManifest m, ImageDataset data, int run) where TArch : class, IArchitecture
     {
         int seed = m.Seed + run;
+        // One intra-op thread per run, on whatever thread runs it (runs are parallel; a re-run is then bit-identical).
+        Runtime.TorchRuntime.SetIntraOpThreads(1);
         var proxies = m.Proxies!.Select(Catalog<IZeroCostProxy>.Get).ToArray();
         var sample = ArchitectureSample.Draw(b.Space, m.Budget.Queries!.Value, seed);
         using var scorer = new ZeroCostScorer<TArch>(Buildable(b), data, proxies, seed, m.BatchSize ?? DefaultBatch, Shape);
@@ -85,8 +87,6 @@ public sealed class ZeroCostRankingStudy : IStudyKind
                 using var journal = new TrialJournal(output, new Dictionary<string, string> { ["manifest"] = m.Sha256, ["problem"] = problem.Key }, force: true);
                 // A run is done when every proxy's block is: they are scored together.
                 var missing = Enumerable.Range(0, m.Runs).Where(r => m.Proxies!.Any(p => !journal.Resumed.Contains((Catalog<IZeroCostProxy>.Get(p).Name, r)))).ToArray();
-                // One thread per run (the runs are parallel), also when re-run alone: scores are then bit-identical.
-                TorchSharp.torch.set_num_threads(1);
                 if (missing.Length > 0)
                     hooks.Progress($"{m.Proxies!.Count} proxies: {missing.Length} runs", missing.Length, tick =>
                         Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = hooks.Parallelism ?? Environment.ProcessorCount }, r =>
@@ -127,7 +127,6 @@ public sealed class ZeroCostRankingStudy : IStudyKind
     {
         public IReadOnlyList<TrialRow> Visit<TArch>(TabularBenchmark<TArch> b) where TArch : class, IArchitecture
         {
-            TorchSharp.torch.set_num_threads(1);
             return ScoreRun(b, m, DatasetReaders.ByName(m.Data ?? DefaultData).Train, run);
         }
     }
