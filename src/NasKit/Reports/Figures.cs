@@ -54,7 +54,7 @@ public static class Figures
         return new Figure(traces, Layout(xTitle, yTitle, logX, logY, height));
     }
 
-    /// <summary><see cref="Bands"/> from mean ± spread per series (a spread of 0 draws the line alone).</summary>
+    /// <summary>Bands from mean ± spread per series (a spread of 0 draws the line alone).</summary>
     public static Figure Bands(IEnumerable<(string Name, double[] X, double[] Mean, double[] Spread)> series, string xTitle, string yTitle,
                                bool logX = false, bool logY = false, int height = 420) =>
         Bands(series.Select(s => new AnytimeSeries(s.Name, s.X, s.Mean, s.Mean.Select((m, i) => m - s.Spread[i]).ToArray(),

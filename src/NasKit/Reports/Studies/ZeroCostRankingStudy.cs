@@ -19,8 +19,6 @@ public sealed class ZeroCostRankingStudy : IStudyKind
 {
     public const string DefaultData = "cifar10-subset";
     public const int DefaultBatch = 64;
-    /// <summary>The networks the proxies score: NB201's CIFAR network (C = 16, N = 5), as the zero-cost papers scored it.</summary>
-    private static readonly NetworkShape Shape = new();
 
     public string Name => "zero-cost";
     public string Description => "Zero-cost proxies scoring the same seeded samples of untrained networks; Kendall τ and Spearman ρ against the benchmark's outcome.";
@@ -58,7 +56,9 @@ public sealed class ZeroCostRankingStudy : IStudyKind
         Runtime.TorchRuntime.SetIntraOpThreads(1);
         var proxies = m.Proxies!.Select(Catalog<IZeroCostProxy>.Get).ToArray();
         var sample = ArchitectureSample.Draw(b.Space, m.Budget.Queries!.Value, seed);
-        using var scorer = new ZeroCostScorer<TArch>(Buildable(b), data, proxies, seed, m.BatchSize ?? DefaultBatch, Shape);
+        // The space's reference network (NB201's C = 16, N = 5, as the zero-cost papers scored it; NAS-Bench-Macro's own).
+        var space = Buildable(b);
+        using var scorer = new ZeroCostScorer<TArch>(space, data, proxies, seed, m.BatchSize ?? DefaultBatch, space.ReferenceShape);
         var rows = proxies.ToDictionary(p => p.Name, _ => new List<TrialRow>());
         for (int i = 0; i < sample.Length; i++)
         {
@@ -106,7 +106,7 @@ public sealed class ZeroCostRankingStudy : IStudyKind
                 {
                     Score = "zero-cost proxy score", Truth = b.Outcome, Architectures = m.Budget.Queries!.Value,
                     Input = string.Create(CultureInfo.InvariantCulture,
-                        $"one seeded minibatch of {m.BatchSize ?? DefaultBatch} images of {data.Name}; networks with C = {Shape.Channels} channels, N = {Shape.CellsPerStage} cells per stage and {data.Classes} classes (NB201's CIFAR shape), seeded initialisation"),
+                        $"one seeded minibatch of {m.BatchSize ?? DefaultBatch} images of {data.Name}; the space's reference network ({b.Space.Name}, C = {Buildable(b).ReferenceShape.Channels}) with {data.Classes} classes, seeded initialisation"),
                 },
             };
         }

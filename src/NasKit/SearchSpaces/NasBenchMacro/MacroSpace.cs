@@ -27,6 +27,8 @@ public sealed class MacroSpace : DecisionSpace<MacroArchitecture>, IBuildableSpa
     /// <summary>Builds on the CPU; <paramref name="shape"/>'s channels are the stem's (the benchmark: 32), its cells per stage are not used.</summary>
     public nn.Module<Tensor, Tensor> Build(MacroArchitecture arch, NetworkShape shape) => new MacroNetwork(arch, shape);
 
+    public NetworkShape ReferenceShape => BenchmarkShape;
+
     public long Parameters(MacroArchitecture arch, NetworkShape shape) => MacroCostModel.Parameters(arch, shape);
     public long Flops(MacroArchitecture arch, NetworkShape shape, int resolution) => MacroCostModel.Flops(arch, shape, resolution);
 }
