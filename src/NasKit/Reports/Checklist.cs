@@ -21,8 +21,7 @@ public static class Checklist
     {
         if (sections.Count > 0 && sections[0].Problem.Estimation is { } estimation) return Estimation(m, r, sections, methods, estimation);
         var inv = CultureInfo.InvariantCulture;
-        bool dirty = r.Commit.EndsWith("+dirty", StringComparison.Ordinal) || r.Commit.StartsWith("unknown", StringComparison.Ordinal);
-        var commitEvidence = dirty ? $"built from {r.Commit}: the code that ran is not a commit anyone can check out" : $"NasKit commit {r.Commit}";
+        var (dirty, commitEvidence) = CodeEvidence(r);
         var spaces = string.Join(", ", sections.Select(s => s.Problem.Space).Distinct());
         var benchmarks = string.Join(", ", sections.Select(s => s.Problem.Evaluator).Distinct());
         var seeds = $"{m.Runs} runs per method and benchmark, seeds {m.Seed}..{m.Seed + m.Runs - 1} (run r of every method uses seed {m.Seed} + r)";
@@ -78,8 +77,7 @@ public static class Checklist
                                                           IReadOnlyList<string> methods, EstimationRecord e)
     {
         var inv = CultureInfo.InvariantCulture;
-        bool dirty = r.Commit.EndsWith("+dirty", StringComparison.Ordinal) || r.Commit.StartsWith("unknown", StringComparison.Ordinal);
-        var commitEvidence = dirty ? $"built from {r.Commit}: the code that ran is not a commit anyone can check out" : $"NasKit commit {r.Commit}";
+        var (dirty, commitEvidence) = CodeEvidence(r);
         var benchmarks = string.Join(", ", sections.Select(s => s.Problem.Evaluator).Distinct());
         var seeds = $"{m.Runs} runs per method and benchmark, seeds {m.Seed}..{m.Seed + m.Runs - 1} (run r of every method scores the same architectures, seed {m.Seed} + r)";
         bool aboveChance = sections.All(s => s.Methods.All(x => x.CiLow > 0 || x.CiHigh < 0));
@@ -120,6 +118,13 @@ public static class Checklist
             new(Reporting, "Did you report all the details of your experimental setup?", ChecklistAnswer.Yes,
                 "The manifest (verbatim in the appendix), the machine, the libraries and the data files' hashes are under Provenance."),
         ];
+    }
+
+    /// <summary>Whether the code that ran is a commit anyone can check out, and the evidence to cite.</summary>
+    private static (bool Dirty, string Evidence) CodeEvidence(RunRecord r)
+    {
+        bool dirty = r.Commit.EndsWith("+dirty", StringComparison.Ordinal) || r.Commit.StartsWith("unknown", StringComparison.Ordinal);
+        return (dirty, dirty ? $"built from {r.Commit}: the code that ran is not a commit anyone can check out" : $"NasKit commit {r.Commit}");
     }
 
     private static ChecklistItem ConfoundingFactors(RunRecord r)

@@ -119,9 +119,6 @@ public static class ManifestRunner
     public static RunStorage? Storage(ExperimentManifest m, ManifestProblem problem, StudyHooks hooks) =>
         hooks.Storage is { } s ? new RunStorage(s, $"{m.Name}/{m.Sha256[..12]}/{problem.Key}/") : null;
 
-    /// <summary>Loads the problem's benchmark under its arguments: what every study needs of it.</summary>
-    public static void CheckLoads(ExperimentManifest m, ManifestProblem p) => BenchmarkCatalog.With(Descriptor(p, m), new Loads());
-
     /// <summary>
     /// Loads the benchmark and builds every strategy given with settings on its space, so settings that conflict
     /// (an REA sample larger than its population) fail before anything runs. Objectives: default the benchmark's signal.
@@ -140,10 +137,5 @@ public static class ManifestRunner
             }
             return true;
         }
-    }
-
-    private sealed class Loads : IBenchmarkVisitor<bool>
-    {
-        public bool Visit<TArch>(TabularBenchmark<TArch> benchmark) where TArch : class, Spaces.IArchitecture => true;
     }
 }
