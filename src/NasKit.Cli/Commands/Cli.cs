@@ -91,6 +91,19 @@ internal static class Cli
     }
 
     /// <summary>Runs work with a progress bar on stderr; without a terminal, a plain line every few seconds.</summary>
+    /// <summary>What "all" strategies means on a space: those that can run on it; each one left out is named with its reason.</summary>
+    public static IReadOnlyList<NasKit.Strategies.IStrategyFactory> Runnable<TArch>(IReadOnlyList<NasKit.Strategies.IStrategyFactory> factories,
+        NasKit.Spaces.ISearchSpace<TArch> space, NasKit.Estimation.Objective signal) where TArch : class, NasKit.Spaces.IArchitecture
+    {
+        var runnable = new List<NasKit.Strategies.IStrategyFactory>();
+        foreach (var f in factories)
+        {
+            if (NasKit.Strategies.StrategyFactories.WhyNot(f, space, signal) is { } why) Console.Error.WriteLine($"skipping {f.Name}: {why}");
+            else runnable.Add(f);
+        }
+        return runnable;
+    }
+
     public static void WithProgress(string label, int total, Action<Action> work)
     {
         if (!Err.Profile.Capabilities.Interactive)

@@ -19,6 +19,7 @@ internal static class NasKitCommand
         root.Subcommands.Add(LatencyCommand.Create());
         root.Subcommands.Add(ZeroCostCommand.Create());
         root.Subcommands.Add(PredictorsCommand.Create());
+        root.Subcommands.Add(TransferCommand.Create());
         foreach (var c in OneShotCommands.Create()) root.Subcommands.Add(c);
         root.Subcommands.Add(GenotypeCommand.Create());
         root.Subcommands.Add(RunCommand.Create());

@@ -8,6 +8,7 @@ using NasKit.Estimation;
 using NasKit.Experiments;
 using NasKit.Networks;
 using NasKit.SearchSpaces.Nb201;
+using NasKit.Spaces;
 
 namespace NasKit.Cli.Commands;
 
@@ -18,53 +19,91 @@ internal static class ProxiesCommand
 
     public static Command Create()
     {
-        var sample = new Option<int>("--sample") { Description = "Number of random NB201 cells.", DefaultValueFactory = _ => 50 }.AtLeast(3);
-        var seed = new Option<int>("--seed") { Description = "Seed of the cell sample, the initialisation and the data order.", DefaultValueFactory = _ => 0 }.Seed();
+        var sample = new Option<int>("--sample") { Description = "Number of random architectures of the benchmark's space.", DefaultValueFactory = _ => 50 }.AtLeast(3);
+        var seed = new Option<int>("--seed") { Description = "Seed of the sample, the initialisation and the data order.", DefaultValueFactory = _ => 0 }.Seed();
+        var benchmark = new Option<string>("--benchmark") { Description = "The tabular benchmark whose space is sampled and whose outcome is the truth: nb201 (200-epoch CIFAR-10 test accuracy) or nasbench-macro (50-epoch test accuracy, mean of 3 runs).", DefaultValueFactory = _ => "nb201" };
         var data = new Option<string>("--data") { Description = "cifar10-subset or fashion-mnist.", DefaultValueFactory = _ => "cifar10-subset" };
         var settings = new Option<string>("--proxies") { Description = $"Proxy settings 'name:knob=v,...;...' (knobs epochs, res, data, C, N). Default: {DefaultSettings}", DefaultValueFactory = _ => DefaultSettings };
-        var channels = new Option<int>("--channels") { Description = "Base channels C of the trained network.", DefaultValueFactory = _ => 8 }.AtLeast(1);
-        var cells = new Option<int>("--cells") { Description = "Base cells per stage N.", DefaultValueFactory = _ => 1 }.AtLeast(1);
+        var channels = new Option<int?>("--channels") { Description = "Base channels C of the trained network (default: half the space's reference width, 8 for NB201, 16 for NAS-Bench-Macro)." }.AtLeast(1);
+        var cells = new Option<int>("--cells") { Description = "Base cells per stage N (cell spaces).", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 128 }.AtLeast(1);
         var output = new Option<string?>("--out") { Description = "CSV file for every measurement." };
         var tensorboard = new Option<string?>("--tensorboard") { Description = "Folder for TensorBoard logs of every training run." };
         var tables = new Option<bool>("--tables") { Description = "Instead of training: the free example from the tables, NB201 12-epoch vs 200-epoch accuracy." };
-        var cmd = new Command("proxies", "Train sampled NB201 cells under cheap proxy settings and report each proxy's Kendall tau and Spearman rho against the NB201 200-epoch CIFAR-10 test accuracy and against the most expensive setting, with its cost.\nExample:\n  naskit proxies --sample 50 --seed 0 --data cifar10-subset")
+        var cmd = new Command("proxies", "Train sampled architectures of a benchmark's space under cheap proxy settings and report each proxy's Kendall tau and Spearman rho against the benchmark's outcome (NB201: 200-epoch CIFAR-10 test accuracy) and against the most expensive setting, with its cost.\nExamples:\n  naskit proxies --sample 50 --seed 0 --data cifar10-subset\n  naskit proxies --benchmark nasbench-macro --sample 32 --proxies e2:epochs=2")
         {
-            sample, seed, data, settings, channels, cells, batch, output, tensorboard, tables,
+            sample, seed, benchmark, data, settings, channels, cells, batch, output, tensorboard, tables,
         };
-        cmd.SetAction(r => Cli.Run(() => r.GetValue(tables)
-            ? Tables(r.GetValue(sample), r.GetValue(seed))
-            : Run(r.GetValue(sample), r.GetValue(seed), r.GetValue(data)!, r.GetValue(settings)!, r.GetValue(channels), r.GetValue(cells),
-                  r.GetValue(batch), r.GetValue(output), r.GetValue(tensorboard))));
+        cmd.SetAction(r => Cli.Run(() =>
+        {
+            if (r.GetValue(tables))
+            {
+                if (EvaluatorDescriptor.Parse(r.GetValue(benchmark)!).Name != "nb201")
+                    throw new ArgumentException("--tables compares NB201's 12- and 200-epoch tables, which only NB201 has; leave --benchmark out.");
+                return Tables(r.GetValue(sample), r.GetValue(seed));
+            }
+            var options = new ProxyOptions(r.GetValue(sample), r.GetValue(seed), r.GetValue(data)!, ParseSettings(r.GetValue(settings)!), r.GetValue(channels),
+                                           r.GetValue(cells), r.GetValue(batch), r.GetValue(output), r.GetValue(tensorboard));
+            return Problems.WithBenchmark(r.GetValue(benchmark)!, new OnBenchmark(options));
+        }));
         return cmd;
     }
 
-    private static int Run(int sample, int seed, string dataName, string settingsText, int channels, int cellsPerStage, int batch,
-                           string? output, string? tensorboard)
+    private sealed record ProxyOptions(int Sample, int Seed, string Data, IReadOnlyList<ProxySetting> Settings, int? Channels, int Cells, int Batch,
+                                       string? Output, string? TensorBoard);
+
+    private static ProxySetting[] ParseSettings(string text)
     {
-        if (sample < 3) throw new ArgumentException("--sample must be at least 3 to rank anything.");
-        var settings = settingsText.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(ProxySetting.Parse).ToArray();
+        var settings = text.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(ProxySetting.Parse).ToArray();
         var repeated = settings.GroupBy(s => s.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
         if (repeated.Length > 0) throw new ArgumentException($"Proxy name(s) {string.Join(", ", repeated)} used twice in --proxies; give each setting its own name.");
-        var bench = Nb201Benchmark.Load();
-        var (train, test) = DatasetReaders.ByName(dataName);
-        var rng = new Random(seed);
-        var cells = bench.Cells.OrderBy(_ => rng.Next()).Take(sample).ToArray();
-        var evaluator = new TrainingEvaluator<Nb201Cell>(bench.Space, train, test, seed, new NetworkShape(channels, cellsPerStage),
-            new TrainingHyperparameters(BatchSize: batch)) { TensorBoardDirectory = tensorboard };
-        Console.Error.WriteLine($"training {cells.Length} cells x {settings.Length} proxies on {train.Name} ({train.Count} train / {test.Count} held-out) on {evaluator.Device}");
-        IReadOnlyList<ProxyMeasurement> measurements = [];
-        Cli.WithProgress("training proxies", cells.Length * settings.Length, tick =>
-            measurements = ProxyStudy.Measure(evaluator, cells, settings, c => bench.TestAccuracy(c), _ => tick()));
-        Print(ProxyStudy.Correlate(measurements, seed), settings);
-        if (output is not null)
+        return settings;
+    }
+
+    private sealed class OnBenchmark(ProxyOptions o) : IBenchmarkVisitor<int>
+    {
+        public int Visit<TArch>(TabularBenchmark<TArch> b) where TArch : class, IArchitecture
         {
-            using var writer = new StreamWriter(output);
-            using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
-            csv.WriteRecords(measurements);
-            Console.Error.WriteLine($"wrote {measurements.Count} measurements to {output}");
+            if (b.Space is not IBuildableSpace<TArch> buildable)
+                throw new ArgumentException($"Benchmark '{b.Name}' covers space '{b.Space.Name}', whose architectures cannot be built as networks to train; use --benchmark nb201 or nasbench-macro.");
+            var archs = Sample(b.Space, o.Sample, o.Seed);
+            var (train, test) = DatasetReaders.ByName(o.Data);
+            // A proxy network is narrower than the benchmark's: half its reference width unless asked otherwise.
+            var shape = new NetworkShape(o.Channels ?? Math.Max(1, buildable.ReferenceShape.Channels / 2), o.Cells);
+            var evaluator = new TrainingEvaluator<TArch>(buildable, train, test, o.Seed, shape, new TrainingHyperparameters(BatchSize: o.Batch))
+            {
+                TensorBoardDirectory = o.TensorBoard,
+            };
+            Console.Error.WriteLine($"training {archs.Count} {b.Space.Name} architectures (C={shape.Channels}) x {o.Settings.Count} proxies on {train.Name} " +
+                                    $"({train.Count} train / {test.Count} held-out) on {evaluator.Device}; truth: {b.Name} {b.Outcome} at {b.Fidelity}");
+            IReadOnlyList<ProxyMeasurement> measurements = [];
+            Cli.WithProgress("training proxies", archs.Count * o.Settings.Count, tick =>
+                measurements = ProxyStudy.Measure(evaluator, archs, o.Settings, a => b.Evaluator.Evaluate(a, b.Fidelity)[b.Outcome], _ => tick()));
+            Print(ProxyStudy.Correlate(measurements, o.Seed), o.Settings);
+            if (o.Output is not null)
+            {
+                using var writer = new StreamWriter(o.Output);
+                using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
+                csv.WriteRecords(measurements);
+                Console.Error.WriteLine($"wrote {measurements.Count} measurements to {o.Output}");
+            }
+            return 0;
         }
-        return 0;
+    }
+
+    /// <summary>Distinct architectures: a seeded shuffle of the enumerated space, or distinct samples of one that cannot list itself.</summary>
+    private static IReadOnlyList<TArch> Sample<TArch>(ISearchSpace<TArch> space, int count, int seed) where TArch : class, IArchitecture
+    {
+        var rng = new Random(seed);
+        if (space is IEnumerableSpace<TArch> enumerable)
+            return enumerable.All().OrderBy(_ => rng.Next()).Take(count).ToArray();
+        var seen = new Dictionary<string, TArch>();
+        for (int attempt = 0; seen.Count < count && attempt < 100 * count; attempt++)
+        {
+            var a = space.Sample(rng);
+            seen.TryAdd(a.ToText(), a);
+        }
+        return seen.Values.ToArray();
     }
 
     internal static void Print(IReadOnlyList<ProxyCorrelation> rows, IReadOnlyList<ProxySetting>? settings = null)

@@ -173,6 +173,8 @@ internal static class SearchCommand
     private static int Compare<TArch>(QueryBudgetProtocol<TArch> protocol, SearchOptions o, IReadOnlyList<IStrategyFactory> factories, bool printBest,
                                       string problem) where TArch : class, IArchitecture
     {
+        if (o.Strategy.Trim().Equals("all", StringComparison.OrdinalIgnoreCase))
+            factories = Cli.Runnable(factories, protocol.Space, protocol.Signal);
         // Checked before anything runs: an unwritable folder or a finished file fails now, not after an hour of search.
         var settings = new Dictionary<string, string>
         {

@@ -61,6 +61,11 @@ public class CliTests
     [InlineData("Unknown evaluator 'nope'. Known: nb201, train", "search", "--evaluator", "nope", "--epochs", "1", "--runs", "1")]
     [InlineData("Benchmark 'nb201' covers space 'nb201', not 'darts'", "search", "--space", "darts", "--benchmark", "nb201", "--runs", "1")]
     [InlineData("Unknown strategy 'nsga3'. Known: random, rea", "study", "run", "--storage", "x.db", "--study", "s", "--strategy", "nsga3")]
+    [InlineData("transfer needs at least two", "transfer", "--tasks", "nb201:dataset=cifar10")]
+    [InlineData("covers another space than 'nb201'", "transfer", "--tasks", "nb201;nasbench-macro", "--runs", "0")]
+    [InlineData("--top '5' is not a fraction in (0, 1)", "transfer", "--top", "5")]
+    [InlineData("whose architectures cannot be built", "proxies", "--benchmark", "nbnlp", "--sample", "3")]
+    [InlineData("--tables compares NB201's 12- and 200-epoch tables", "proxies", "--benchmark", "nasbench-macro", "--tables")]
     public void New_commands_refuse_bad_input_with_a_clear_error(string expected, params string[] args)
     {
         var (code, _, stderr) = CliRunner.Run(args);
@@ -81,7 +86,7 @@ public class CliTests
     public void Every_command_has_help()
     {
         foreach (var cmd in new[] { new[] { "--help" }, ["nb201", "--help"], ["nb201", "params", "--help"], ["nb201", "show", "--help"],
-                                    ["study", "run", "--help"], ["study", "show", "--help"], ["study", "watch", "--help"], ["worker", "--help"], ["bench", "store", "--help"], ["search", "--help"], ["proxies", "--help"],
+                                    ["study", "run", "--help"], ["study", "show", "--help"], ["study", "watch", "--help"], ["worker", "--help"], ["bench", "store", "--help"], ["search", "--help"], ["proxies", "--help"], ["transfer", "--help"],
                                     ["pareto", "--help"], ["latency", "--help"], ["bench", "train-step", "--help"], ["bench", "memory", "--help"] })
         {
             var (code, stdout, _) = CliRunner.Run(cmd);

@@ -128,8 +128,11 @@ public static class Figures
         return new Figure(traces, layout);
     }
 
-    /// <summary>A heatmap: rows <paramref name="y"/> top to bottom, columns <paramref name="x"/>, values z[row][column].</summary>
-    public static Figure Heatmap(double[][] z, IReadOnlyList<string> x, IReadOnlyList<string> y, string title, int height = 360)
+    /// <summary>
+    /// A heatmap: rows <paramref name="y"/> top to bottom, columns <paramref name="x"/>, values z[row][column]; with
+    /// <paramref name="valueFormat"/> (a d3 format such as ".2f") each cell also shows its value.
+    /// </summary>
+    public static Figure Heatmap(double[][] z, IReadOnlyList<string> x, IReadOnlyList<string> y, string title, int height = 360, string? valueFormat = null)
     {
         var trace = new JsonObject
         {
@@ -137,6 +140,7 @@ public static class Figures
             ["z"] = new JsonArray(z.Select(row => (JsonNode)Numbers(row)).ToArray()),
             ["x"] = new JsonArray(x.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray()), ["y"] = new JsonArray(y.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray()),
         };
+        if (valueFormat is not null) trace["texttemplate"] = $"%{{z:{valueFormat}}}";
         var layout = Layout("", "", false, false, height);
         layout["title"] = new JsonObject { ["text"] = title };
         layout["margin"]!["t"] = 40;

@@ -54,6 +54,16 @@ public static class StrategyFactories
     /// <summary>What "all" means when no fidelity rungs are given: the strategies that do not schedule fidelities.</summary>
     public static bool SingleFidelity(IStrategyFactory f) => !f.SchedulesFidelities;
 
+    /// <summary>
+    /// Null when the strategy runs on <paramref name="space"/>, else why not (REINFORCE on a space without categorical
+    /// decisions): "all" then means all that can run, and a named strategy still fails with that reason.
+    /// </summary>
+    public static string? WhyNot<TArch>(this IStrategyFactory factory, ISearchSpace<TArch> space, Objective objective) where TArch : class, IArchitecture
+    {
+        try { (factory.Create(space, [objective], 0) as IDisposable)?.Dispose(); return null; }
+        catch (ArgumentException e) { return e.Message; }
+    }
+
     /// <summary>Makes the strategy with a single objective.</summary>
     public static ISearchStrategy<TArch> Create<TArch>(this IStrategyFactory factory, ISearchSpace<TArch> space, Objective objective, int seed)
         where TArch : class, IArchitecture => factory.Create(space, [objective], seed);
