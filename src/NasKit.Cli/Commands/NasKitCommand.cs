@@ -10,6 +10,7 @@ internal static class NasKitCommand
         var root = new RootCommand("naskit: neural architecture search from the terminal (NasKit on TorchSharp).");
         root.Subcommands.Add(Nb201Commands.Create());
         root.Subcommands.Add(MacroCommands.Create());
+        root.Subcommands.Add(NasNetCommand.Create());
         root.Subcommands.Add(StudyCommands.Create());
         root.Subcommands.Add(StudyCommands.WorkerCommand());
         root.Subcommands.Add(SearchCommand.Create());
@@ -20,6 +21,7 @@ internal static class NasKitCommand
         root.Subcommands.Add(ZeroCostCommand.Create());
         root.Subcommands.Add(PredictorsCommand.Create());
         root.Subcommands.Add(TransferCommand.Create());
+        root.Subcommands.Add(InheritCommand.Create());
         foreach (var c in OneShotCommands.Create()) root.Subcommands.Add(c);
         root.Subcommands.Add(GenotypeCommand.Create());
         root.Subcommands.Add(RunCommand.Create());

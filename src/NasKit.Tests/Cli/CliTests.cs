@@ -62,6 +62,9 @@ public class CliTests
     [InlineData("Benchmark 'nb201' covers space 'nb201', not 'darts'", "search", "--space", "darts", "--benchmark", "nb201", "--runs", "1")]
     [InlineData("Unknown strategy 'nsga3'. Known: random, rea", "study", "run", "--storage", "x.db", "--study", "s", "--strategy", "nsga3")]
     [InlineData("transfer needs at least two", "transfer", "--tasks", "nb201:dataset=cifar10")]
+    [InlineData("cannot say which weights a child shares with its parent; use --benchmark nb201", "inherit", "--benchmark", "nasbench-macro")]
+    [InlineData("--parents must be >= 2, got 1", "inherit", "--parents", "1")]
+    [InlineData("a NASNet genotype is 'normal: ...; reduce: ...'", "nasnet", "params", "normal: foo~0")]
     [InlineData("covers another space than 'nb201'", "transfer", "--tasks", "nb201;nasbench-macro", "--runs", "0")]
     [InlineData("--top '5' is not a fraction in (0, 1)", "transfer", "--top", "5")]
     [InlineData("whose architectures cannot be built", "proxies", "--benchmark", "nbnlp", "--sample", "3")]
@@ -86,7 +89,7 @@ public class CliTests
     public void Every_command_has_help()
     {
         foreach (var cmd in new[] { new[] { "--help" }, ["nb201", "--help"], ["nb201", "params", "--help"], ["nb201", "show", "--help"],
-                                    ["study", "run", "--help"], ["study", "show", "--help"], ["study", "watch", "--help"], ["worker", "--help"], ["bench", "store", "--help"], ["search", "--help"], ["proxies", "--help"], ["transfer", "--help"],
+                                    ["study", "run", "--help"], ["study", "show", "--help"], ["study", "watch", "--help"], ["worker", "--help"], ["bench", "store", "--help"], ["search", "--help"], ["proxies", "--help"], ["transfer", "--help"], ["inherit", "--help"], ["nasnet", "params", "--help"],
                                     ["pareto", "--help"], ["latency", "--help"], ["bench", "train-step", "--help"], ["bench", "memory", "--help"] })
         {
             var (code, stdout, _) = CliRunner.Run(cmd);

@@ -64,6 +64,12 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
         Device = device ?? TorchRuntime.DefaultDevice;
     }
 
+    /// <summary>When set, each network starts from the unchanged weights of a trained network one edit away, and is kept for later ones.</summary>
+    public WeightInheritance<TArch>? Inheritance { get; init; }
+
+    /// <summary>The fraction of the network's parameters inherited from a trained parent (0: trained from scratch); reported with <see cref="Inheritance"/>.</summary>
+    public const string InheritedFraction = "inherited_fraction";
+
     public NetworkShape ShapeFor(Fidelity f) => _shape with
     {
         Channels = f.Channels ?? _shape.Channels,
@@ -94,6 +100,7 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
         using var scope = NewDisposeScope();
         var net = _space.Build(arch, shape);
         SeededInitialization.Apply(net, _seed);
+        var inherited = Inheritance?.Initialise(arch, shape, net);
         net.to(Device);
         long parameters = net.parameters().Sum(p => p.numel());
         // PyTorch's SGD, with constants whose lifetime we own (TorchSharp's can be finalized mid-step: see ExplicitSgd).
@@ -157,6 +164,11 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
             [Metrics.WallSeconds] = sw.Elapsed.TotalSeconds,
         };
         if (_space is ICostModelSpace<TArch> costs) metrics[Metrics.Flops] = costs.Flops(arch, shape, resolution) / 1e6;
+        if (Inheritance is not null)
+        {
+            metrics[InheritedFraction] = inherited?.Fraction ?? 0;
+            if (stoppedAt is null) Inheritance.Remember(arch, shape, net, metrics[Metrics.ValidAccuracy]);
+        }
         return new Evaluation(metrics, sw.Elapsed.TotalSeconds)
         {
             Curves = curves.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<double>)kv.Value.ToArray()),
@@ -189,13 +201,14 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
 /// <c>train</c>: real training of any buildable space (see <see cref="TrainingEvaluator{TArch}"/>). Arguments: data
 /// (cifar10-subset or fashion-mnist; held out: its test split, unless <c>valid-images</c> carves a validation set
 /// of that many images out of the training split, seeded), <c>train-images</c> (train on a seeded subset of this
-/// many), seed, batch, lr, momentum, wd, augment, C and N (the network shape; a trial's fidelity may override them).
+/// many), seed, batch, lr, momentum, wd, augment, C and N (the network shape; a trial's fidelity may override them),
+/// inherit (true: parameter inheritance from trained networks one edit away, <see cref="WeightInheritance{TArch}"/>).
 /// Epochs are the trial's fidelity.
 /// </summary>
 public sealed class TrainingEvaluatorFactory : IEvaluatorFactory
 {
     public string Name => "train";
-    public string Description => "Trains each network for real (NB201's recipe by default): train:data=cifar10-subset,seed=0,batch=256,lr=0.1,C=16,N=5.";
+    public string Description => "Trains each network for real (NB201's recipe by default): train:data=cifar10-subset,seed=0,batch=256,lr=0.1,C=16,N=5,inherit=false.";
     public int Order => 10;
 
     public IEvaluator<TArch>? Create<TArch>(ISearchSpace<TArch> space, EvaluatorArguments a) where TArch : class, IArchitecture
@@ -210,6 +223,10 @@ public sealed class TrainingEvaluatorFactory : IEvaluatorFactory
         var hp = new TrainingHyperparameters(d.Epochs, a.Int("batch", d.BatchSize, 1), a.Double("lr", d.LearningRate, 0),
             a.Double("momentum", d.Momentum, 0, 1), a.Double("wd", d.WeightDecay, 0), d.Nesterov, a.Bool("augment", d.Augment));
         var shape = new NetworkShape(a.Int("C", 16, 1), a.Int("N", 5, 1));
-        return new TrainingEvaluator<TArch>(buildable, train, heldOut, seed, shape, hp);
+        // inherit=true: every network starts from the unchanged weights of a trained one one edit away (WeightInheritance).
+        return new TrainingEvaluator<TArch>(buildable, train, heldOut, seed, shape, hp)
+        {
+            Inheritance = a.Bool("inherit", false) ? new WeightInheritance<TArch>(space) : null,
+        };
     }
 }

@@ -38,6 +38,11 @@ public sealed class Nb201InferCell : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The position of an edge's module among the cell's <c>edges</c> (its parameter names), -1 when the op has none.</summary>
+    public static int ModuleIndex(Nb201Cell cell, int edge) =>
+        cell.Ops[edge] is Nb201Op.None or Nb201Op.SkipConnect ? -1
+            : cell.Ops.Take(edge).Count(o => o is not (Nb201Op.None or Nb201Op.SkipConnect));
+
     /// <summary>The module of an edge's op (null for none and skip_connect), e.g. to copy weights into it.</summary>
     internal nn.Module<Tensor, Tensor>? EdgeModule(int edge) => _edgeOf[edge] < 0 ? null : edges[_edgeOf[edge]];
 

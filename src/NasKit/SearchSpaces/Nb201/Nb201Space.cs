@@ -18,7 +18,7 @@ namespace NasKit.SearchSpaces.Nb201;
 /// </summary>
 public sealed class Nb201Space : DecisionSpace<Nb201Cell>,
     IPooledBuildSpace<Nb201Cell>, IGraphEncodableSpace<Nb201Cell>, IDifferentiableSpace<Nb201Cell>,
-    IWeightSharingSpace<Nb201Cell>, ICostModelSpace<Nb201Cell>
+    IWeightSharingSpace<Nb201Cell>, ICostModelSpace<Nb201Cell>, IInheritableSpace<Nb201Cell>
 {
     private readonly IReadOnlyList<Nb201Cell>? _order;
 
@@ -100,6 +100,25 @@ public sealed class Nb201Space : DecisionSpace<Nb201Cell>,
 
     /// <summary>The benchmark's network (NB201 <c>TinyNetwork</c> with an <c>InferCell</c> per cell).</summary>
     public nn.Module<Tensor, Tensor> Build(Nb201Cell arch, NetworkShape shape) => new Nb201Network(arch, shape);
+
+    /// <summary>
+    /// Everything outside the cells (stem, reduction blocks, last BN, classifier) and, in every cell, each edge whose op
+    /// the two cells share: its module keeps its weights even when the edit moved its position among the cell's modules.
+    /// </summary>
+    public IReadOnlyList<(string Child, string Parent)> Inherited(Nb201Cell parent, Nb201Cell child, NetworkShape shape)
+    {
+        var pairs = new List<(string, string)> { ("stem.", "stem."), ("lastact_bn.", "lastact_bn."), ("classifier.", "classifier.") };
+        int k = 0;
+        for (int stage = 0; stage < 3; stage++)
+        {
+            if (stage > 0) { pairs.Add(($"cells.{k}.", $"cells.{k}.")); k++; } // the ResNet reduction block
+            for (int n = 0; n < shape.CellsPerStage; n++, k++)
+                for (int e = 0; e < Nb201Cell.EdgeCount; e++)
+                    if (parent.Ops[e] == child.Ops[e] && Nb201InferCell.ModuleIndex(child, e) is var c and >= 0)
+                        pairs.Add(($"cells.{k}.edges.{c}.", $"cells.{k}.edges.{Nb201InferCell.ModuleIndex(parent, e)}."));
+        }
+        return pairs;
+    }
 
     public INetworkPool<Nb201Cell> CreatePool(NetworkShape shape) => new Nb201NetworkPool(shape);
 
