@@ -22,7 +22,7 @@ internal static class SearchCommand
         var space = new Option<string?>("--space") { Description = "Search space (default: the benchmark's, else nb201):\n" + Catalog<ISpaceEntry>.Listing() };
         var benchmark = new Option<string?>("--benchmark") { Description = "Tabular benchmark that evaluates (default: the one named like the space, unless --evaluator is given):\n" + Catalog<IBenchmarkEntry>.Listing() };
         var evaluator = new Option<string?>("--evaluator") { Description = "Evaluator descriptor instead of a benchmark, e.g. train or train:data=cifar10-subset,C=8,N=1:\n" + Catalog<IEvaluatorFactory>.Listing() };
-        var strategy = new Option<string>("--strategy") { Description = "Strategy name, a comma-separated list, or all:\n" + Catalog<IStrategyFactory>.Listing(), DefaultValueFactory = _ => "all" };
+        var strategy = new Option<string>("--strategy") { Description = "Strategy name, a comma-separated list, or all; with settings, ';'-separated (random;rea:population=10,sample-size=3):\n" + Catalog<IStrategyFactory>.Listing(), DefaultValueFactory = _ => "all" };
         var queries = new Option<int>("--queries") { Description = "Queries per run (>= 1).", DefaultValueFactory = _ => 100 }.AtLeast(1);
         var runs = new Option<int>("--runs") { Description = "Independent runs, seeds seed..seed+runs-1 (>= 1).", DefaultValueFactory = _ => 500 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Seed of the first run; also the training evaluator's initialisation seed.", DefaultValueFactory = _ => 0 }.Seed();
@@ -85,7 +85,7 @@ internal static class SearchCommand
         if (o.Benchmark is not null && o.Evaluator is not null) throw new ArgumentException("Give --benchmark or --evaluator, not both.");
         OptionRanges.CheckRunSeeds(o.Seed, o.Runs);
         // A budget in epochs is what makes schedulers comparable: with one, "all" includes them.
-        var factories = Catalog<IStrategyFactory>.Parse(o.Strategy, o.Rungs is null && o.BudgetEpochs is null
+        var factories = StrategySettings.ParseList(o.Strategy, o.Rungs is null && o.BudgetEpochs is null
             ? f => StrategyFactories.SingleObjective(f) && StrategyFactories.SingleFidelity(f)
             : StrategyFactories.SingleObjective);
         var scheduler = factories.FirstOrDefault(f => f.SchedulesFidelities);

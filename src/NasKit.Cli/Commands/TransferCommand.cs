@@ -44,7 +44,7 @@ internal static class TransferCommand
                     : throw new ArgumentException($"--top '{t}' is not a fraction in (0, 1); give e.g. 0.05,0.01.")).ToArray();
             int n = r.GetValue(runs), s = r.GetValue(seed);
             if (n > 0) OptionRanges.CheckRunSeeds(s, n);
-            var factories = n > 0 ? Catalog<IStrategyFactory>.Parse(r.GetValue(strategy)!, StrategyFactories.SingleObjective) : [];
+            var factories = n > 0 ? StrategySettings.ParseList(r.GetValue(strategy)!, StrategyFactories.SingleObjective) : [];
             return BenchmarkCatalog.WithAll(descriptors, new OnTasks(BenchmarkCatalog.TaskNames(descriptors), factories, r.GetValue(queries), n, s, fractions, Patterns(r.GetValue(metrics)), r.GetValue(output))
             {
                 AllStrategies = r.GetValue(strategy)!.Trim().Equals("all", StringComparison.OrdinalIgnoreCase),

@@ -64,6 +64,7 @@ public class CliTests
     [InlineData("transfer needs at least two", "transfer", "--tasks", "nb201:dataset=cifar10")]
     [InlineData("cannot say which weights a child shares with its parent; use --benchmark nb201", "inherit", "--benchmark", "nasbench-macro")]
     [InlineData("--parents must be >= 2, got 1", "inherit", "--parents", "1")]
+    [InlineData("Strategy 'rea' has no setting 'pop'; it takes population, sample-size", "search", "--strategy", "random;rea:pop=3", "--runs", "1")]
     [InlineData("a NASNet genotype is 'normal: ...; reduce: ...'", "nasnet", "params", "normal: foo~0")]
     [InlineData("covers another space than 'nb201'", "transfer", "--tasks", "nb201;nasbench-macro", "--runs", "0")]
     [InlineData("--top '5' is not a fraction in (0, 1)", "transfer", "--top", "5")]

@@ -15,6 +15,19 @@ namespace NasKit.Strategies;
 /// </summary>
 public static class StrategySettings
 {
+    /// <summary>
+    /// Strategies from a command line: names separated by commas (<c>random,rea</c>, or <c>all</c>: those
+    /// <paramref name="inAll"/> admits), or, when any carries settings, separated by semicolons
+    /// (<c>random;rea:population=10,sample-size=3</c>).
+    /// </summary>
+    public static IReadOnlyList<IStrategyFactory> ParseList(string text, Func<IStrategyFactory, bool>? inAll = null)
+    {
+        if (!text.Contains(':')) return Catalog<IStrategyFactory>.Parse(text, inAll);
+        var list = text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Configure).ToArray();
+        var twice = list.GroupBy(f => f.Name).FirstOrDefault(g => g.Count() > 1);
+        return twice is null ? list : throw new ArgumentException($"Strategy '{twice.Key}' is listed twice; name each configuration once.");
+    }
+
     /// <summary>The factory the text names, with its settings applied; a plain name is the catalog's factory.</summary>
     public static IStrategyFactory Configure(string text)
     {
