@@ -23,9 +23,9 @@ public sealed class GeneralMacroSpace : DecisionSpace, IBuildableSpace<Choices>
     /// <summary>Width options per stage at the reference shape (C=16); a shape with C channels scales them by C/16.</summary>
     public static IReadOnlyList<IReadOnlyList<int>> Widths { get; } = [[16, 24, 32], [32, 48, 64], [64, 96, 128]];
 
-    public GeneralMacroSpace() : base("macro", Decisions()) { }
+    public GeneralMacroSpace() : base("macro", LayerDecisions()) { }
 
-    private static Decision[] Decisions()
+    private static Decision[] LayerDecisions()
     {
         var list = new List<Decision>();
         for (int s = 1; s <= Stages; s++)
