@@ -66,6 +66,8 @@ internal static class ProxiesCommand
         {
             if (b.Space is not IBuildableSpace<TArch> buildable)
                 throw new ArgumentException($"Benchmark '{b.Name}' covers space '{b.Space.Name}', whose architectures cannot be built as networks to train; use --benchmark nb201 or nasbench-macro.");
+            // Opened first: an unwritable --out fails now, not after hours of training.
+            using var writer = o.Output is null ? null : new StreamWriter(o.Output);
             var archs = Sample(b.Space, o.Sample, o.Seed);
             var (train, test) = DatasetReaders.ByName(o.Data);
             // A proxy network is narrower than the benchmark's: half its reference width unless asked otherwise.
@@ -80,9 +82,8 @@ internal static class ProxiesCommand
             Cli.WithProgress("training proxies", archs.Count * o.Settings.Count, tick =>
                 measurements = ProxyStudy.Measure(evaluator, archs, o.Settings, a => b.Evaluator.Evaluate(a, b.Fidelity)[b.Outcome], _ => tick()));
             Print(ProxyStudy.Correlate(measurements, o.Seed), o.Settings);
-            if (o.Output is not null)
+            if (writer is not null)
             {
-                using var writer = new StreamWriter(o.Output);
                 using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
                 csv.WriteRecords(measurements);
                 Console.Error.WriteLine($"wrote {measurements.Count} measurements to {o.Output}");

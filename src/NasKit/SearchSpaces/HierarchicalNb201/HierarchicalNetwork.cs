@@ -49,10 +49,12 @@ public sealed class TopologyModule : nn.Module<Tensor, Tensor>
     private readonly (int From, int To)[] _edges;
     private readonly int _nodes;
 
-    private TopologyModule(IReadOnlyList<(int From, int To, nn.Module<Tensor, Tensor> Op)> dag) : base(nameof(TopologyModule))
+    private TopologyModule(IReadOnlyList<(int From, int To, nn.Module<Tensor, Tensor> Op)> unordered) : base(nameof(TopologyModule))
     {
+        // Sorted by target once: every source is complete before an edge reads it.
+        var dag = unordered.OrderBy(e => e.To).ToArray();
         _edges = dag.Select(e => (e.From, e.To)).ToArray();
-        _nodes = dag.Count == 0 ? 2 : dag.Max(e => e.To);
+        _nodes = dag.Length == 0 ? 2 : dag.Max(e => e.To);
         foreach (var e in dag) edges.Add(e.Op);
         RegisterComponents();
     }
@@ -86,7 +88,7 @@ public sealed class TopologyModule : nn.Module<Tensor, Tensor>
             at[to] = cOut;
             if (op is not null) dag.Add((from, to, op));
         }
-        return (new TopologyModule(dag) { }, at[edgeList.Max(e => e.To)]);
+        return (new TopologyModule(dag), at[edgeList.Max(e => e.To)]);
     }
 
     private static (nn.Module<Tensor, Tensor>? Op, long Channels) Edge(string symbol, DerivationTree? child, long c)
@@ -112,9 +114,9 @@ public sealed class TopologyModule : nn.Module<Tensor, Tensor>
     {
         var nodes = new Tensor?[_nodes + 1];
         nodes[1] = input;
-        // Edges are listed in an order where every source is complete before it is read (sorted by target here).
-        foreach (var (e, i) in _edges.Select((e, i) => (e, i)).OrderBy(x => x.e.To))
+        for (int i = 0; i < _edges.Length; i++)
         {
+            var e = _edges[i];
             if (nodes[e.From] is not { } x) continue; // a source without live inputs is zero
             var y = edges[i].call(x);
             nodes[e.To] = nodes[e.To] is { } sum ? sum.Plus(y) : y;

@@ -109,7 +109,11 @@ public class GrammarSpace : ISearchSpace<DerivationTree>, IMutableSpace<Derivati
             }
             throw Error($"no alternative of {expected} ({string.Join(" | ", productions.Select(p => string.Join(" ", p)))}) matches at token {start + 1}");
         }
-        ArchitectureFormatException Error(string problem) => new(text, problem, $"a derivation of {Grammar.Start} such as {Sample(new Random(0)).ToText()[..Math.Min(80, Sample(new Random(0)).ToText().Length)]}...");
+        ArchitectureFormatException Error(string problem)
+        {
+            var example = Sample(new Random(0)).ToText();
+            return new(text, problem, $"a derivation of {Grammar.Start} such as {example[..Math.Min(80, example.Length)]}...");
+        }
         var tree = Node(Grammar.Start);
         if (at != tokens.Length) throw Error($"text continues after the derivation at token {at + 1}");
         return tree;
