@@ -17,7 +17,8 @@ Because NAS-Bench-201 trained every cell, we can compare strategies exactly as N
 * **budget**: 100 queries per run, many independent runs with consecutive seeds.
 
 The CLI runs the full protocol (`naskit search --strategy all --queries 100 --runs 500 --seed 0`). This
-notebook runs fewer seeds so that it executes in CI in a couple of minutes on two cores.
+notebook's number of runs follows the book's size setting (`Sized(quick, full)`, from `NASKIT_SIZE`): quick, which CI
+uses, runs 50 seeds per strategy in a couple of minutes on two cores; full runs 200.
 """),
 SETUP,
 code("""
@@ -34,7 +35,7 @@ using Deedle;
 var bench = Nb201Benchmark.Load();
 // Runs execute in parallel, each with one intra-op thread: the strategies' tiny models gain nothing from more.
 var protocol = new QueryBudgetProtocol<Nb201Cell> { Space = bench.Space, Evaluator = new Nb201TabularEvaluator(bench), Queries = 100, IntraOpThreads = 1 };
-const int Runs = 50;
+int Runs = Sized(quick: 50, full: 200);
 var results = new Dictionary<string, IReadOnlyList<SearchRun<Nb201Cell>>>();
 IReadOnlyList<SearchRun<Nb201Cell>> RunStrategy(string name) => results[name] = protocol.Run(Catalog<IStrategyFactory>.Get(name), Runs, firstSeed: 0);
 string Line(string name) { var o = results[name].Select(r => r.Outcome).ToArray(); return $"{name}: {Statistics.Mean(o):0.00}±{Statistics.Std(o):0.00} over {o.Length} runs"; }

@@ -16,7 +16,8 @@ the final accuracy, only to **rank** architectures the same way, so we measure i
 
 This chapter first shows the analysis for free from the benchmark tables (12 against 200 epochs), then trains
 real networks with TorchSharp under a few proxy settings. The full experiment (50 cells, five settings) runs
-from the CLI: `naskit proxies --sample 50 --seed 0`. Here a smaller version executes in CI in a few minutes.
+from the CLI: `naskit proxies --sample 50 --seed 0`. Here the sample follows the size setting: 12 cells when quick
+(CI, a few minutes), 30 when full.
 """),
 SETUP,
 code("""
@@ -84,7 +85,7 @@ scored against the NB201 200-epoch CIFAR-10 test accuracy and against the most e
 """),
 code("""
 var rng = new Random(0);
-var sample = bench.Cells.OrderBy(_ => rng.Next()).Take(12).ToArray();
+var sample = bench.Cells.OrderBy(_ => rng.Next()).Take(Sized(quick: 12, full: 30)).ToArray();
 var settings = new[] {
     new ProxySetting("e1-r16-quarter", new Fidelity(Epochs: 1, Resolution: 16, DataFraction: 0.25)),
     new ProxySetting("e1-r16", new Fidelity(Epochs: 1, Resolution: 16)),

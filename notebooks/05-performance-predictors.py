@@ -12,8 +12,9 @@ has one interface for all of them, as NASLib does: `IPredictor<TArch>` with `Fit
 
 This chapter reproduces the experiment of White et al. (2021), *How powerful are performance predictors in neural
 architecture search?*: Kendall τ on held-out NB201 cells against the size of the training set, over seeds, for each
-predictor, with and without zero-cost proxy scores as extra features (NAS-Bench-Suite-Zero). CI runs 3 seeds up to
-500 training cells; the CLI runs the full protocol: `naskit predictors --seeds 5` (sizes 20 to 1,000).
+predictor, with and without zero-cost proxy scores as extra features (NAS-Bench-Suite-Zero). The quick size (CI)
+runs 3 seeds, the full size 5, both up to 500 training cells; the CLI runs the full protocol: `naskit predictors
+--seeds 5` (sizes 20 to 1,000).
 """),
 SETUP,
 code("""
@@ -43,7 +44,7 @@ var pool = suite.Indices.OrderBy(i => i).Select(bench.CellAt).ToArray();
 var makers = PredictorStudy.Makers(bench.Space, Catalog<IPredictorFactory>.All, zc);
 int[] sizes = [20, 50, 100, 200, 500];
 var started = DateTime.UtcNow;
-var fits = PredictorStudy.Run(pool, c => bench.TestAccuracy(c), makers, sizes, seeds: 3, testSize: 200);
+var fits = PredictorStudy.Run(pool, c => bench.TestAccuracy(c), makers, sizes, seeds: Sized(quick: 3, full: 5), testSize: 200);
 var curve = PredictorStudy.Curve(fits);
 display($"{fits.Count} fits in {(DateTime.UtcNow - started).TotalSeconds:0} s");
 """),

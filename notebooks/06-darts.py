@@ -17,7 +17,8 @@ Adam on the validation half. **First order** ignores how w would respond to α; 
 SGD step and approximates the Hessian-vector product by finite differences. At the end, each edge keeps its
 strongest op: the *derived* cell. On NB201 we can look that cell up in the benchmark.
 
-Here everything runs at teaching scale on the CPU: 8 channels, one cell per stage, 1,000 CIFAR-10 images. On a GPU
+Here everything runs at teaching scale on the CPU: 8 channels, one cell per stage, 1,000 CIFAR-10 images, and as
+many search epochs as the book's size setting gives (`NASKIT_SIZE`: 10 when quick, for CI; 30 when full). On a GPU
 the same code runs at paper scale (`naskit darts --channels 16 --cells 5`).
 """),
 SETUP,
@@ -35,6 +36,7 @@ var (train, _) = DatasetReaders.ByName("cifar10-subset");
 var images = train.Subset(Enumerable.Range(0, 1000).ToArray(), "cifar10-subset[:1000]");
 var shape = new NetworkShape(Channels: 8, CellsPerStage: 1);
 var space = new Nb201Space();
+int epochs = Sized(quick: 10, full: 30);
 display($"{images.Count} images, supernet C={shape.Channels} N={shape.CellsPerStage}, device {NasKit.Runtime.TorchRuntime.DefaultDevice}");
 """),
 md("""
@@ -43,7 +45,7 @@ md("""
 space). It starts from α ≈ 0, so every edge mixes its five ops almost equally:
 """),
 code("""
-var search = new DartsSearch<Nb201Cell>(space, images, shape, epochs: 10, seed: 0, new DartsSettings(Order: 1, BatchSize: 64));
+var search = new DartsSearch<Nb201Cell>(space, images, shape, epochs, seed: 0, new DartsSettings(Order: 1, BatchSize: 64));
 var start = search.Probabilities()[0];
 display($"α: {search.Alphas.Count} tensor(s) of {string.Join(" × ", search.Alphas[0].shape)} (edges × ops); edge 0→1 mixes " +
         string.Join(", ", Nb201Ops.Names.Select((op, k) => $"{op} {start[0][k]:0.000}")));
@@ -87,7 +89,8 @@ NAS-Bench-201 reports that DARTS collapses on its space: after 50 epochs the der
 cell is good (Zela et al. 2020 tie the collapse to sharp minima of the validation loss). **DARTS+** (Liang et al.
 2019) stops the search once the derived cell holds two skip connections; **R-DARTS** raises the weight decay.
 
-A chapter cannot run long enough to see it: this run is 80 architecture steps, NB201's is about 20,000. The CLI
+A chapter cannot run long enough to see it: this run takes one architecture step per pair of batches, a few hundred
+at most, where NB201's takes about 20,000. The CLI
 run `naskit darts --epochs 100 --train-images 1000 --arch-lr 0.003 --out runs/collapse` (800 steps, the α learning
 rate ×10 to compress the dynamics) shows it on this machine: the derived cell holds while the supernet learns, then,
 once training accuracy runs ahead of validation accuracy, `none` and skip connections take over edges
@@ -96,7 +99,7 @@ count of the derived cell per epoch, without and with the DARTS+ rule.
 """),
 code("""
 var skips = history.Select(e => (double)space.SkipConnections(e.Derived)).ToArray();
-var remedied = new DartsSearch<Nb201Cell>(space, images, shape, epochs: 10, seed: 0, new DartsSettings(Order: 1, BatchSize: 64, SkipLimit: 2));
+var remedied = new DartsSearch<Nb201Cell>(space, images, shape, epochs, seed: 0, new DartsSettings(Order: 1, BatchSize: 64, SkipLimit: 2));
 var early = remedied.Run();
 Show(Figures.Bands([("DARTS", history.Select(e => (double)e.Epoch).ToArray(), skips, skips.Select(_ => 0.0).ToArray()),
            ("DARTS+ (stop at 2 skips)", early.Select(e => (double)e.Epoch).ToArray(), early.Select(e => (double)space.SkipConnections(e.Derived)).ToArray(), early.Select(_ => 0.0).ToArray())],

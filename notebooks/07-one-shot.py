@@ -13,7 +13,8 @@ from their inherited accuracy.
 
 The catch is the weight-sharing **bias**: paths interfere in the shared weights, so inherited accuracy ranks cells
 differently from training each alone. NB201 lets us measure that ranking directly. This chapter runs at teaching
-scale on the CPU (8 channels, one cell per stage, 1,000 images); `naskit oneshot` runs the same experiment larger.
+scale on the CPU (8 channels, one cell per stage, 1,000 images), with supernet epochs and ranked cells set by the
+book's size setting (`NASKIT_SIZE`: quick for CI, full by default); `naskit oneshot` runs the same experiment larger.
 """),
 SETUP,
 code("""
@@ -61,7 +62,7 @@ using NasKit.Strategies;
 
 var space = new Nb201Space();
 var (fit, held) = images.Split(0.75, seed: 0);
-var spos = new SinglePathTraining<Nb201Cell>(space, fit, shape, epochs: 6, seed: 0);
+var spos = new SinglePathTraining<Nb201Cell>(space, fit, shape, epochs: Sized(quick: 6, full: 20), seed: 0);
 var epochs = new List<SupernetEpoch>();
 while (!spos.Finished) epochs.Add(spos.RunEpoch());
 ShowFrame(Frame.FromRecords(epochs.Select(e => new { e.Epoch, e.TrainLoss, SampledPathAccuracy = e.TrainAccuracy, e.Seconds })));
@@ -95,7 +96,7 @@ standalone training. If weight sharing ranked cells faithfully, the points would
 code("""
 var rng = new Random(1);
 var randomCells = new List<Nb201Cell>();
-while (randomCells.Count < 60) { var c = space.Sample(rng); if (!randomCells.Contains(c)) randomCells.Add(c); }
+while (randomCells.Count < Sized(quick: 60, full: 200)) { var c = space.Sample(rng); if (!randomCells.Contains(c)) randomCells.Add(c); }
 var inherited = randomCells.Select(c => spos.InheritedAccuracy(c, valid)).ToArray();
 var truth = randomCells.Select(c => bench.TestAccuracy(c)).ToArray();
 Show(Chart.Point<double, double, string>(x: truth, y: inherited, Opacity: 0.6),
@@ -116,7 +117,7 @@ mostly `none` are easy to spot (near 10% both ways); among good cells the order 
 The same supernet training, with the paths sampled by an LSTM controller that learns from their inherited accuracy.
 """),
 code("""
-var enas = new EnasSearch<Nb201Cell>(new Nb201Space(), images, shape, epochs: 3, seed: 0, controllerSteps: 20);
+var enas = new EnasSearch<Nb201Cell>(new Nb201Space(), images, shape, epochs: Sized(quick: 3, full: 10), seed: 0, controllerSteps: 20);
 while (!enas.Finished) { var e = enas.RunEpoch(); display($"epoch {e.Epoch}: shared loss {e.TrainLoss:0.000}, mean reward {e.MeanReward:0.0}%"); }
 var (found, acc) = enas.Derive(candidates: 10);
 enas.Dispose();

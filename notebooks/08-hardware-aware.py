@@ -65,12 +65,13 @@ ShowFrame(Frame.FromRecords(agreement.GroupBy(a => a.Device).Select(g => new {
 md("""
 ## Measuring on this machine
 `LatencyMeter` times the kit's own networks directly: warm-up, then repeated forward passes, median and
-percentiles. Here a few cells at batch 1 on this machine's device (the CLI measures 100:
+percentiles. Here 12 cells at batch 1 on this machine's device when the book's size setting is quick (CI), 50 when
+full (the CLI measures 100:
 `naskit latency --space nb201 --sample 100 --device cpu`).
 """),
 code("""
 var rng = new Random(0);
-var sample = cells.OrderBy(_ => rng.Next()).Take(12).ToArray();
+var sample = cells.OrderBy(_ => rng.Next()).Take(Sized(quick: 12, full: 50)).ToArray();
 var measured = LatencyStudy.Measure(sample, batch: 1, NasKit.Runtime.TorchRuntime.DefaultDevice, repeats: 5);
 var sampleFlops = sample.Select(c => Nb201CostModel.Flops(c, Nb201Network.Cifar10Shape) / 1e6).ToArray();
 display($"this machine, batch 1, {sample.Length} cells: tau(FLOPs, latency) = {RankCorrelation.KendallTauB(sampleFlops, measured):0.000}");
@@ -122,11 +123,12 @@ $"reference point: test_acc = {-protocol.Reference[0]:0.##}%, pixel3_latency = {
 """),
 md("""
 ## Hypervolume: strategies at equal budgets
-Ten seeds per strategy here (the CLI runs 30: `naskit pareto --objectives test_acc,pixel3_latency --strategy all
---queries 300 --runs 30 --seed 0`). The gap to the true front's hypervolume is the figure that separates them.
+Ten seeds per strategy when the size setting is quick, 30 when full, as the CLI's protocol (`naskit pareto --objectives
+test_acc,pixel3_latency --strategy all --queries 300 --runs 30 --seed 0`). The gap to the true front's hypervolume is
+the figure that separates them.
 """),
 code("""
-var results = Catalog<IStrategyFactory>.All.Where(StrategyFactories.MultiObjective).ToDictionary(f => f.Name, f => protocol.Run(f, 10, 0));
+var results = Catalog<IStrategyFactory>.All.Where(StrategyFactories.MultiObjective).ToDictionary(f => f.Name, f => protocol.Run(f, Sized(quick: 10, full: 30), 0));
 ShowFrame(Frame.FromRecords(results.Select(kv => new {
     Strategy = kv.Key,
     Hypervolume = $"{Statistics.Mean(kv.Value.Select(r => r.Hypervolume).ToArray()):0.0} ± {Statistics.Std(kv.Value.Select(r => r.Hypervolume).ToArray()):0.0}",

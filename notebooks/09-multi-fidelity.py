@@ -91,11 +91,12 @@ md("""
 ## Random search against the schedulers at the same epoch budget
 Each run gets 1,000 training epochs. Random search trains every cell for 50 epochs (20 cells); the schedulers decide
 per proposal. The incumbent of a run is the best validation perplexity among its trials at the highest epochs
-evaluated, and we plot its true epoch-50 validation perplexity against the epochs spent: the median over 30 seeds
-with the interquartile band.
+evaluated, and we plot its true epoch-50 validation perplexity against the epochs spent: the median over the seeds
+(30 when the book's size setting is quick, for CI; 60 when full) with the interquartile band.
 """),
 code("""
-const int Budget = 1000, Seeds = 30;
+const int Budget = 1000;
+int Seeds = Sized(quick: 30, full: 60);
 var protocol = new QueryBudgetProtocol<NbNlpCell>
 {
     Space = space, Evaluator = evaluator, Fidelity = new Fidelity(Epochs: 50), Signal = signal,

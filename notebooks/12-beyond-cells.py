@@ -63,7 +63,7 @@ $"skipping layer {worst + 1} costs most (mean {z[0][worst]:0.00}%), skipping lay
 """),
 md("""
 Every strategy of the kit runs on this space without knowing it: it only sees decisions. The same ask/tell loop as
-in chapter 2, with REA, 100 queries, 20 runs:
+in chapter 2, with REA, 100 queries, 20 runs when the book's size setting is quick (CI) and 100 when full:
 """),
 code("""
 using NasKit.Catalogs;
@@ -75,7 +75,7 @@ var protocol = new QueryBudgetProtocol<MacroArchitecture>
     Space = space, Evaluator = new MacroTabularEvaluator(macro), Fidelity = new Fidelity(Epochs: MacroBenchmark.Epochs),
     Signal = Objective.Max(Metrics.TestAccuracy), OutcomeMetric = Metrics.TestAccuracy, Queries = 100, IntraOpThreads = 1,
 };
-var found = new[] { "random", "rea" }.Select(s => (s, protocol.Run(Catalog<IStrategyFactory>.Get(s), 20, 0).Select(r => r.Outcome).ToArray())).ToArray();
+var found = new[] { "random", "rea" }.Select(s => (s, protocol.Run(Catalog<IStrategyFactory>.Get(s), Sized(quick: 20, full: 100), 0).Select(r => r.Outcome).ToArray())).ToArray();
 ShowFrame(Frame.FromRecords(found.Select(f => new { Strategy = f.Item1, Mean = Math.Round(f.Item2.Average(), 2), Std = Math.Round(Statistics.Std(f.Item2), 2),
                                                     GapToBest = Math.Round(best.Acc - f.Item2.Average(), 2) })));
 """),

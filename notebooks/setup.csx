@@ -24,6 +24,11 @@ if (!FSharpCoreFix.Installed)
 
 NasKit.Runtime.TorchRuntime.EnsureLoaded();
 
+/// The one size setting of every chapter: NASKIT_SIZE=quick (CI and tests: the whole book in minutes on two cores)
+/// or full (the default for readers and the main job: the sizes the chapters' conclusions need).
+static T Sized<T>(T quick, T full) => NasKit.Runtime.RunSizes.Pick(quick, full);
+display($"run size: {NasKit.Runtime.RunSizes.Current.ToString().ToLowerInvariant()} (set {NasKit.Runtime.RunSizes.Variable}=quick or full before starting the kernel)");
+
 // plotly.js ships inside Plotly.NET; put it into the notebook once, so saved and offline notebooks render.
 {
     var asm = typeof(Plotly.NET.GenericChart).Assembly;

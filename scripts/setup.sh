@@ -8,8 +8,16 @@ SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
 # jupyter-nbconvert renders executed notebooks as HTML; scipy/numpy compute reference values;
 # dataset-fashion-mnist is one of the two image data sets proxies train on.
 apt_packages=(jupyter-nbconvert python3-nbconvert python3-scipy python3-numpy dataset-fashion-mnist)
-# --reports: the main job also prints its reports to PDF with headless Chromium.
-[[ "${1:-}" == "--reports" ]] && apt_packages+=(chromium)
+for flag in "$@"; do
+  case "$flag" in
+    # --reports: the main job also prints its reports to PDF with headless Chromium.
+    --reports) apt_packages+=(chromium) ;;
+    # --bench: the PyTorch peer of `naskit bench`, on OpenBLAS. Without libopenblas0-pthread, Debian's torch runs on
+    # the reference BLAS (about 3x slower than any PyTorch user's), and the benches refuse it.
+    --bench) apt_packages+=(python3-torch libopenblas0-pthread) ;;
+    *) echo "setup: unknown option $flag (use --reports and/or --bench)" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if (( ${#missing[@]} )); then

@@ -1,9 +1,10 @@
 """PyTorch side of `naskit bench train-step`: the NB201 network (TinyNetwork + InferCell), written the way
 NasKit builds it, timed for one SGD training step. Prints one JSON object per architecture on stdout.
 
-Usage: python3 pytorch_nb201.py --threads T --batch B --channels C --cells N --warmup W --steps S ARCH...
+Usage: python3 pytorch_nb201.py --threads T --batch B --channels C --cells N --warmup W --steps S (ARCH... | --serve)
 """
 import argparse, json, statistics, sys, time
+import peer_info
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -78,7 +79,10 @@ class Cell(nn.Module):
 
 
 class Network(nn.Module):
-    def __init__(self, ops, c, n, classes=10):
+    """NB201's TinyNetwork skeleton around any cell: make_cell(channels) builds one, and forward's extra arguments
+    (a supernet's edge weights) go to every cell."""
+
+    def __init__(self, make_cell, c, n, classes=10):
         super().__init__()
         self.stem = nn.Sequential(nn.Conv2d(3, c, 3, padding=1, bias=False), nn.BatchNorm2d(c))
         cells, prev = [], c
@@ -87,17 +91,54 @@ class Network(nn.Module):
             if stage > 0:
                 cells.append(ResNetBlock(prev, cur))
                 prev = cur
-            cells += [Cell(ops, cur) for _ in range(n)]
+            cells += [make_cell(cur) for _ in range(n)]
         self.cells = nn.ModuleList(cells)
         self.bn = nn.BatchNorm2d(prev)
         self.fc = nn.Linear(prev, classes)
 
-    def forward(self, x):
+    def forward(self, x, *cell_args):
         h = self.stem(x)
         for c in self.cells:
-            h = c(h)
+            h = c(h) if isinstance(c, ResNetBlock) else c(h, *cell_args)
         h = F.relu(self.bn(h))
         return self.fc(F.adaptive_avg_pool2d(h, 1).flatten(1))
+
+
+def minor_faults():
+    """This process's minor page faults so far (/proc/self/stat field 10, after the parenthesised name)."""
+    with open("/proc/self/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[7])
+
+
+def time_arch(arch, a):
+    torch.manual_seed(0)
+    ops = parse(arch)
+    net = Network(lambda channels: Cell(ops, channels), a.channels, a.cells)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4, nesterov=True)
+    x = torch.randn(a.batch, 3, 32, 32)
+    y = torch.randint(0, 10, (a.batch,))
+    phases = {"forward": [], "backward": [], "optimizer": [], "total": []}
+    faults0 = 0
+    for step in range(a.warmup + a.steps):
+        if step == a.warmup:
+            faults0 = minor_faults()
+        # The phases NasKit's side times too: zero_grad + forward + loss, backward, optimizer step.
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        loss = F.cross_entropy(net(x), y)
+        t1 = time.perf_counter()
+        loss.backward()
+        t2 = time.perf_counter()
+        opt.step()
+        t3 = time.perf_counter()
+        if step >= a.warmup:
+            for name, ms in (("forward", t1 - t0), ("backward", t2 - t1), ("optimizer", t3 - t2), ("total", t3 - t0)):
+                phases[name].append(ms * 1000)
+    row = {"arch": arch, "median_ms": statistics.median(phases["total"]), "params": sum(p.numel() for p in net.parameters()),
+           "faults_per_step": (minor_faults() - faults0) / a.steps}
+    row.update({f"{k}_ms": statistics.median(v) for k, v in phases.items() if k != "total"})
+    row.update(peer_info.describe())
+    print(json.dumps(row), flush=True)
 
 
 def main():
@@ -108,26 +149,14 @@ def main():
     p.add_argument("--cells", type=int, default=5)
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--steps", type=int, default=10)
-    p.add_argument("archs", nargs="+")
+    p.add_argument("--serve", action="store_true", help="read one architecture per line on stdin, answer each at once")
+    p.add_argument("archs", nargs="*")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
-    for arch in a.archs:
-        net = Network(parse(arch), a.channels, a.cells)
-        opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4, nesterov=True)
-        x = torch.randn(a.batch, 3, 32, 32)
-        y = torch.randint(0, 10, (a.batch,))
-        times = []
-        for step in range(a.warmup + a.steps):
-            t0 = time.perf_counter()
-            opt.zero_grad()
-            loss = F.cross_entropy(net(x), y)
-            loss.backward()
-            opt.step()
-            if step >= a.warmup:
-                times.append((time.perf_counter() - t0) * 1000)
-        print(json.dumps({"arch": arch, "median_ms": statistics.median(times), "params": sum(p.numel() for p in net.parameters()),
-                          "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    # Serving lets NasKit time each cell right before the peer does, so a slow spell of the machine hits both.
+    for arch in (line.strip() for line in sys.stdin) if a.serve else a.archs:
+        if arch:
+            time_arch(arch, a)
 
 
 if __name__ == "__main__":

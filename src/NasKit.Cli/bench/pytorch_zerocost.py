@@ -8,6 +8,7 @@ Usage: python3 pytorch_zerocost.py --threads T --batch B ARCH...
 import argparse, json, sys, time
 import numpy as np
 import torch
+import peer_info
 import torch.nn as nn
 import torch.nn.functional as F
 
@@ -139,7 +140,7 @@ def main():
         s, ts = timed(lambda: synflow(ops, x.shape))
         w, tw = timed(lambda: naswot(ops, x))
         print(json.dumps({"arch": arch, "synflow": s, "synflow_s": ts, "naswot": w, "naswot_s": tw,
-                          "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+                          **peer_info.describe()}), flush=True)
 
 
 if __name__ == "__main__":

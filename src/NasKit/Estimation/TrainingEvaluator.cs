@@ -125,8 +125,7 @@ public sealed class TrainingEvaluator<TArch> : IEvaluator<TArch> where TArch : c
                 using (var batchScope = NewDisposeScope())
                 {
                     optimizer.ZeroGrad();
-                    var logits = net.forward(images);
-                    var l = nn.functional.cross_entropy(logits, labels);
+                    var (logits, l) = ForwardPass.WithLoss(() => net.forward(images), z => nn.functional.cross_entropy(z, labels));
                     loss = l.item<float>();
                     if (double.IsNaN(loss) || double.IsInfinity(loss))
                     {

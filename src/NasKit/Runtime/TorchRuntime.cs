@@ -68,6 +68,15 @@ public static class TorchRuntime
 
     private static readonly List<string> _unsaid = new();
 
+    /// <summary>What torch work runs on here, for benchmark headers: "TorchSharp 0.107.0, libtorch 2.10.0, oneDNN ISA AVX2, 2 threads".</summary>
+    public static string Describe()
+    {
+        EnsureLoaded();
+        var versions = typeof(TorchRuntime).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value);
+        return $"TorchSharp {versions.GetValueOrDefault("TorchSharpVersion")}, libtorch {versions.GetValueOrDefault("LibTorchVersion")}, " +
+               $"oneDNN ISA {Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA") ?? "(default: the CPU's best)"}, {torch.get_num_threads()} threads";
+    }
+
     /// <summary>CUDA when present, the CPU otherwise; NASKIT_DEVICE=cpu|cuda|cuda:N overrides.</summary>
     public static Device DefaultDevice
     {
@@ -151,19 +160,31 @@ public static class TorchRuntime
 
     /// <summary>
     /// oneDNN's AVX-512 convolution backward kernels in libtorch 2.10 return NaN input gradients now and then on
-    /// AMD Zen 4 CPUs (seen: 21 of 200 identical 3×3 conv backward passes on an AMD EPYC; 0 of 200 with the ISA
-    /// capped at AVX2). Cap oneDNN at AVX2 there before libtorch loads. DNNL_MAX_CPU_ISA set by the user wins.
+    /// AMD Zen 4 CPUs (seen: 21 of 200 identical 3×3 conv backward passes on an AMD EPYC of family 25; 0 of 200 with
+    /// the ISA capped at AVX2). Cap oneDNN at AVX2 there before libtorch loads. The cap costs about a third of the
+    /// training speed, so it applies only where the fault was seen: an AMD EPYC of family 26 (Zen 5) gave 0 NaN in
+    /// 7,800 passes over six shapes uncapped (environment.md). DNNL_MAX_CPU_ISA set by the user wins.
     /// </summary>
     private static void LimitOneDnnIsa()
     {
         if (Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA") is not null) return;
         string cpuinfo;
         try { cpuinfo = File.ReadAllText("/proc/cpuinfo"); } catch (IOException) { return; }
-        if (!cpuinfo.Contains("AuthenticAMD") || !cpuinfo.Contains(" avx512f")) return;
+        if (!NeedsAvx2Cap(cpuinfo)) return;
         SetNativeEnvironment("DNNL_MAX_CPU_ISA", "AVX2", 0); // the native environment, which oneDNN reads
         Environment.SetEnvironmentVariable("DNNL_MAX_CPU_ISA", "AVX2");
         Record("capped oneDNN at AVX2 (DNNL_MAX_CPU_ISA=AVX2): its AVX-512 convolution backward gives NaN gradients " +
-               "on this AMD CPU; set DNNL_MAX_CPU_ISA yourself to override");
+               "on AMD Zen 4 CPUs; set DNNL_MAX_CPU_ISA yourself to override");
+    }
+
+    /// <summary>True for the CPUs where oneDNN's AVX-512 convolution backward was seen to give NaN: AMD family 25
+    /// (Zen 4, the only family 25 with AVX-512), read from the first processor of a /proc/cpuinfo text.</summary>
+    internal static bool NeedsAvx2Cap(string cpuinfo)
+    {
+        string? Field(string key) => cpuinfo.Split('\n').Where(l => l.StartsWith(key, StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf(':') + 1)..].Trim()).FirstOrDefault();
+        var flags = (Field("flags") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return Field("vendor_id") == "AuthenticAMD" && Field("cpu family") == "25" && flags.Contains("avx512f");
     }
 
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]

@@ -33,16 +33,9 @@ public sealed class DartsMixedEdge : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Σ_k weights[k]·op_k(x), weights a vector of 8 in <see cref="DartsOp"/> order.</summary>
-    public Tensor Mix(Tensor x, Tensor weights) => PartialChannels.Apply(x, _k, h =>
-    {
-        Tensor? sum = null;
-        for (int k = 1; k < DartsOps.Count; k++) // none (k = 0) adds weight × 0
-        {
-            var term = ops[k].call(h) * weights[k];
-            sum = sum is null ? term : sum + term;
-        }
-        return sum!;
-    }, bypass_pool.call);
+    public Tensor Mix(Tensor x, Tensor weights) => PartialChannels.Apply(x, _k, h => RelaxedSupernets.Sum(
+        Enumerable.Range(1, DartsOps.Count - 1).Select(k => ops[k].call(h) * weights[k])), // none (k = 0) adds weight × 0
+        bypass_pool.call);
 
     /// <summary>GDAS: only the op selected by the one-hot <paramref name="hard"/> runs.</summary>
     public Tensor Sampled(Tensor x, Tensor hard, int chosen) => PartialChannels.Apply(x, _k, h =>
@@ -103,16 +96,14 @@ public sealed class DartsSearchCell : nn.Module<Tensor, Tensor, Tensor>
         int offset = 0;
         for (int i = 0; i < _steps; i++)
         {
-            Tensor? sum = null;
-            for (int j = 0; j < states.Count; j++)
-            {
-                var y = edge(offset + j, edges[offset + j], states[j]);
-                sum = sum is null ? y : sum + y;
-            }
-            offset += states.Count;
-            states.Add(sum!);
+            int first = offset, inputs = states.Count;
+            // Edge outputs are new tensors (a weighted mix or a sampled op times its gate): summed and released.
+            states.Add(RelaxedSupernets.Sum(Enumerable.Range(0, inputs).Select(j => edge(first + j, edges[first + j], states[j]))));
+            offset += inputs;
         }
-        return cat(states.Skip(2).ToArray(), 1);
+        var output = cat(states.Skip(2).ToArray(), 1);
+        foreach (var state in states) state.Dispose(); // read by nothing after the concatenation; autograd keeps what it saved
+        return output;
     }
 
     public override Tensor forward(Tensor s0, Tensor s1) =>
@@ -181,7 +172,14 @@ public sealed class DartsSuperNetwork : nn.Module<Tensor, Tensor>, IRelaxedSuper
     {
         var s0 = stem.call(x);
         var s1 = s0;
-        foreach (var cell in cells) (s0, s1) = (s1, cell.Run(s0, s1, edgeOf(cell.Reduction)));
+        foreach (var cell in cells)
+        {
+            var output = cell.Run(s0, s1, edgeOf(cell.Reduction));
+            // The state two cells back is read by no later cell: released now, as Python would (the stem output,
+            // which is s0 and s1 at once for the first cell, goes after the second).
+            if (!ReferenceEquals(s0, s1)) s0.Dispose();
+            (s0, s1) = (s1, output);
+        }
         return classifier.call(nn.functional.adaptive_avg_pool2d(s1, 1).flatten(1));
     }
 

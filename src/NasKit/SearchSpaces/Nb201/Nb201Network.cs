@@ -48,7 +48,11 @@ public sealed class Nb201InferCell : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
+        // Partial sums are released as soon as nothing here reads them again, as Python's reference counting does in
+        // the reference code: an addition saves none of its inputs, so autograd never needs them (ForwardPass).
+        // Edge outputs stay with the caller's scope: a zero-cost proxy may be observing them through a hook.
         var nodes = new Tensor?[4];
+        var isSum = new bool[4];
         nodes[0] = input;
         for (int e = 0, j = 1; j <= 3; j++)
         {
@@ -57,10 +61,16 @@ public sealed class Nb201InferCell : nn.Module<Tensor, Tensor>
             {
                 if (_ops[e] == Nb201Op.None || nodes[i] is null) continue;
                 Tensor y = _ops[e] == Nb201Op.SkipConnect ? nodes[i]! : edges[_edgeOf[e]].call(nodes[i]!);
-                sum = sum is null ? y : sum.Plus(y);
+                if (sum is null) { sum = y; continue; }
+                var next = sum.Plus(y);
+                if (isSum[j]) sum.Dispose();
+                (sum, isSum[j]) = (next, true);
             }
             nodes[j] = sum; // null: a node without live inputs is zero
         }
+        // Nodes 1 and 2 are read by no later edge once node 3 exists (node 3 is a sum of its own or one of them).
+        for (int j = 1; j <= 2; j++)
+            if (isSum[j] && !ReferenceEquals(nodes[j], nodes[3])) nodes[j]!.Dispose();
         return nodes[3] ?? zeros_like(input);
     }
 }

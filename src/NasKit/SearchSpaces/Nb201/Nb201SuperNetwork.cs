@@ -50,12 +50,10 @@ public sealed class Nb201MixedEdge : nn.Module<Tensor, Tensor>
     };
 
     /// <summary>Σ_k weights[k]·op_k(x) over the ops in <see cref="Nb201Op"/> order; weights is a vector of 5.</summary>
-    public Tensor Mix(Tensor x, Tensor weights) => PartialChannels.Apply(x, _k, h =>
-    {
-        Tensor sum = h * weights[(int)Nb201Op.SkipConnect]; // none (k = 0) adds weight × 0
-        for (int k = 2; k < Nb201Ops.Count; k++) sum = sum + Module((Nb201Op)k)!.call(h) * weights[k];
-        return sum;
-    });
+    public Tensor Mix(Tensor x, Tensor weights) => PartialChannels.Apply(x, _k, h => RelaxedSupernets.Sum(
+        Enumerable.Range(1, Nb201Ops.Count - 1).Select(k => (Nb201Op)k == Nb201Op.SkipConnect // none (k = 0) adds weight × 0
+            ? h * weights[k]
+            : Module((Nb201Op)k)!.call(h) * weights[k])));
 
     public override Tensor forward(Tensor x) =>
         throw new InvalidOperationException("A mixed edge runs through Apply (one op) or Mix (weighted ops), not forward.");
@@ -77,7 +75,10 @@ public sealed class Nb201SearchCell : nn.Module<Tensor, Tensor>
     /// <summary>Runs the DAG with <paramref name="edge"/> computing each edge (null = no contribution).</summary>
     public Tensor Run(Tensor input, Func<int, Nb201MixedEdge, Tensor, Tensor?> edge)
     {
+        // Tensors made here are released once added (see Nb201InferCell.forward): partial sums and edge outputs, which
+        // in a supernet no hook observes. An edge output that is its input (a skip on a path) belongs to the caller.
         var nodes = new Tensor?[4];
+        var owned = new bool[4];
         nodes[0] = input;
         for (int e = 0, j = 1; j <= 3; j++)
         {
@@ -86,10 +87,18 @@ public sealed class Nb201SearchCell : nn.Module<Tensor, Tensor>
             {
                 if (nodes[i] is null) continue;
                 var y = edge(e, edges[e], nodes[i]!);
-                if (y is not null) sum = sum is null ? y : sum.Plus(y);
+                if (y is null) continue;
+                bool yOwned = !ReferenceEquals(y, nodes[i]);
+                if (sum is null) { (sum, owned[j]) = (y, yOwned); continue; }
+                var next = sum.Plus(y);
+                if (owned[j]) sum.Dispose();
+                if (yOwned) y.Dispose();
+                (sum, owned[j]) = (next, true);
             }
             nodes[j] = sum;
         }
+        for (int j = 1; j <= 2; j++)
+            if (owned[j] && !ReferenceEquals(nodes[j], nodes[3])) nodes[j]!.Dispose();
         return nodes[3] ?? zeros_like(input);
     }
 

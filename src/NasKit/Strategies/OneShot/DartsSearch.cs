@@ -192,8 +192,7 @@ public sealed class DartsSearch<TArch> : IDisposable where TArch : class, IArchi
             using (var scope = NewDisposeScope())
             {
                 ZeroWeightGradients();
-                var logits = Logits(x, Alphas.Select(a => a.detach()).ToArray());
-                var loss = nn.functional.cross_entropy(logits, y);
+                var (logits, loss) = ForwardPass.WithLoss(() => Logits(x, Alphas.Select(a => a.detach()).ToArray()), z => nn.functional.cross_entropy(z, y));
                 double value = loss.item<float>();
                 if (!double.IsFinite(value)) throw new ArithmeticException($"DARTS training loss became {value} at epoch {epoch + 1}; lower the learning rate.");
                 loss.backward();

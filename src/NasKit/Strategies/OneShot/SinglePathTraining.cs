@@ -74,8 +74,7 @@ public sealed class SinglePathTraining<TArch> : IDisposable where TArch : class,
             using (NewDisposeScope())
             {
                 _optimizer.zero_grad();
-                var logits = Network.Forward(x, path);
-                var loss = nn.functional.cross_entropy(logits, y);
+                var (logits, loss) = ForwardPass.WithLoss(() => Network.Forward(x, path), z => nn.functional.cross_entropy(z, y));
                 double value = loss.item<float>();
                 if (!double.IsFinite(value)) throw new ArithmeticException($"Supernet loss became {value} at epoch {epoch + 1} on {path}; lower the learning rate.");
                 loss.backward();
