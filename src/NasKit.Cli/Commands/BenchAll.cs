@@ -96,11 +96,8 @@ internal static class BenchAll
     /// <summary>"AMD EPYC (AuthenticAMD family 26), AVX-512, 2 cores".</summary>
     internal static string Machine()
     {
-        string cpuinfo = File.Exists("/proc/cpuinfo") ? File.ReadAllText("/proc/cpuinfo") : "";
-        string? Field(string key) => cpuinfo.Split('\n').Where(l => l.StartsWith(key, StringComparison.Ordinal))
-            .Select(l => l[(l.IndexOf(':') + 1)..].Trim()).FirstOrDefault();
-        var flags = (Field("flags") ?? "").Split(' ');
-        string isa = flags.Contains("avx512f") ? "AVX-512" : flags.Contains("avx2") ? "AVX2" : "no AVX2";
-        return $"{Field("model name") ?? "unknown CPU"} ({Field("vendor_id")} family {Field("cpu family")}), {isa}, {Environment.ProcessorCount} cores";
+        var cpu = CpuInfo.Read();
+        string isa = cpu is null ? "ISA unknown" : cpu.Flags.Contains("avx512f") ? "AVX-512" : cpu.Flags.Contains("avx2") ? "AVX2" : "no AVX2";
+        return $"{cpu?.Model ?? "unknown CPU"} ({cpu?.Vendor} family {cpu?.Family}), {isa}, {Environment.ProcessorCount} cores";
     }
 }

@@ -19,6 +19,7 @@ internal static class BenchCommands
     private const string AllConv = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|";
     private const string Mixed = "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|";
     internal static readonly string[] DefaultCells = [BestCell, AllConv, Mixed];
+    private static readonly Dictionary<string, string> CellLabels = new() { [BestCell] = "best cell", [AllConv] = "all-3x3 cell", [Mixed] = "cheap-op cell" };
 
     public static Command Create()
     {
@@ -91,7 +92,7 @@ internal static class BenchCommands
             var paired = ourRounds.Select((r, k) => r[i].Total / peerRounds[k][i].Total).ToArray();
             double ratio = Median(paired);
             ratios.Add(ratio);
-            rows.Add(new BenchRow("train-step", $"NB201 {(archs[i] == BestCell ? "best cell" : archs[i] == AllConv ? "all-3x3 cell" : archs[i] == Mixed ? "cheap-op cell" : archs[i])}", ours[i].Total, theirs.Total, "ms", ratio));
+            rows.Add(new BenchRow("train-step", $"NB201 {CellLabels.GetValueOrDefault(archs[i], archs[i])}", ours[i].Total, theirs.Total, "ms", ratio));
             Console.WriteLine(string.Create(inv, $"{archs[i],-100}  NasKit  {ours[i]}  {ratio,5:0.00}"));
             Console.WriteLine(string.Create(inv, $"{"",-100}  PyTorch {theirs}  (rounds: {string.Join(" ", paired.Select(p => p.ToString("0.00", inv)))})"));
         }
@@ -99,8 +100,8 @@ internal static class BenchCommands
         return rows;
     }
 
-    /// <summary>Medians (ms) of one training step's phases; the total is the median of whole steps, not the phases' sum.</summary>
-    /// <summary>Medians (ms) of one training step's phases and the mean minor page faults per step (memory the
+    /// <summary>Medians (ms) of one training step's phases (the total is the median of whole steps, not the phases'
+    /// sum) and the mean minor page faults per step (memory the
     /// allocator took fresh from the kernel: each fault costs about a microsecond).</summary>
     private readonly record struct StepPhases(double Forward, double Backward, double Optimizer, double Total, double Faults)
     {

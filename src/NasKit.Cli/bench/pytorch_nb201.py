@@ -141,14 +141,20 @@ def time_arch(arch, a):
     print(json.dumps(row), flush=True)
 
 
-def main():
+def network_parser(steps):
+    """The options every NB201 peer takes: threads, batch, the network's C and N, timed steps."""
     p = argparse.ArgumentParser()
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--channels", type=int, default=16)
     p.add_argument("--cells", type=int, default=5)
+    p.add_argument("--steps", type=int, default=steps)
+    return p
+
+
+def main():
+    p = network_parser(steps=10)
     p.add_argument("--warmup", type=int, default=3)
-    p.add_argument("--steps", type=int, default=10)
     p.add_argument("--serve", action="store_true", help="read one architecture per line on stdin, answer each at once")
     p.add_argument("archs", nargs="*")
     a = p.parse_args()

@@ -5,12 +5,12 @@ Prints one JSON object per configuration.
 
 Usage: python3 pytorch_supernet.py --threads T --batch B --channels C --cells N --steps S --partial-channels K
 """
-import argparse, ctypes, gc, json, statistics, sys, time
+import ctypes, gc, json, statistics, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import peer_info
-from pytorch_nb201 import Network
+from pytorch_nb201 import Network, network_parser
 
 EDGES = 6
 OPS = 5  # none, skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3
@@ -75,12 +75,7 @@ def settle():
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--threads", type=int, required=True)
-    p.add_argument("--batch", type=int, default=64)
-    p.add_argument("--channels", type=int, default=16)
-    p.add_argument("--cells", type=int, default=5)
-    p.add_argument("--steps", type=int, default=5)
+    p = network_parser(steps=5)
     p.add_argument("--partial-channels", type=int, default=4)
     a = p.parse_args()
     torch.set_num_threads(a.threads)

@@ -75,7 +75,7 @@ public class ConvolutionGradientTests
     {
         var cpuinfo = $"processor\t: 0\nvendor_id\t: {vendor}\ncpu family\t: {family}\nmodel\t\t: 17\nflags\t\t: {flags}\n\n" +
                       $"processor\t: 1\nvendor_id\t: {vendor}\ncpu family\t: {family}\n";
-        Assert.Equal(capped, TorchRuntime.NeedsAvx2Cap(cpuinfo));
+        Assert.Equal(capped, TorchRuntime.NeedsAvx2Cap(CpuInfo.Parse(cpuinfo)));
     }
 
     [Fact]

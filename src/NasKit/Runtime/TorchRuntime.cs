@@ -168,9 +168,7 @@ public static class TorchRuntime
     private static void LimitOneDnnIsa()
     {
         if (Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA") is not null) return;
-        string cpuinfo;
-        try { cpuinfo = File.ReadAllText("/proc/cpuinfo"); } catch (IOException) { return; }
-        if (!NeedsAvx2Cap(cpuinfo)) return;
+        if (CpuInfo.Read() is not { } cpu || !NeedsAvx2Cap(cpu)) return;
         SetNativeEnvironment("DNNL_MAX_CPU_ISA", "AVX2", 0); // the native environment, which oneDNN reads
         Environment.SetEnvironmentVariable("DNNL_MAX_CPU_ISA", "AVX2");
         Record("capped oneDNN at AVX2 (DNNL_MAX_CPU_ISA=AVX2): its AVX-512 convolution backward gives NaN gradients " +
@@ -178,14 +176,8 @@ public static class TorchRuntime
     }
 
     /// <summary>True for the CPUs where oneDNN's AVX-512 convolution backward was seen to give NaN: AMD family 25
-    /// (Zen 4, the only family 25 with AVX-512), read from the first processor of a /proc/cpuinfo text.</summary>
-    internal static bool NeedsAvx2Cap(string cpuinfo)
-    {
-        string? Field(string key) => cpuinfo.Split('\n').Where(l => l.StartsWith(key, StringComparison.Ordinal))
-            .Select(l => l[(l.IndexOf(':') + 1)..].Trim()).FirstOrDefault();
-        var flags = (Field("flags") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return Field("vendor_id") == "AuthenticAMD" && Field("cpu family") == "25" && flags.Contains("avx512f");
-    }
+    /// (Zen 4, the only family 25 with AVX-512).</summary>
+    internal static bool NeedsAvx2Cap(CpuInfo cpu) => cpu is { Vendor: "AuthenticAMD", Family: "25" } && cpu.Flags.Contains("avx512f");
 
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
     private static extern IntPtr GlobalContext();
