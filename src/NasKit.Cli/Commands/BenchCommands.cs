@@ -29,6 +29,7 @@ internal static class BenchCommands
         bench.Subcommands.Add(ZeroCost());
         bench.Subcommands.Add(SupernetBench.Create());
         bench.Subcommands.Add(StoreBench.Create());
+        bench.Subcommands.Add(TransformerBench.Create());
         bench.Subcommands.Add(BenchAll.Create());
         return bench;
     }
@@ -221,7 +222,7 @@ internal static class BenchCommands
     }
 
     /// <summary>Resident memory after the finalizers of unreachable tensors and scalars have run and the freed heap is trimmed.</summary>
-    private static double SettledRssMb()
+    internal static double SettledRssMb()
     {
         Settle();
         return RssMb();
@@ -301,10 +302,10 @@ internal static class BenchCommands
         return [BenchRow.Growth("memory", $"training memory growth over {n} networks after 20", growth)];
     }
 
-    private static double RssMb() => StatusMb("VmRSS:");
+    internal static double RssMb() => StatusMb("VmRSS:");
 
     /// <summary>This process's minor page faults so far (/proc/self/stat field 10).</summary>
-    private static long MinorFaults() => long.Parse(File.ReadAllText("/proc/self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[7], CultureInfo.InvariantCulture);
+    internal static long MinorFaults() => long.Parse(File.ReadAllText("/proc/self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[7], CultureInfo.InvariantCulture);
 
     /// <summary>A memory line of /proc/self/status in MB. The kernel separates key and value with a tab, and a
     /// large value leaves no space after it, so split on both.</summary>
