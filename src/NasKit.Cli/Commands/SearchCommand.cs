@@ -119,7 +119,7 @@ internal static class SearchCommand
         var a = new Dictionary<string, string>(d.Arguments);
         if (o.Data is not null) a["data"] = o.Data;
         if (o.Channels is not null) a["C"] = o.Channels.Value.ToString(Inv);
-        a.TryAdd("N", (o.Cells ?? 1).ToString(Inv));
+        if (o.Cells is not null || Catalog<IEvaluatorFactory>.Get(d.Name).TakesNetworkShape) a.TryAdd("N", (o.Cells ?? 1).ToString(Inv));
         a.TryAdd("seed", o.Seed.ToString(Inv));
         var descriptor = d with { Arguments = a };
         return spaceEntry!.Accept(new OnEvaluator(o, descriptor, factories));
@@ -155,16 +155,17 @@ internal static class SearchCommand
         public int Visit<TArch>(ISearchSpace<TArch> space) where TArch : class, IArchitecture
         {
             var evaluator = descriptor.Create(space);
+            var signal = evaluator is ISignalEvaluator s ? s.Signal : Objective.Max(Metrics.ValidAccuracy);
             Console.Error.WriteLine(o.Rungs is null ? $"evaluator {descriptor} on space {space.Name}, {o.Epochs} epoch(s) per trial"
                                                     : $"evaluator {descriptor} on space {space.Name}, rungs {o.Rungs}, budget {o.BudgetText} per run");
             var protocol = new QueryBudgetProtocol<TArch>
             {
-                Space = space, Evaluator = evaluator, Fidelity = new Fidelity(Epochs: o.TrialEpochs), OutcomeMetric = Metrics.ValidAccuracy,
+                Space = space, Evaluator = evaluator, Fidelity = new Fidelity(Epochs: o.TrialEpochs), Signal = signal, OutcomeMetric = signal.Metric,
                 Queries = o.Queries, Epochs = o.BudgetEpochs, Rungs = o.Rungs, Parallelism = o.Parallel ?? 1,
-                Stopping = o.Stopping is { } rule ? new StoppingSetting(rule, Objective.Max(Metrics.ValidAccuracy)) : null,
+                Stopping = o.Stopping is { } rule ? new StoppingSetting(rule, signal) : null,
                 // Trained trials take minutes: one line each, so a long search shows where it is.
                 OnTrial = (strategy, run, t) => Console.Error.WriteLine(string.Create(Inv,
-                    $"  {strategy} run {run}: trial {t.Number + 1}{(o.BudgetEpochs is null ? $"/{o.Queries}" : $" ({t.Fidelity.Epochs} epochs)")} {(t.Evaluation.Failed ? "FAILED " + t.Evaluation.Reason : $"{Metrics.ValidAccuracy}={t.Evaluation[Metrics.ValidAccuracy]:0.00}")} in {t.WallSeconds:0} s")),
+                    $"  {strategy} run {run}: trial {t.Number + 1}{(o.BudgetEpochs is null ? $"/{o.Queries}" : $" ({t.Fidelity.Epochs} epochs)")} {(t.Evaluation.Failed ? "FAILED " + t.Evaluation.Reason : $"{signal.Metric}={t.Evaluation[signal.Metric]:0.000}")} in {t.WallSeconds:0} s")),
             };
             return Compare(protocol, o, factories, printBest: true, problem: $"space={space.Name}, evaluator={descriptor}, epochs={o.TrialEpochs}");
         }

@@ -11,3 +11,12 @@ public interface IEvaluator<in TArch> where TArch : class, IArchitecture
 {
     Evaluation Evaluate(TArch arch, Fidelity fidelity, TrialContext? context = null);
 }
+
+/// <summary>
+/// An evaluator whose search signal is not held-out accuracy (a language model's validation loss, say): studies and
+/// the CLI search on <see cref="Signal"/> instead of <c>valid_acc</c>.
+/// </summary>
+public interface ISignalEvaluator
+{
+    Objective Signal { get; }
+}

@@ -14,6 +14,9 @@ public interface IEvaluatorFactory : ICatalogEntry
 {
     /// <summary>The evaluator for <paramref name="space"/>, or null when it cannot evaluate that space.</summary>
     IEvaluator<TArch>? Create<TArch>(ISearchSpace<TArch> space, EvaluatorArguments arguments) where TArch : class, IArchitecture;
+
+    /// <summary>True when it trains image networks of a shape (C, N), so a search can default it to a proxy network.</summary>
+    bool TakesNetworkShape => false;
 }
 
 /// <summary>An evaluator's catalog name and arguments, with one canonical text form (keys sorted).</summary>

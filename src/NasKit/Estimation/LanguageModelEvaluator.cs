@@ -15,11 +15,12 @@ namespace NasKit.Estimation;
 /// validation curve per epoch, each point reported to the <see cref="TrialContext"/>.
 /// </summary>
 public sealed class LanguageModelEvaluator<TArch>(ISequenceModelSpace<TArch> space, CharCorpus corpus, LanguageModelRecipe recipe, int seed,
-                                                  int stepsPerEpoch = 250, Device? device = null) : IEvaluator<TArch> where TArch : class, IArchitecture
+                                                  int stepsPerEpoch = 250, Device? device = null) : IEvaluator<TArch>, ISignalEvaluator where TArch : class, IArchitecture
 {
     public LanguageModelRecipe Recipe { get; } = recipe.Validated();
     public int StepsPerEpoch { get; } = stepsPerEpoch >= 1 ? stepsPerEpoch : throw new ArgumentOutOfRangeException(nameof(stepsPerEpoch), "An epoch needs at least 1 iteration.");
     public Device Device { get; } = device ?? TorchRuntime.DefaultDevice;
+    public Objective Signal { get; } = Objective.Min(Metrics.ValidLoss);
 
     public Evaluation Evaluate(TArch arch, Fidelity fidelity, TrialContext? context = null)
     {

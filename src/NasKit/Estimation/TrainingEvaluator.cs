@@ -209,6 +209,7 @@ public sealed class TrainingEvaluatorFactory : IEvaluatorFactory
     public string Name => "train";
     public string Description => "Trains each network for real (NB201's recipe by default): train:data=cifar10-subset,seed=0,batch=256,lr=0.1,C=16,N=5,inherit=false.";
     public int Order => 10;
+    public bool TakesNetworkShape => true;
 
     public IEvaluator<TArch>? Create<TArch>(ISearchSpace<TArch> space, EvaluatorArguments a) where TArch : class, IArchitecture
     {
