@@ -8,7 +8,7 @@ namespace NasKit.Tests.SearchSpaces.Transformer;
 /// <summary>
 /// Logits pinned by an independent numpy implementation of the same network (pre-norm GPT, bias-free, tied output;
 /// attention, rotary, ALiBi and sinusoidal tables written from the papers), run with Debian 12's numpy/scipy:
-/// <c>/usr/bin/python3 decoder_ref.py</c>, whose source is in docs/measurements.md ("Transformer reference values").
+/// <c>/usr/bin/python3 decoder_ref.py</c> (beside this file).
 /// Every parameter is filled with 0.3·sin(0.37·i + phase(name)), phase = (Σ code points of the name mod 97)·0.1,
 /// i the flat index; vocabulary 11, context 8, width 16, layers (2 heads, MLP 2) and (4 heads, MLP 1), tokens
 /// [[1,5,2,9,0,3],[4,4,10,7,6,1]].
