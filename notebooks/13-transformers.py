@@ -120,7 +120,45 @@ $"{tau:0.00} ({(tau < 0 ? "larger decoders reached lower loss" : "larger decoder
 $"not a uniform sample, so this is no test of the parameter-count proxy)"
 """),
 md("""
-The same experiment from a terminal: `naskit lm train --seeds 3` reproduces the baseline over three seeds, and
-`naskit search --space transformer --evaluator lm --epochs 2 --strategy rea,random` compares strategies on the space.
+## Loss against measured latency
+Parameters are a stand-in for cost; what a deployment pays is time. Each trained architecture is built again and
+timed on this machine generating one token (batch 1, the 64-character window recomputed: these models keep no
+key/value cache), the median of 10 forward passes after 3 warm-up passes.
+"""),
+code("""
+using NasKit.Hardware;
+var timed = trials.Select(t =>
+{
+    using var net = space.Build(t.Arch, corpus.VocabularySize, 64, seed: 0);
+    return (Ms: LatencyMeter.MeasureTokens(net, batch: 1, context: 64, vocabulary: corpus.VocabularySize).MedianMs, Loss: t.Result[Metrics.ValidLoss]);
+}).ToArray();
+var latencyFront = Pareto.Front(timed.Select(p => (IReadOnlyList<double>)new[] { p.Ms, p.Loss }).ToArray()).Select(i => timed[i]).OrderBy(p => p.Ms).ToArray();
+Show(Chart.Combine([
+    Chart.Point<double, double, string>(x: timed.Select(p => p.Ms), y: timed.Select(p => p.Loss), Name: "trained models"),
+    Chart.Line<double, double, string>(x: latencyFront.Select(p => p.Ms), y: latencyFront.Select(p => p.Loss), Name: "Pareto front")]),
+    xTitle: "latency per generated token, batch 1 (ms)", yTitle: "validation loss (nats per character)");
+$"latency {timed.Min(p => p.Ms):0.00}..{timed.Max(p => p.Ms):0.00} ms per token; {latencyFront.Length} models on the loss-latency front"
+"""),
+md("""
+## Predicting latency: HAT's predictor
+Measuring every candidate on the target device is slow when the device is a phone or a Raspberry Pi. HAT measured
+2,000 encoder-decoder Transformers per device once and trained a small MLP on ten features (widths, depths, average
+heads and FFN sizes) to predict the rest. Here HAT's own MLP, ridge regression and gradient-boosted trees are fitted
+on 80% of two of its data sets and scored on the last 10%, as HAT's script splits them.
+"""),
+code("""
+using NasKit.SearchSpaces.HatTransformer;
+var hat = new[] { "wmt14ende_cpu_xeon", "wmt14ende_cpu_raspberrypi" }.SelectMany(name =>
+    HatLatencyStudy.Run(name, HatLatencyData.Load(name), seed: 0, HatLatencyStudy.DefaultPredictors(0, mlpSteps: Sized(quick: 1000, full: 5000)))).ToArray();
+ShowFrame(Frame.FromRecords(hat.Select(r => new { r.DataSet, r.Predictor, MeanLatencyMs = Math.Round(r.MeanLatencyMs, 1), RmseMs = Math.Round(r.RmseMs, 2),
+                                                  MapdPercent = Math.Round(100 * r.Mapd, 1), KendallTau = Math.Round(r.KendallTau, 3) })));
+var bestHat = hat.GroupBy(r => r.DataSet).Select(g => g.MinBy(r => r.RmseMs)!).ToArray();
+string.Join("; ", bestHat.Select(r => $"{r.DataSet}: lowest RMSE {r.RmseMs:0.00} ms by {r.Predictor} (tau {r.KendallTau:0.000})"))
+"""),
+md("""
+The same experiments from a terminal: `naskit lm train --seeds 3` reproduces the baseline over three seeds,
+`naskit search --space transformer --evaluator lm --epochs 2 --strategy rea,random` compares strategies on the space,
+`naskit lm latency` times a model, `naskit lm hat-latency` fits the latency predictors on all eight HAT data sets and
+`naskit lm proxies` asks which training-free score ranks trained Transformers.
 """),
 ])

@@ -19,6 +19,9 @@ internal static class LmCommands
     {
         var lm = new Command("lm", "Character-level language modelling with the Transformer space (Tiny Shakespeare, nanoGPT's split and recipe).\nExample:\n  naskit lm train --seeds 3");
         lm.Subcommands.Add(Train());
+        lm.Subcommands.Add(Proxies());
+        lm.Subcommands.Add(HatLatency());
+        lm.Subcommands.Add(Latency());
         return lm;
     }
 
@@ -93,6 +96,158 @@ internal static class LmCommands
         }
         last?.Dispose();
         return 0;
+    }
+
+    private static Command Proxies()
+    {
+        var sample = new Option<int>("--sample") { Description = "Architectures sampled uniformly from the transformer space and trained (>= 3).", DefaultValueFactory = _ => 40 }.AtLeast(3);
+        var iterations = new Option<int>("--iterations") { Description = "Training iterations of every model: the fixed budget (>= 1).", DefaultValueFactory = _ => 500 }.AtLeast(1);
+        var seed = new Option<int>("--seed") { Description = "Seed of the sample, the initialisations, the batches and the proxies' batch.", DefaultValueFactory = _ => 0 }.Seed();
+        var output = new Option<string>("--out") { Description = "CSV of every model (architecture, losses, scores), a line as each finishes; rerunning with the same options resumes.", DefaultValueFactory = _ => "runs/lm-proxies.csv" };
+        var cmd = new Command("proxies", "Lightweight Transformer Search's question: train sampled Transformers at one budget on Tiny Shakespeare (nanoGPT's recipe) and rank-correlate " +
+                                         "their validation loss with training-free scores: decoder parameters, total parameters (params), FLOPs and the gradient proxies that apply to " +
+                                         "sequence models (grad_norm, snip, grasp, fisher).\nExample:\n  naskit lm proxies --sample 40 --iterations 500 --seed 0 --out runs/lm-proxies.csv")
+        {
+            sample, iterations, seed, output,
+        };
+        cmd.SetAction(r => Cli.Run(() => RunProxies(r.GetValue(sample), r.GetValue(iterations), r.GetValue(seed), r.GetValue(output)!)));
+        return cmd;
+    }
+
+    private static int RunProxies(int count, int iterations, int seed, string output)
+    {
+        if (!output.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--out {output}: give a path ending in .csv.");
+        var space = new DecoderSpace();
+        var corpus = CharCorpus.TinyShakespeare();
+        var recipe = LanguageModelRecipe.NanoGptShakespeareCpu with { Iterations = iterations, EvalInterval = iterations };
+        var rng = new Random(seed);
+        var archs = new List<Choices>();
+        while (archs.Count < count) { var a = space.Sample(rng); if (!archs.Contains(a)) archs.Add(a); }
+        int Vocab = corpus.VocabularySize, ctx = recipe.Context;
+        var study = new NasKit.Experiments.SequenceProxyStudy<Choices>(space, corpus, recipe, seed)
+        {
+            Counts = new Dictionary<string, Func<Choices, double>>
+            {
+                ["decoder_params"] = a => space.Configure(a, Vocab, ctx).DecoderParameters,
+            },
+        };
+        var header = new[] { "architecture", "iterations", "valid_loss", "train_loss", "train_seconds" }.Concat(study.Counts.Keys).Concat(study.Proxies).ToArray();
+        var rows = ReadProxyRows(output, header, iterations);
+        var stale = rows.Where(r => !archs.Any(a => a.ToText() == r.Architecture)).Select(r => r.Architecture).FirstOrDefault();
+        if (stale is not null) throw new ArgumentException($"{output} holds models of another sample ({stale}); give another --out or the options it was written with.");
+        TorchRuntime.EnsureLoaded();
+        Console.Error.WriteLine($"{rows.Count} of {count} models already in {output}; {TorchRuntime.Describe()}");
+        var dir = Path.GetDirectoryName(Path.GetFullPath(output));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        bool fresh = !File.Exists(output) || new FileInfo(output).Length == 0;
+        using (var writer = new StreamWriter(output, append: true))
+        {
+            using var csv = new CsvHelper.CsvWriter(writer, CultureInfo.InvariantCulture);
+            if (fresh) { foreach (var h in header) csv.WriteField(h); csv.NextRecord(); writer.Flush(); }
+            var todo = archs.Where(a => !rows.Any(r => r.Architecture == a.ToText())).ToArray();
+            Cli.WithProgress("training sampled Transformers", todo.Length, tick =>
+            {
+                foreach (var arch in todo)
+                {
+                    var row = study.Measure(arch);
+                    rows.Add(row);
+                    csv.WriteField(row.Architecture);
+                    csv.WriteField(iterations.ToString(CultureInfo.InvariantCulture));
+                    foreach (var v in new[] { row.ValidLoss, row.TrainLoss, row.TrainSeconds }.Concat(header.Skip(5).Select(h => row.Predictors[h])))
+                        csv.WriteField(v.ToString("R", CultureInfo.InvariantCulture));
+                    csv.NextRecord();
+                    writer.Flush();
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {rows.Count}/{count}: valid loss {row.ValidLoss:0.0000}, {row.Predictors["params"]:0.00}M parameters, {row.TrainSeconds:0} s"));
+                    tick();
+                }
+            });
+        }
+        var inv = CultureInfo.InvariantCulture;
+        var losses = rows.Select(r => r.ValidLoss).Where(double.IsFinite).ToArray();
+        Console.WriteLine(string.Create(inv, $"{losses.Length} of {rows.Count} models trained {iterations} iterations without diverging; validation loss {losses.Min():0.000}..{losses.Max():0.000}"));
+        Console.WriteLine("predictor         Kendall tau  Spearman rho   (score against -validation loss)");
+        foreach (var c in NasKit.Experiments.SequenceProxyStudy<Choices>.Correlate(rows))
+            Console.WriteLine(string.Create(inv, $"{c.Predictor,-16} {c.KendallTau,12:0.000} {c.Spearman,13:0.000}"));
+        return 0;
+    }
+
+    private static Command Latency()
+    {
+        var arch = new Option<string>("--arch") { Description = "Architecture of the transformer space, or nanogpt.", DefaultValueFactory = _ => "nanogpt" };
+        var repeats = new Option<int>("--repeats") { Description = "Timed forward passes after 3 warm-up passes (>= 1).", DefaultValueFactory = _ => 20 }.AtLeast(1);
+        var cmd = new Command("latency", "Measure a Transformer's latency on this machine: prefill (one forward pass over batch 12 x 64 tokens) and one generated token " +
+                                         "(batch 1, the 64-token window recomputed: the models keep no key/value cache), median and 10th/90th percentiles.\nExample:\n  naskit lm latency --arch nanogpt")
+        {
+            arch, repeats,
+        };
+        cmd.SetAction(r => Cli.Run(() =>
+        {
+            var space = new DecoderSpace();
+            string text = r.GetValue(arch)!;
+            var a = text.Trim().Equals("nanogpt", StringComparison.OrdinalIgnoreCase) ? space.NanoGptBaseline : (Choices)space.Parse(text);
+            TorchRuntime.EnsureLoaded();
+            using var net = space.Build(a, 65, 64, 0);
+            var inv = CultureInfo.InvariantCulture;
+            Console.WriteLine($"{a.ToText()}\n{TorchRuntime.Describe()}");
+            foreach (var (label, batch) in new[] { ("prefill, batch 12 x 64 tokens", 12), ("one generated token, batch 1, 64-token window", 1) })
+            {
+                var m = NasKit.Hardware.LatencyMeter.MeasureTokens(net, batch, 64, 65, repeats: r.GetValue(repeats));
+                Console.WriteLine(string.Create(inv, $"{label}: median {m.MedianMs:0.00} ms (p10 {m.P10Ms:0.00}, p90 {m.P90Ms:0.00})"));
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command HatLatency()
+    {
+        var seed = new Option<int>("--seed") { Description = "Seed of the shuffle that splits each data set and of the predictors.", DefaultValueFactory = _ => 0 }.Seed();
+        var steps = new Option<int>("--mlp-steps") { Description = "Training steps of HAT's MLP (>= 1; HAT's default 5,000).", DefaultValueFactory = _ => 5000 }.AtLeast(1);
+        var cmd = new Command("hat-latency", "Latency predictors on HAT's data sets (2,000 measured encoder-decoder Transformers per task and device): HAT's own MLP on its 10 features, " +
+                                             "ridge regression and gradient-boosted trees, each fitted on 80% of a seeded shuffle and scored on the last 10% (HAT's split): RMSE, " +
+                                             "mean absolute percentage deviation and Kendall tau.\nExample:\n  naskit lm hat-latency --seed 0")
+        {
+            seed, steps,
+        };
+        cmd.SetAction(r => Cli.Run(() => RunHatLatency(r.GetValue(seed), r.GetValue(steps))));
+        return cmd;
+    }
+
+    private static int RunHatLatency(int seed, int mlpSteps)
+    {
+        var names = NasKit.SearchSpaces.HatTransformer.HatLatencyData.Names();
+        TorchRuntime.EnsureLoaded();
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine($"{"data set",-28} {"predictor",-26} {"mean latency",12} {"RMSE",10} {"MAPD",7} {"tau",6}");
+        foreach (var name in names)
+        {
+            var samples = NasKit.SearchSpaces.HatTransformer.HatLatencyData.Load(name);
+            var results = NasKit.SearchSpaces.HatTransformer.HatLatencyStudy.Run(name, samples, seed,
+                NasKit.SearchSpaces.HatTransformer.HatLatencyStudy.DefaultPredictors(seed, mlpSteps));
+            foreach (var r in results)
+                Console.WriteLine(string.Create(inv, $"{r.DataSet,-28} {r.Predictor,-26} {r.MeanLatencyMs,9:0.0} ms {r.RmseMs,7:0.00} ms {100 * r.Mapd,6:0.0}% {r.KendallTau,6:0.000}"));
+        }
+        return 0;
+    }
+
+    private static List<NasKit.Experiments.SequenceProxyRow> ReadProxyRows(string path, string[] header, int iterations)
+    {
+        var rows = new List<NasKit.Experiments.SequenceProxyRow>();
+        if (!File.Exists(path) || new FileInfo(path).Length == 0) return rows;
+        using var reader = new StreamReader(path);
+        using var csv = new CsvHelper.CsvReader(reader, CultureInfo.InvariantCulture);
+        if (!csv.Read() || !csv.ReadHeader() || !csv.HeaderRecord!.SequenceEqual(header))
+            throw new InvalidDataException($"{path} is not a proxy table of this command (expected columns {string.Join(",", header)}); give another --out.");
+        while (csv.Read())
+        {
+            double Num(string c) => double.TryParse(csv.GetField(c), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+                : throw new InvalidDataException($"{path} line {csv.Parser.Row}: {c} is '{csv.GetField(c)}', not a number; delete the line to recompute it.");
+            if (Num("iterations") != iterations)
+                throw new ArgumentException($"{path} line {csv.Parser.Row} was trained {csv.GetField("iterations")} iterations, not --iterations {iterations}; give another --out to train at another budget.");
+            rows.Add(new(csv.GetField("architecture")!, Num("valid_loss"), Num("train_loss"), Num("train_seconds"),
+                header.Skip(5).ToDictionary(h => h, Num)));
+        }
+        return rows;
     }
 
     private static StreamWriter OpenCurveFile(string path)

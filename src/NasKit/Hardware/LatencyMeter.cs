@@ -24,6 +24,29 @@ public static class LatencyMeter
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var x = randn(new long[] { batch, channels, resolution, resolution }, generator: new Generator((ulong)seed)).to(device);
+        return Time(net, x, batch, warmup, repeats, device);
+    }
+
+    /// <summary>
+    /// The same for a language model: one forward pass over <paramref name="batch"/> windows of <paramref name="context"/>
+    /// random tokens. With the batch of training this is the prefill cost; with batch 1 it is the cost of generating one
+    /// token by recomputing the window (the kit's models keep no key/value cache). Throughput counts windows per second.
+    /// </summary>
+    public static LatencyMeasurement MeasureTokens(nn.Module<Tensor, Tensor> net, int batch, int context, int vocabulary,
+                                                   int warmup = 3, int repeats = 10, Device? device = null, int seed = 0)
+    {
+        device ??= TorchRuntime.DefaultDevice;
+        net.to(device);
+        net.eval();
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = randint(0, vocabulary, new long[] { batch, context }, generator: new Generator((ulong)seed)).to(device);
+        return Time(net, x, batch, warmup, repeats, device);
+    }
+
+    private static LatencyMeasurement Time(nn.Module<Tensor, Tensor> net, Tensor x, int batch, int warmup, int repeats, Device device)
+    {
+        if (repeats < 1 || warmup < 0) throw new ArgumentException($"Need at least 1 timed repeat and 0 or more warm-up runs; got {repeats} and {warmup}.");
         var times = new double[repeats];
         for (int i = 0; i < warmup + repeats; i++)
         {

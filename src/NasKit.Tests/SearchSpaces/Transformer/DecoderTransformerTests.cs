@@ -127,6 +127,28 @@ public class DecoderTransformerTests
         Assert.Equal(0, (za[0, 10..] - zb[0, 10..]).abs().max().item<float>());
     }
 
+    [Theory]
+    [InlineData(AttentionKind.Full, 0, PositionKind.Learned)]
+    [InlineData(AttentionKind.Local, 3, PositionKind.Alibi)]
+    [InlineData(AttentionKind.MultiQuery, 0, PositionKind.Rotary)]
+    [InlineData(AttentionKind.Full, 0, PositionKind.Alibi)]
+    public void The_written_out_attention_equals_the_fused_kernel_and_has_second_derivatives(AttentionKind attention, int window, PositionKind position)
+    {
+        using var scope = NewDisposeScope();
+        using var fused = new DecoderTransformer(Tiny(attention, window, position), seed: 4);
+        using var plain = new DecoderTransformer(Tiny(attention, window, position), seed: 4) { FusedAttention = false };
+        Assert.False(plain.FusedAttention);
+        var x = tensor(Tokens, [2, 6], dtype: ScalarType.Int64);
+        var a = fused.forward(x);
+        var b = plain.forward(x);
+        Assert.True(a.allclose(b, rtol: 1e-4, atol: 1e-5), $"max difference {(a - b).abs().max().item<float>()}");
+        // GraSP differentiates a gradient: only the written-out attention supports it.
+        var w = plain.parameters().Where(p => p.dim() == 2).ToArray();
+        var g = autograd.grad([b.square().mean()], w, retain_graph: true, create_graph: true);
+        var hg = autograd.grad([g.Select(t => t.square().sum()).Aggregate((p, q) => p + q)], w, allow_unused: true);
+        Assert.Contains(hg, t => t is not null && !t.IsInvalid && t.abs().sum().item<float>() > 0);
+    }
+
     [Fact]
     public void Alibi_slopes_follow_the_reference_get_slopes()
     {

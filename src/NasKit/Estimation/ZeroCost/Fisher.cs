@@ -24,6 +24,9 @@ public sealed class Fisher : IZeroCostProxy
         using (ProxyInput.Observe(ProxyInput.WeightLayers(net), (layer, _, output) =>
                {
                    output.retain_grad();
+                   // Held here, not by the module's own dispose scope: a network that frees its intermediates (a
+                   // Transformer's attention) must not free what this proxy reads after backward.
+                   output.DetachFromDisposeScope();
                    var w = ProxyInput.Weight(layer)!;
                    activations.Add((output, w.numel() / w.shape[0]));
                }))
@@ -33,9 +36,12 @@ public sealed class Fisher : IZeroCostProxy
         {
             var g = a.grad;
             if (g is null || g.IsInvalid) continue; // an output nothing downstream uses
-            var perChannel = a.dim() > 2 ? (a.detach() * g).sum(new long[] { 2, 3 }) : a.detach() * g;
+            // Channels: dimension 1 of a convolution's (N, C, H, W); the last of a linear layer's (N, C) or (N, T, C).
+            var product = a.detach() * g;
+            var perChannel = a.dim() == 4 ? product.sum(new long[] { 2, 3 }) : a.dim() == 3 ? product.sum(new long[] { 1 }) : product;
             total += fanIn * perChannel.pow(2).mean(new long[] { 0 }).mul(0.5).sum().to_type(ScalarType.Float64).item<double>();
         }
+        foreach (var (a, _) in activations) a.Dispose();
         return total;
     }
 }

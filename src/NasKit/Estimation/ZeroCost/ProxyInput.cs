@@ -11,7 +11,8 @@ namespace NasKit.Estimation.ZeroCost;
 /// implementation gives each proxy its own copy of one initialised network.
 /// </summary>
 public sealed class ProxyInput(IArchitecture architecture, NetworkShape shape, Tensor images, Tensor labels, Device device,
-                               Func<NetworkShape, nn.Module<Tensor, Tensor>> build, int initSeed, Func<NetworkShape, int, long>? countFlops = null)
+                               Func<NetworkShape, nn.Module<Tensor, Tensor>> build, int initSeed, Func<NetworkShape, int, long>? countFlops = null,
+                               bool reinitialise = true)
 {
     /// <summary>The space's analytical FLOPs of this architecture for a shape and resolution, when its space has a cost model.</summary>
     public Func<NetworkShape, int, long>? CountFlops { get; } = countFlops;
@@ -26,7 +27,9 @@ public sealed class ProxyInput(IArchitecture architecture, NetworkShape shape, T
     public nn.Module<Tensor, Tensor> Network(bool batchNorm = true)
     {
         var net = build(Shape with { BatchNorm = batchNorm });
-        SeededInitialization.Apply(net, initSeed);
+        // Image networks get PyTorch's default initialisation from the seed, as the reference scores them; a builder
+        // that initialises its network itself from the seed (a Transformer's GPT-2 initialisation) keeps its own.
+        if (reinitialise) SeededInitialization.Apply(net, initSeed);
         net.to(Device);
         net.train();
         return net;

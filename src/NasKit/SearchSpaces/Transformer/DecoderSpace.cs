@@ -72,5 +72,10 @@ public sealed class DecoderSpace : DecisionSpace, ISequenceModelSpace<Choices>
     public nn.Module<Tensor, Tensor> Build(Choices arch, int vocabulary, int context, int seed) =>
         new DecoderTransformer(Configure(arch, vocabulary, context), seed);
 
+    public nn.Module<Tensor, Tensor> BuildForSecondDerivatives(Choices arch, int vocabulary, int context, int seed) =>
+        new DecoderTransformer(Configure(arch, vocabulary, context), seed) { FusedAttention = false };
+
     public long Parameters(Choices arch, int vocabulary, int context) => Configure(arch, vocabulary, context).TotalParameters;
+
+    public long ForwardMacs(Choices arch, int vocabulary, int context) => Configure(arch, vocabulary, context).ForwardMacs;
 }

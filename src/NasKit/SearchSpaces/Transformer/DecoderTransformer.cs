@@ -23,6 +23,17 @@ public sealed class DecoderTransformer : nn.Module<Tensor, Tensor>
 
     public DecoderConfig Config { get; }
 
+    /// <summary>
+    /// True (the default): attention by libtorch's fused scaled_dot_product_attention. False: the same arithmetic
+    /// written out (masked softmax of q·kᵀ/√d, times v), which supports second derivatives (GraSP's Hessian-gradient
+    /// product); libtorch's fused CPU kernel has no double backward.
+    /// </summary>
+    public bool FusedAttention
+    {
+        get => blocks.Count == 0 || blocks[0].Attention.Fused;
+        set { foreach (var b in blocks) b.Attention.Fused = value; }
+    }
+
     public DecoderTransformer(DecoderConfig config, int seed) : base(nameof(DecoderTransformer))
     {
         config.Validate();
@@ -55,11 +66,11 @@ public sealed class DecoderTransformer : nn.Module<Tensor, Tensor>
     {
         long t = tokens.shape[1];
         if (t > Config.Context) throw new ArgumentException($"The model's context is {Config.Context} tokens; got a sequence of {t}.");
-        var x = wte.forward(tokens);
+        var x = wte.call(tokens);
         if (wpe is not null)
         {
             using var positions = arange(t, dtype: ScalarType.Int64, device: tokens.device);
-            using var pe = wpe.forward(positions);
+            using var pe = wpe.call(positions);
             x = x.Plus(pe);
         }
         else if (sinusoid is not null)
@@ -67,9 +78,9 @@ public sealed class DecoderTransformer : nn.Module<Tensor, Tensor>
             using var pe = sinusoid.narrow(0, 0, t);
             x = x.Plus(pe);
         }
-        x = drop.forward(x);
-        foreach (var block in blocks) x = block.forward(x);
-        x = ln_f.forward(x);
+        x = drop.call(x);
+        foreach (var block in blocks) x = block.call(x);
+        x = ln_f.call(x);
         return F.linear(x, wte.weight!); // output layer tied to the token embedding
     }
 
@@ -111,6 +122,8 @@ internal sealed class DecoderBlock : nn.Module<Tensor, Tensor>
     private readonly LayerNorm ln_1, ln_2;
     private readonly CausalSelfAttention attn;
     private readonly Linear c_fc, mlp_proj;
+
+    internal CausalSelfAttention Attention => attn;
     private readonly Dropout mlp_drop;
 
     public DecoderBlock(DecoderConfig config, DecoderLayerConfig layer) : base(nameof(DecoderBlock))
@@ -126,9 +139,9 @@ internal sealed class DecoderBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        using var a = attn.forward(ln_1.forward(x));
+        using var a = attn.call(ln_1.call(x));
         var h = x.Plus(a);
-        using var m = mlp_drop.forward(mlp_proj.forward(F.gelu(c_fc.forward(ln_2.forward(h)))));
+        using var m = mlp_drop.call(mlp_proj.call(F.gelu(c_fc.call(ln_2.call(h)))));
         return h.Plus(m);
     }
 }
@@ -142,6 +155,8 @@ internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     private readonly long _width;
     private readonly double _dropout;
     private readonly Tensor? _cos, _sin, _mask;
+
+    internal bool Fused { get; set; } = true;
 
     public CausalSelfAttention(DecoderConfig config, DecoderLayerConfig layer) : base(nameof(CausalSelfAttention))
     {
@@ -171,7 +186,7 @@ internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1];
         long kv = (long)_keyValueHeads * _headSize;
-        var qkv = c_attn.forward(x);
+        var qkv = c_attn.call(x);
         var q = qkv.narrow(2, 0, _width).view(b, t, _heads, _headSize).transpose(1, 2);
         var k = qkv.narrow(2, _width, kv).view(b, t, _keyValueHeads, _headSize).transpose(1, 2);
         var v = qkv.narrow(2, _width + kv, kv).view(b, t, _keyValueHeads, _headSize).transpose(1, 2);
@@ -188,11 +203,28 @@ internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
             v = v.expand(b, _heads, t, _headSize);
         }
         double p = training ? _dropout : 0;
-        var y = _mask is null
-            ? F.scaled_dot_product_attention(q, k, v, p: p, is_casual: true)
-            : F.scaled_dot_product_attention(q, k, v, _mask.narrow(1, 0, t).narrow(2, 0, t), p: p);
+        var mask = _mask?.narrow(1, 0, t).narrow(2, 0, t);
+        var y = !Fused ? Unfused(q, k, v, mask, t, p)
+            : mask is null ? F.scaled_dot_product_attention(q, k, v, p: p, is_casual: true)
+            : F.scaled_dot_product_attention(q, k, v, mask, p: p);
         y = y.transpose(1, 2).contiguous().view(b, t, _width);
-        return resid_drop.forward(c_proj.forward(y)).MoveToOuterDisposeScope();
+        return resid_drop.call(c_proj.call(y)).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Unfused(Tensor q, Tensor k, Tensor v, Tensor? mask, long t, double p)
+    {
+        using var scale = (1.0 / Math.Sqrt(_headSize)).ToScalar();
+        var scores = q.matmul(k.transpose(-2, -1)).mul(scale);
+        if (mask is not null) scores = scores.Plus(mask);
+        else
+        {
+            using var negativeInfinity = double.NegativeInfinity.ToScalar();
+            using var future = ones(t, t, dtype: ScalarType.Bool, device: q.device).triu(1);
+            scores = scores.masked_fill(future, negativeInfinity);
+        }
+        var weights = F.softmax(scores, -1);
+        if (p > 0) weights = F.dropout(weights, p, training);
+        return weights.matmul(v);
     }
 }
 
