@@ -28,12 +28,19 @@ public sealed class LanguageModelEvaluator<TArch>(ISequenceModelSpace<TArch> spa
         int epochs = fidelity.Epochs ?? Math.Max(1, Recipe.Iterations / StepsPerEpoch);
         var recipe = Recipe with { Iterations = epochs * StepsPerEpoch, EvalInterval = StepsPerEpoch };
         using var scope = NewDisposeScope();
-        using var model = space.Build(arch, corpus.VocabularySize, recipe.Context, seed);
-        var result = LanguageModelTraining.Train(model, corpus, recipe, seed, Device,
-            p => p.Iteration == 0 || context.Report(p.Iteration / StepsPerEpoch, new Dictionary<string, double> { [Metrics.ValidLoss] = p.ValidLoss, [Metrics.TrainLoss] = p.TrainLoss }),
-            context.Cancellation);
-        model.Dispose();
-        NativeHeap.ReleaseFreedMemory(); // as the training evaluator: freed native memory goes back to the system
+        var model = space.Build(arch, corpus.VocabularySize, recipe.Context, seed);
+        LanguageModelResult result;
+        try
+        {
+            result = LanguageModelTraining.Train(model, corpus, recipe, seed, Device,
+                p => p.Iteration == 0 || context.Report(p.Iteration / StepsPerEpoch, new Dictionary<string, double> { [Metrics.ValidLoss] = p.ValidLoss, [Metrics.TrainLoss] = p.TrainLoss }),
+                context.Cancellation);
+        }
+        finally
+        {
+            model.Dispose();
+            NativeHeap.ReleaseFreedMemory(); // as the training evaluator: freed native memory goes back to the system
+        }
         if (result.Failure is { } reason) return Evaluation.Failure(reason, result.Seconds);
         var curve = result.Curve.Where(p => p.Iteration > 0).ToArray();
         return new Evaluation(new Dictionary<string, double>

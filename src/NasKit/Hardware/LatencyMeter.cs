@@ -16,16 +16,8 @@ public sealed record LatencyMeasurement(int Batch, double MedianMs, double P10Ms
 public static class LatencyMeter
 {
     public static LatencyMeasurement Measure(nn.Module<Tensor, Tensor> net, int batch, int resolution = 32, int channels = 3,
-                                             int warmup = 3, int repeats = 10, Device? device = null, int seed = 0)
-    {
-        device ??= TorchRuntime.DefaultDevice;
-        net.to(device);
-        net.eval();
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var x = randn(new long[] { batch, channels, resolution, resolution }, generator: new Generator((ulong)seed)).to(device);
-        return Time(net, x, batch, warmup, repeats, device);
-    }
+                                             int warmup = 3, int repeats = 10, Device? device = null, int seed = 0) =>
+        Time(net, g => randn(new long[] { batch, channels, resolution, resolution }, generator: g), batch, warmup, repeats, device, seed);
 
     /// <summary>
     /// The same for a language model: one forward pass over <paramref name="batch"/> windows of <paramref name="context"/>
@@ -33,20 +25,20 @@ public static class LatencyMeter
     /// token by recomputing the window (the kit's models keep no key/value cache). Throughput counts windows per second.
     /// </summary>
     public static LatencyMeasurement MeasureTokens(nn.Module<Tensor, Tensor> net, int batch, int context, int vocabulary,
-                                                   int warmup = 3, int repeats = 10, Device? device = null, int seed = 0)
+                                                   int warmup = 3, int repeats = 10, Device? device = null, int seed = 0) =>
+        Time(net, g => randint(0, vocabulary, new long[] { batch, context }, generator: g), batch, warmup, repeats, device, seed);
+
+    /// <summary>Times forward passes of <paramref name="net"/> in eval mode without gradients on one seeded input.</summary>
+    private static LatencyMeasurement Time(nn.Module<Tensor, Tensor> net, Func<Generator, Tensor> input, int batch, int warmup, int repeats, Device? device, int seed)
     {
+        if (repeats < 1 || warmup < 0) throw new ArgumentException($"Need at least 1 timed repeat and 0 or more warm-up runs; got {repeats} and {warmup}.");
         device ??= TorchRuntime.DefaultDevice;
         net.to(device);
         net.eval();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var x = randint(0, vocabulary, new long[] { batch, context }, generator: new Generator((ulong)seed)).to(device);
-        return Time(net, x, batch, warmup, repeats, device);
-    }
-
-    private static LatencyMeasurement Time(nn.Module<Tensor, Tensor> net, Tensor x, int batch, int warmup, int repeats, Device device)
-    {
-        if (repeats < 1 || warmup < 0) throw new ArgumentException($"Need at least 1 timed repeat and 0 or more warm-up runs; got {repeats} and {warmup}.");
+        using var generator = new Generator((ulong)seed);
+        var x = input(generator).to(device);
         var times = new double[repeats];
         for (int i = 0; i < warmup + repeats; i++)
         {
