@@ -112,7 +112,8 @@ public static class LanguageModelTraining
             trainTime.Stop();
             done = it + 1;
         }
-        if (failure is null) Estimate(done, recipe.FinalEvalIterations);
+        // A run stopped at an estimate ends with that estimate; one that ran out its iterations gets the final, larger one.
+        if (failure is null && (curve.Count == 0 || curve[^1].Iteration != done)) Estimate(done, recipe.FinalEvalIterations);
         var last = curve.Count > 0 ? curve[^1] : null;
         return new LanguageModelResult(curve, last?.TrainLoss ?? lastTrain, failure is null ? last!.ValidLoss : double.NaN,
             trainTime.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, done, parameterCount, failure);
