@@ -104,6 +104,24 @@ internal static class Cli
         return runnable;
     }
 
+    /// <summary>A new .csv file for --out with its header written, its folder created; a wrong extension or an unwritable path is one clear error.</summary>
+    public static StreamWriter OpenCsv(string path, string header, string what)
+    {
+        if (!path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--out {path}: {what} are written as .csv; give a path ending in .csv.");
+        try
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (dir is not null) Directory.CreateDirectory(dir);
+            var writer = new StreamWriter(path, append: false);
+            writer.WriteLine(header);
+            return writer;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"Cannot write --out {path} ({e.Message}); give a writable path.");
+        }
+    }
+
     public static void WithProgress(string label, int total, Action<Action> work)
     {
         if (!Err.Profile.Capabilities.Interactive)

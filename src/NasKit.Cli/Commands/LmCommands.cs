@@ -250,20 +250,5 @@ internal static class LmCommands
         return rows;
     }
 
-    private static StreamWriter OpenCurveFile(string path)
-    {
-        if (!path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--out {path}: learning curves are written as .csv; give a path ending in .csv.");
-        try
-        {
-            var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (dir is not null) Directory.CreateDirectory(dir);
-            var writer = new StreamWriter(path, append: false);
-            writer.WriteLine("seed,iteration,train_loss,valid_loss,seconds");
-            return writer;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ArgumentException($"Cannot write --out {path} ({e.Message}); give a writable path.");
-        }
-    }
+    private static StreamWriter OpenCurveFile(string path) => Cli.OpenCsv(path, "seed,iteration,train_loss,valid_loss,seconds", "learning curves");
 }

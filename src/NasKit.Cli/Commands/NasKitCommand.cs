@@ -24,6 +24,7 @@ internal static class NasKitCommand
         root.Subcommands.Add(InheritCommand.Create());
         foreach (var c in OneShotCommands.Create()) root.Subcommands.Add(c);
         root.Subcommands.Add(LmCommands.Create());
+        root.Subcommands.Add(TextClsCommands.Create());
         root.Subcommands.Add(GenotypeCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());

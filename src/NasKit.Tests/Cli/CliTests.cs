@@ -75,6 +75,11 @@ public class CliTests
     [InlineData("--iterations must be >= 1, got 0", "lm", "train", "--iterations", "0")]
     [InlineData("give a path ending in .csv", "lm", "proxies", "--out", "p.parquet")]
     [InlineData("--sample must be >= 3, got 2", "lm", "proxies", "--sample", "2")]
+    [InlineData("'imdb' is not a sentence classification task", "textcls", "train", "--data", "imdb", "--epochs", "1")]
+    [InlineData("decision 'width' has no option '100'", "textcls", "train", "--arch", "layers=1, embed=300, width=100, readout=max, dropout=0.5, l1.op=conv345, l1.skip=none")]
+    [InlineData("give a path ending in .csv", "textcls", "train", "--epochs", "1", "--out", "curve.txt")]
+    [InlineData("--epochs must be >= 1, got 0", "textcls", "train", "--epochs", "0")]
+    [InlineData("max-params=-5 must be a whole number", "search", "--space", "textcls", "--evaluator", "textcls:max-params=-5", "--epochs", "1", "--runs", "1")]
     [InlineData("Evaluator 'lm' has no argument(s) N", "search", "--space", "transformer", "--evaluator", "lm", "--cells", "2", "--epochs", "1", "--runs", "1")]
     [InlineData("data=wikitext is not a corpus NasKit knows", "search", "--space", "transformer", "--evaluator", "lm:data=wikitext", "--epochs", "1", "--runs", "1")]
     public void New_commands_refuse_bad_input_with_a_clear_error(string expected, params string[] args)
@@ -98,7 +103,7 @@ public class CliTests
     {
         foreach (var cmd in new[] { new[] { "--help" }, ["nb201", "--help"], ["nb201", "params", "--help"], ["nb201", "show", "--help"],
                                     ["study", "run", "--help"], ["study", "show", "--help"], ["study", "watch", "--help"], ["worker", "--help"], ["bench", "store", "--help"], ["search", "--help"], ["proxies", "--help"], ["transfer", "--help"], ["inherit", "--help"], ["nasnet", "params", "--help"],
-                                    ["pareto", "--help"], ["latency", "--help"], ["bench", "train-step", "--help"], ["bench", "memory", "--help"], ["bench", "supernet", "--help"], ["bench", "all", "--help"], ["bench", "transformer", "--help"], ["lm", "train", "--help"], ["lm", "proxies", "--help"], ["lm", "hat-latency", "--help"], ["lm", "latency", "--help"] })
+                                    ["pareto", "--help"], ["latency", "--help"], ["bench", "train-step", "--help"], ["bench", "memory", "--help"], ["bench", "supernet", "--help"], ["bench", "all", "--help"], ["bench", "transformer", "--help"], ["lm", "train", "--help"], ["lm", "proxies", "--help"], ["lm", "hat-latency", "--help"], ["lm", "latency", "--help"], ["textcls", "train", "--help"] })
         {
             var (code, stdout, _) = CliRunner.Run(cmd);
             Assert.Equal(0, code);

@@ -34,11 +34,12 @@ public sealed class DataLocator
     /// <summary>
     /// <paramref name="load"/>'s result for this locator's roots, loaded once per process and kind of data (benchmark
     /// tables, a surrogate model) and shared by every caller. A load that fails is not remembered: the next call tries
-    /// again, so a notebook can fix <c>NASKIT_DATA</c> and rerun the cell.
+    /// again, so a notebook can fix <c>NASKIT_DATA</c> and rerun the cell. <paramref name="name"/> tells apart data
+    /// sets of the same kind.
     /// </summary>
-    public T LoadOnce<T>(Func<DataLocator, T> load) where T : class
+    public T LoadOnce<T>(Func<DataLocator, T> load, string name = "") where T : class
     {
-        var key = (typeof(T), string.Join("|", Roots));
+        var key = (typeof(T), name + "@" + string.Join("|", Roots));
         var lazy = Loaded.GetOrAdd(key, _ => new Lazy<object>(() => load(this)));
         try { return (T)lazy.Value; }
         catch
