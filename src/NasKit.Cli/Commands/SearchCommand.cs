@@ -42,7 +42,7 @@ internal static class SearchCommand
         var stopping = new Option<string?>("--stopping") { Description = "Stop trials early from their learning curves (the evaluator reports each epoch):\n" + Catalog<NasKit.Estimation.Stopping.IStoppingRule>.Listing() };
         var budgetEpochs = new Option<int?>("--budget-epochs") { Description = "Budget of each run in training epochs, summed over its trials (>= 1), instead of --queries." }.AtLeast(1);
         var cmd = new Command("search", "Compare search strategies under a query budget (NASLib's protocol): each run searches on the signal (validation accuracy) and reports " +
-                                        "the outcome of its best-signal architecture (a benchmark's test accuracy, else the signal). Prints NAME: mean±std of the outcome.\n" +
+                                        "the outcome of its best-signal architecture (a benchmark's test accuracy, an evaluator's test metric such as textcls's test_acc, else the signal). Prints NAME: mean±std of the outcome.\n" +
                                         "Examples:\n  naskit search --space nb201 --benchmark nb201 --strategy all --queries 100 --runs 500 --seed 0\n" +
                                         "  naskit search --space darts --evaluator train --data cifar10-subset --epochs 1 --strategy rea --queries 6 --runs 1 --seed 0\n" +
                                         "  naskit search --benchmark nb201 --strategy random,hyperband,asha --fidelities 12,200 --budget-epochs 4000 --runs 100 --seed 0")
@@ -156,11 +156,12 @@ internal static class SearchCommand
         {
             var evaluator = descriptor.Create(space);
             var signal = evaluator is ISignalEvaluator s ? s.Signal : Objective.Max(Metrics.ValidAccuracy);
+            string outcome = (evaluator as ISignalEvaluator)?.Outcome ?? signal.Metric;
             Console.Error.WriteLine(o.Rungs is null ? $"evaluator {descriptor} on space {space.Name}, {o.Epochs} epoch(s) per trial"
                                                     : $"evaluator {descriptor} on space {space.Name}, rungs {o.Rungs}, budget {o.BudgetText} per run");
             var protocol = new QueryBudgetProtocol<TArch>
             {
-                Space = space, Evaluator = evaluator, Fidelity = new Fidelity(Epochs: o.TrialEpochs), Signal = signal, OutcomeMetric = signal.Metric,
+                Space = space, Evaluator = evaluator, Fidelity = new Fidelity(Epochs: o.TrialEpochs), Signal = signal, OutcomeMetric = outcome,
                 Queries = o.Queries, Epochs = o.BudgetEpochs, Rungs = o.Rungs, Parallelism = o.Parallel ?? 1,
                 Stopping = o.Stopping is { } rule ? new StoppingSetting(rule, signal) : null,
                 // Trained trials take minutes: one line each, so a long search shows where it is.
@@ -207,7 +208,8 @@ internal static class SearchCommand
             var outcomes = perRun.Select(x => x.Outcome).ToArray();
             Console.WriteLine(string.Create(Inv, $"{factory.Name}: {Statistics.Mean(outcomes):0.00}±{(outcomes.Length > 1 ? Statistics.Std(outcomes) : 0):0.00}"));
             if (printBest && perRun.Where(x => x.Best is not null).OrderByDescending(x => protocol.Signal.Maximize ? x.BestSignal : -x.BestSignal).FirstOrDefault() is { Best: { } arch } best)
-                Console.WriteLine(string.Create(Inv, $"  best: {arch}  {protocol.Signal.Metric}={best.BestSignal:0.00}"));
+                Console.WriteLine(string.Create(Inv, $"  best: {arch}  {protocol.Signal.Metric}={best.BestSignal:0.00}") +
+                                  (protocol.OutcomeMetric != protocol.Signal.Metric ? string.Create(Inv, $" {protocol.OutcomeMetric}={best.Outcome:0.00}") : ""));
             Console.Error.WriteLine(string.Create(Inv, $"  {factory.Name}: {missing.Length} runs x {o.BudgetText} in {sw.Elapsed.TotalSeconds:0.0} s"));
         }
         if (journal is not null)

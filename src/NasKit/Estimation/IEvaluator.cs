@@ -19,4 +19,8 @@ public interface IEvaluator<in TArch> where TArch : class, IArchitecture
 public interface ISignalEvaluator
 {
     Objective Signal { get; }
+
+    /// <summary>The metric reported as a trial's outcome when it is not the signal (a test accuracy measured at the
+    /// epoch the signal chose); null: the signal is the outcome.</summary>
+    string? Outcome => null;
 }

@@ -20,6 +20,7 @@ public sealed class SentenceClassifierEvaluator<TArch>(ISentenceClassifierSpace<
     public long? MaxParameters { get; } = maxParameters;
     public Device Device { get; } = device ?? TorchRuntime.DefaultDevice;
     public Objective Signal { get; } = Objective.Max(Metrics.ValidAccuracy);
+    public string? Outcome => Metrics.TestAccuracy;
 
     public Evaluation Evaluate(TArch arch, Fidelity fidelity, TrialContext? context = null)
     {

@@ -42,10 +42,10 @@ public sealed class SentenceClassifier : nn.Module<Tensor, Tensor>, IWeightConst
         dropout = nn.Dropout(config.Dropout);
         output = nn.Linear(c, config.Classes);
         RegisterComponents();
-        Initialise(seed);
+        Initialise(config, seed);
     }
 
-    private void Initialise(int seed)
+    private void Initialise(SentenceClassifierConfig config, int seed)
     {
         SeededInitialization.Apply(this, seed); // PyTorch's defaults for linear layers; then Kim's choices where his model has them
         using var g = new Generator((ulong)seed + 1);
@@ -58,13 +58,12 @@ public sealed class SentenceClassifier : nn.Module<Tensor, Tensor>, IWeightConst
             conv.weight!.copy_(r.mul(0.02).sub_(0.01));
             conv.bias?.zero_();
         }
-        foreach (var gru in modules().OfType<GRU>())
-            foreach (var p in gru.parameters())
-            {
-                double bound = 1 / Math.Sqrt(gru.parameters().First().shape[0] / 3.0); // PyTorch's GRU: U(±1/√hidden)
-                using var r = rand(p.shape, generator: g);
-                p.copy_(r.mul(2 * bound).sub_(bound));
-            }
+        double gruBound = 1 / Math.Sqrt(config.Width / 2); // PyTorch's GRU initialisation: U(±1/√hidden)
+        foreach (var p in modules().OfType<GRU>().SelectMany(gru => gru.parameters()))
+        {
+            using var r = rand(p.shape, generator: g);
+            p.copy_(r.mul(2 * gruBound).sub_(gruBound));
+        }
         using (var n = normal(0, 0.01, output.weight!.shape, generator: g)) output.weight!.copy_(n);
         output.bias!.zero_();
     }
