@@ -122,6 +122,15 @@ internal static class Cli
         }
     }
 
+    /// <summary>One point of a training run as it happens: a line of the --out CSV (flushed, so an interrupted run keeps
+    /// it) and a progress line on stderr.</summary>
+    public static void RecordPoint(StreamWriter? csv, string csvLine, string progressLine)
+    {
+        csv?.WriteLine(csvLine);
+        csv?.Flush();
+        Console.Error.WriteLine(progressLine);
+    }
+
     public static void WithProgress(string label, int total, Action<Action> work)
     {
         if (!Err.Profile.Capabilities.Interactive)

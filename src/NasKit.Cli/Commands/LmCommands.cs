@@ -69,9 +69,9 @@ internal static class LmCommands
             Cli.WithProgress($"training seed {s}", estimates, tick =>
                 result = LanguageModelTraining.Train(model, corpus, recipe, s, device, p =>
                 {
-                    writer?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s},{p.Iteration},{p.TrainLoss:0.#####},{p.ValidLoss:0.#####},{p.Seconds:0.###}"));
-                    writer?.Flush();
-                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  seed {s} iteration {p.Iteration}: train {p.TrainLoss:0.0000}, valid {p.ValidLoss:0.0000}, {p.Seconds:0.0} s"));
+                    Cli.RecordPoint(writer,
+                        string.Create(CultureInfo.InvariantCulture, $"{s},{p.Iteration},{p.TrainLoss:0.#####},{p.ValidLoss:0.#####},{p.Seconds:0.###}"),
+                        string.Create(CultureInfo.InvariantCulture, $"  seed {s} iteration {p.Iteration}: train {p.TrainLoss:0.0000}, valid {p.ValidLoss:0.0000}, {p.Seconds:0.0} s"));
                     tick();
                     return true;
                 }));

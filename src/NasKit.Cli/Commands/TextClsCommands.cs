@@ -65,9 +65,9 @@ internal static class TextClsCommands
             Cli.WithProgress($"training seed {s}", epochs, tick =>
                 result = SentenceClassifierTraining.Train(model, task, recipe, s, TorchRuntime.DefaultDevice, e =>
                 {
-                    writer?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s},{e.Epoch},{e.TrainLoss:0.#####},{e.TrainAccuracy:0.###},{e.DevAccuracy:0.###},{e.TestAccuracy:0.###},{e.Seconds:0.###}"));
-                    writer?.Flush();
-                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  seed {s} epoch {e.Epoch}: train loss {e.TrainLoss:0.0000}, train {e.TrainAccuracy:0.0}%, dev {e.DevAccuracy:0.00}%, {e.Seconds:0.0} s"));
+                    Cli.RecordPoint(writer,
+                        string.Create(CultureInfo.InvariantCulture, $"{s},{e.Epoch},{e.TrainLoss:0.#####},{e.TrainAccuracy:0.###},{e.DevAccuracy:0.###},{e.TestAccuracy:0.###},{e.Seconds:0.###}"),
+                        string.Create(CultureInfo.InvariantCulture, $"  seed {s} epoch {e.Epoch}: train loss {e.TrainLoss:0.0000}, train {e.TrainAccuracy:0.0}%, dev {e.DevAccuracy:0.00}%, {e.Seconds:0.0} s"));
                     tick();
                     return true;
                 }));

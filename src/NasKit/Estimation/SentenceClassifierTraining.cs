@@ -69,7 +69,7 @@ public static class SentenceClassifierTraining
                 loss.backward();
                 double l = loss.item<float>();
                 if (!double.IsFinite(l))
-                    return new SentenceClassifierResult(curve, best, double.NaN, double.NaN, clock.Elapsed.TotalSeconds, parameterCount,
+                    return new SentenceClassifierResult(curve, best < 0 ? 0 : curve[best].Epoch, double.NaN, double.NaN, clock.Elapsed.TotalSeconds, parameterCount,
                         $"the training loss became {l} in epoch {epoch} (lower the learning rate?)");
                 optimizer.Step();
                 constraints?.ApplyConstraints();
