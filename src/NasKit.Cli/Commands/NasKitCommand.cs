@@ -25,6 +25,8 @@ internal static class NasKitCommand
         foreach (var c in OneShotCommands.Create()) root.Subcommands.Add(c);
         root.Subcommands.Add(LmCommands.Create());
         root.Subcommands.Add(TextClsCommands.Create());
+        root.Subcommands.Add(KwsCommands.Create());
+        root.Subcommands.Add(FusionCommands.Create());
         root.Subcommands.Add(GenotypeCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());

@@ -82,12 +82,74 @@ public class CliTests
     [InlineData("max-params=-5 must be a whole number", "search", "--space", "textcls", "--evaluator", "textcls:max-params=-5", "--epochs", "1", "--runs", "1")]
     [InlineData("Evaluator 'lm' has no argument(s) N", "search", "--space", "transformer", "--evaluator", "lm", "--cells", "2", "--epochs", "1", "--runs", "1")]
     [InlineData("data=wikitext is not a corpus NasKit knows", "search", "--space", "transformer", "--evaluator", "lm:data=wikitext", "--epochs", "1", "--runs", "1")]
+    [InlineData("No speaker 'bob' in the corpus; speakers: george", "kws", "train", "--split", "speaker:bob", "--epochs", "1")]
+    [InlineData("Unknown split 'random': use official or speaker:NAME", "kws", "train", "--split", "random", "--epochs", "1")]
+    [InlineData("Unknown features 'wavelet': use mfcc or logmel", "kws", "train", "--features", "wavelet", "--epochs", "1")]
+    [InlineData("decision 'stem.width' has no option '20'", "kws", "train", "--arch", "stem.kernel=3x3, stem.stride=1x1, stem.width=20, layers=1, l1.op=conv, l1.kernel=3, l1.stride=1, l1.width=16, l1.pool=none")]
+    [InlineData("give a path ending in .csv", "kws", "train", "--epochs", "1", "--out", "runs.txt")]
+    [InlineData("--epochs must be >= 1, got 0", "kws", "train", "--epochs", "0")]
+    [InlineData("No recording '3_bob_1' in FSDD", "kws", "features", "--recording", "3_bob_1")]
+    [InlineData("Unknown split 'all'", "search", "--space", "kws", "--evaluator", "kws:split=all", "--epochs", "1", "--runs", "1")]
+    [InlineData("--image-energy must lie in [0, 1), got 1", "fusion", "compare", "--image-energy", "1")]
+    [InlineData("give a path ending in .csv", "fusion", "compare", "--out", "fusion.parquet")]
+    [InlineData("--queries must be >= 1, got 0", "fusion", "compare", "--queries", "0")]
     public void New_commands_refuse_bad_input_with_a_clear_error(string expected, params string[] args)
     {
         var (code, _, stderr) = CliRunner.Run(args);
         Assert.Equal(2, code);
         Assert.Contains(expected, stderr);
         Assert.DoesNotContain("   at ", stderr); // a message, not a stack trace
+    }
+
+    [Fact]
+    public void Kws_train_reports_the_speaker_gap_and_resumes_from_its_file()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-kws").FullName;
+        try
+        {
+            var output = Path.Combine(dir, "runs.csv");
+            string[] args = ["kws", "train", "--arch", "stem.kernel=10x4, stem.stride=2x2, stem.width=16, layers=1, l1.op=dsconv, l1.kernel=3, l1.stride=1, l1.width=16, l1.pool=none",
+                             "--split", "official,speaker:theo", "--epochs", "1", "--out", output];
+            var (code, stdout, stderr) = CliRunner.Run(args);
+            Assert.True(code == 0, stderr);
+            Assert.Matches(@"official seed 0: test \d+\.\d\d% at epoch 1", stdout);
+            Assert.Matches(@"theo\s+\d+\.\d\d%\s+\d+\.\d\d%", stdout);
+            Assert.Contains("mean gap over 1 speaker(s)", stdout);
+            var lines = File.ReadAllLines(output);
+            Assert.Equal(4, lines.Length); // settings, header, two runs
+            // A run killed while appending leaves a torn line: the resume drops it and retrains nothing that finished.
+            File.AppendAllText(output, "speaker:theo,1,1,99");
+            (code, stdout, stderr) = CliRunner.Run(args);
+            Assert.True(code == 0, stderr);
+            Assert.Contains("2 finished run(s) read back, 0 to train", stderr);
+            Assert.Equal(lines, File.ReadAllLines(output));
+            // Other settings never mix into the same file.
+            (code, _, stderr) = CliRunner.Run([.. args.Select(a => a == "1" ? "2" : a)]);
+            Assert.Equal(2, code);
+            Assert.Contains("holds runs with other settings", stderr);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Fusion_compare_prints_the_five_models_and_resumes_by_seed()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-fusion").FullName;
+        try
+        {
+            var output = Path.Combine(dir, "fusion.csv");
+            string[] args = ["fusion", "compare", "--seeds", "1", "--queries", "1", "--unimodal-epochs", "1", "--fusion-epochs", "1", "--out", output];
+            var (code, stdout, stderr) = CliRunner.Run(args);
+            Assert.True(code == 0, stderr);
+            foreach (var model in new[] { "image only", "audio only", "early fusion", "late fusion", "searched fusion" })
+                Assert.Matches(model + @"\s+\d+\.\d\d\s+\d+\.\d\d\s+\d+\.\d\d", stdout);
+            Assert.Contains("seed 0 found: layers=", stdout);
+            (code, stdout, stderr) = CliRunner.Run(args);
+            Assert.True(code == 0, stderr);
+            Assert.Contains("1 finished seed(s) read back, 0 to run", stderr);
+            Assert.Contains("searched fusion", stdout);
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [Fact]
@@ -103,7 +165,7 @@ public class CliTests
     {
         foreach (var cmd in new[] { new[] { "--help" }, ["nb201", "--help"], ["nb201", "params", "--help"], ["nb201", "show", "--help"],
                                     ["study", "run", "--help"], ["study", "show", "--help"], ["study", "watch", "--help"], ["worker", "--help"], ["bench", "store", "--help"], ["search", "--help"], ["proxies", "--help"], ["transfer", "--help"], ["inherit", "--help"], ["nasnet", "params", "--help"],
-                                    ["pareto", "--help"], ["latency", "--help"], ["bench", "train-step", "--help"], ["bench", "memory", "--help"], ["bench", "supernet", "--help"], ["bench", "all", "--help"], ["bench", "transformer", "--help"], ["lm", "train", "--help"], ["lm", "proxies", "--help"], ["lm", "hat-latency", "--help"], ["lm", "latency", "--help"], ["textcls", "train", "--help"] })
+                                    ["pareto", "--help"], ["latency", "--help"], ["bench", "train-step", "--help"], ["bench", "memory", "--help"], ["bench", "supernet", "--help"], ["bench", "all", "--help"], ["bench", "transformer", "--help"], ["lm", "train", "--help"], ["lm", "proxies", "--help"], ["lm", "hat-latency", "--help"], ["lm", "latency", "--help"], ["textcls", "train", "--help"], ["kws", "train", "--help"], ["kws", "features", "--help"], ["kws", "front", "--help"], ["fusion", "compare", "--help"] })
         {
             var (code, stdout, _) = CliRunner.Run(cmd);
             Assert.Equal(0, code);

@@ -28,6 +28,13 @@ public static class LatencyMeter
                                                    int warmup = 3, int repeats = 10, Device? device = null, int seed = 0) =>
         Time(net, g => randint(0, vocabulary, new long[] { batch, context }, generator: g), batch, warmup, repeats, device, seed);
 
+    /// <summary>The same for any network that reads one float tensor: a seeded Gaussian input of <paramref name="shape"/> (batch first).</summary>
+    public static LatencyMeasurement MeasureShape(nn.Module<Tensor, Tensor> net, long[] shape, int warmup = 3, int repeats = 10, Device? device = null, int seed = 0)
+    {
+        if (shape.Length == 0 || shape.Any(d => d < 1)) throw new ArgumentException($"An input shape needs positive dimensions, got [{string.Join(", ", shape)}].");
+        return Time(net, g => randn(shape, generator: g), (int)shape[0], warmup, repeats, device, seed);
+    }
+
     /// <summary>Times forward passes of <paramref name="net"/> in eval mode without gradients on one seeded input.</summary>
     private static LatencyMeasurement Time(nn.Module<Tensor, Tensor> net, Func<Generator, Tensor> input, int batch, int warmup, int repeats, Device? device, int seed)
     {

@@ -1,0 +1,105 @@
+using NasKit.Data;
+using NasKit.Hardware;
+using NasKit.Networks;
+using NasKit.Runtime;
+using NasKit.Spaces;
+using static TorchSharp.torch;
+
+namespace NasKit.Estimation;
+
+/// <summary>
+/// Trains a keyword-spotting space's network on a <see cref="SpokenDigitTask"/> (<see cref="KeywordSpottingTraining"/>).
+/// The signal is the best development accuracy (<c>valid_acc</c>), the outcome that epoch's test accuracy
+/// (<c>test_acc</c>); also <c>params_m</c>, <c>flops_m</c> (multiply-accumulates), <c>cpu_latency</c> (median
+/// batch-1 inference in ms on this machine, measured before training), <c>train_loss</c>, <c>wall_seconds</c>. An
+/// architecture over <see cref="MaxParameters"/> or <see cref="MaxLatencyMs"/> fails at once without training (a
+/// device budget every strategy respects: a failed trial is never the best).
+/// </summary>
+public sealed class KeywordSpottingEvaluator<TArch>(IAudioClassifierSpace<TArch> space, SpokenDigitTask task, KeywordSpottingRecipe recipe, int seed,
+                                                     long? maxParameters = null, double? maxLatencyMs = null, Device? device = null) : IEvaluator<TArch>, ISignalEvaluator
+    where TArch : class, IArchitecture
+{
+    public const string Latency = "cpu_latency";
+    public const int LatencyRepeats = 30;
+
+    public KeywordSpottingRecipe Recipe { get; } = recipe.Validated();
+    public long? MaxParameters { get; } = maxParameters;
+    public double? MaxLatencyMs { get; } = maxLatencyMs;
+    public Device Device { get; } = device ?? TorchRuntime.DefaultDevice;
+    public Objective Signal { get; } = Objective.Max(Metrics.ValidAccuracy);
+    public string? Outcome => Metrics.TestAccuracy;
+    public FeatureMapShape Input => new(task.Settings.Frames, task.Settings.FeaturesPerFrame);
+
+    public Evaluation Evaluate(TArch arch, Fidelity fidelity, TrialContext? context = null)
+    {
+        context ??= TrialContext.None;
+        long parameters = space.Parameters(arch, Input, task.Classes);
+        if (MaxParameters is { } max && parameters > max)
+            return Evaluation.Failure($"{parameters:N0} parameters exceed the budget of {max:N0}");
+        var recipe = Recipe with { Epochs = fidelity.Epochs ?? Recipe.Epochs };
+        using var scope = NewDisposeScope();
+        var model = space.Build(arch, Input, task.Classes, seed);
+        KwsResult result;
+        double latency;
+        try
+        {
+            latency = LatencyMeter.MeasureShape(model, [1, 1, Input.Frames, Input.Features], repeats: LatencyRepeats, device: Device).MedianMs;
+            if (MaxLatencyMs is { } cap && latency > cap)
+                return Evaluation.Failure($"a measured latency of {latency:0.###} ms exceeds the budget of {cap:0.###} ms");
+            result = KeywordSpottingTraining.Train(model, task, recipe, seed, Device,
+                e => context.Report(e.Epoch, new Dictionary<string, double> { [Metrics.ValidAccuracy] = e.DevAccuracy, [Metrics.TrainLoss] = e.TrainLoss }),
+                context.Cancellation);
+        }
+        finally
+        {
+            model.Dispose();
+            NativeHeap.ReleaseFreedMemory();
+        }
+        if (result.Failure is { } reason) return Evaluation.Failure(reason, result.Seconds);
+        return new Evaluation(new Dictionary<string, double>
+        {
+            [Metrics.ValidAccuracy] = result.DevAccuracy,
+            [Metrics.TestAccuracy] = result.TestAccuracy,
+            [Metrics.TrainLoss] = result.Curve[^1].TrainLoss,
+            [Metrics.TrainAccuracy] = result.Curve[^1].TrainAccuracy,
+            [Metrics.Parameters] = result.Parameters / 1e6,
+            [Metrics.Flops] = space.MultiplyAccumulates(arch, Input, task.Classes) / 1e6,
+            [Latency] = latency,
+            [Metrics.WallSeconds] = result.Seconds,
+        }, result.Seconds)
+        {
+            Curves = new Dictionary<string, IReadOnlyList<double>> { [Metrics.ValidAccuracy] = result.Curve.Select(e => e.DevAccuracy).ToArray() },
+            StoppedAt = result.Curve.Count < recipe.Epochs ? result.Curve.Count : null,
+        };
+    }
+}
+
+/// <summary>
+/// <c>kws</c>: trains each keyword spotter for real on FSDD, Hello Edge's recipe (<see cref="KeywordSpottingRecipe"/>).
+/// Arguments: split (official or speaker:NAME), features (mfcc or logmel), seed, batch, max-params, max-latency (ms).
+/// </summary>
+public sealed class KeywordSpottingEvaluatorFactory : IEvaluatorFactory
+{
+    public string Name => "kws";
+    public string Description => "Trains each keyword spotter for real on FSDD spoken digits (Hello Edge's recipe: Adam, batch 100, augmentation; --epochs): " +
+                                 "kws:split=official|speaker:NAME,features=mfcc|logmel,seed=0,batch=100,max-params=N,max-latency=MS.";
+    public int Order => 22;
+
+    public IEvaluator<TArch>? Create<TArch>(ISearchSpace<TArch> space, EvaluatorArguments a) where TArch : class, IArchitecture
+    {
+        if (space is not IAudioClassifierSpace<TArch> audio) return null;
+        var settings = AudioFeatureSettings.HelloEdge with { Kind = ParseKind(a.String("features", "mfcc")!) };
+        var task = SpokenDigitTasks.Load(SpokenDigitSplit.Parse(a.String("split", "official")!), settings);
+        var recipe = KeywordSpottingRecipe.HelloEdge with { BatchSize = a.Int("batch", KeywordSpottingRecipe.HelloEdge.BatchSize, 1) };
+        long? maxParams = a.String("max-params") is null ? null : a.Int("max-params", 0, 1);
+        double? maxLatency = a.String("max-latency") is null ? null : a.Double("max-latency", 0, 1e-6, 1e6);
+        return new KeywordSpottingEvaluator<TArch>(audio, task, recipe, a.Int("seed", 0), maxParams, maxLatency);
+    }
+
+    public static AudioFeatureKind ParseKind(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "mfcc" => AudioFeatureKind.Mfcc,
+        "logmel" => AudioFeatureKind.LogMel,
+        _ => throw new ArgumentException($"Unknown features '{text}': use mfcc or logmel."),
+    };
+}
