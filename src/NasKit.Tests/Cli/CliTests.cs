@@ -90,6 +90,8 @@ public class CliTests
     [InlineData("--epochs must be >= 1, got 0", "kws", "train", "--epochs", "0")]
     [InlineData("No recording '3_bob_1' in FSDD", "kws", "features", "--recording", "3_bob_1")]
     [InlineData("Unknown split 'all'", "search", "--space", "kws", "--evaluator", "kws:split=all", "--epochs", "1", "--runs", "1")]
+    [InlineData("image-energy=2 must be a number in [0, 0.999]", "search", "--space", "fusion", "--evaluator", "fusion:image-energy=2", "--epochs", "1", "--runs", "1")]
+    [InlineData("max-latency=0 must be a number in", "search", "--space", "kws", "--evaluator", "kws:max-latency=0", "--epochs", "1", "--runs", "1")]
     [InlineData("--image-energy must lie in [0, 1), got 1", "fusion", "compare", "--image-energy", "1")]
     [InlineData("give a path ending in .csv", "fusion", "compare", "--out", "fusion.parquet")]
     [InlineData("--queries must be >= 1, got 0", "fusion", "compare", "--queries", "0")]

@@ -62,21 +62,14 @@ public static class FusionStudy
     {
         device ??= TorchRuntime.DefaultDevice;
         using var scope = NewDisposeScope();
-        var features = AudioFeatureSettings.HelloEdge;
-        var (noiseImages, noiseAudio) = AudioVisualDigits.Noise(task.Test, features, settings.NoiseSeed);
-        var sets = new[] { task.Train, task.Dev, task.Test, task.Test.With(images: noiseImages), task.Test.With(audio: noiseAudio) };
+        var sets = Sets(task, settings.NoiseSeed);
         Tensor Y(AudioVisualSet s) => tensor(s.Labels);
         Tensor Img(AudioVisualSet s) => tensor(s.Images, [s.Count, 1, HandwrittenDigits.Side, HandwrittenDigits.Side]);
         Tensor Aud(AudioVisualSet s) => tensor(s.Audio, [s.Count, 1, s.Frames, s.FeaturesPerFrame]);
         var recipe = new ClassifierRecipe(Epochs: settings.UnimodalEpochs);
         var rows = new List<FusionComparisonRow>();
 
-        var image = new UnimodalNetwork(HandwrittenDigits.Side, HandwrittenDigits.Side, 5, HandwrittenDigits.Classes, seed);
-        var imageRun = Check(ClassifierTraining.Train(image, new(Img(sets[0]), Y(sets[0])), new(Img(sets[1]), Y(sets[1])), recipe, seed, device, cancellation), ImageOnly);
-        progress?.Invoke($"seed {seed}: image network, development {imageRun.DevAccuracy:0.0}% ({imageRun.Seconds:0} s)");
-        var audio = new UnimodalNetwork(task.Test.Frames, task.Test.FeaturesPerFrame, 3, HandwrittenDigits.Classes, seed);
-        var audioRun = Check(ClassifierTraining.Train(audio, new(Aud(sets[0]), Y(sets[0])), new(Aud(sets[1]), Y(sets[1])), recipe, seed, device, cancellation), AudioOnly);
-        progress?.Invoke($"seed {seed}: audio network, development {audioRun.DevAccuracy:0.0}% ({audioRun.Seconds:0} s)");
+        var (image, audio) = TrainBackbones(task, seed, settings.UnimodalEpochs, progress, device, cancellation);
 
         // Probabilities of the unimodal networks on the three test conditions (clean, image noise, audio noise).
         var imageP = sets.Skip(2).Select(s => ClassifierTraining.Probabilities(image, Img(s), recipe.EvalBatchSize, device)).ToArray();
@@ -123,6 +116,37 @@ public static class FusionStudy
         return rows;
     }
 
+    /// <summary>The image and the audio network of one seed, each trained alone and kept at its best development epoch.</summary>
+    public static (UnimodalNetwork Image, UnimodalNetwork Audio) TrainBackbones(AudioVisualDigits task, int seed, int epochs, Action<string>? progress = null,
+                                                                               Device? device = null, CancellationToken cancellation = default)
+    {
+        device ??= TorchRuntime.DefaultDevice;
+        var recipe = new ClassifierRecipe(Epochs: epochs);
+        // No dispose scope here: the networks are returned, and a scope would free their weights on the way out.
+        using var yTrain = tensor(task.Train.Labels);
+        using var yDev = tensor(task.Dev.Labels);
+        var y = new[] { yTrain, yDev };
+        Tensor Img(AudioVisualSet s) => tensor(s.Images, [s.Count, 1, HandwrittenDigits.Side, HandwrittenDigits.Side]);
+        Tensor Aud(AudioVisualSet s) => tensor(s.Audio, [s.Count, 1, s.Frames, s.FeaturesPerFrame]);
+        var image = new UnimodalNetwork(HandwrittenDigits.Side, HandwrittenDigits.Side, 5, HandwrittenDigits.Classes, seed);
+        ClassifierResult imageRun, audioRun;
+        using (Tensor x = Img(task.Train), d = Img(task.Dev))
+            imageRun = Check(ClassifierTraining.Train(image, new(x, y[0]), new(d, y[1]), recipe, seed, device, cancellation), ImageOnly);
+        progress?.Invoke($"seed {seed}: image network, development {imageRun.DevAccuracy:0.0}% ({imageRun.Seconds:0} s)");
+        var audio = new UnimodalNetwork(task.Test.Frames, task.Test.FeaturesPerFrame, 3, HandwrittenDigits.Classes, seed);
+        using (Tensor x = Aud(task.Train), d = Aud(task.Dev))
+            audioRun = Check(ClassifierTraining.Train(audio, new(x, y[0]), new(d, y[1]), recipe, seed, device, cancellation), AudioOnly);
+        progress?.Invoke($"seed {seed}: audio network, development {audioRun.DevAccuracy:0.0}% ({audioRun.Seconds:0} s)");
+        return (image, audio);
+    }
+
+    /// <summary>The five sets a fusion network meets: train, development, test, test with noise images, test with noise audio.</summary>
+    public static AudioVisualSet[] Sets(AudioVisualDigits task, int noiseSeed)
+    {
+        var (noiseImages, noiseAudio) = AudioVisualDigits.Noise(task.Test, AudioFeatureSettings.HelloEdge, noiseSeed);
+        return [task.Train, task.Dev, task.Test, task.Test.With(images: noiseImages), task.Test.With(audio: noiseAudio)];
+    }
+
     /// <summary>The frozen networks' hidden features, image then audio, for train, development, test and the two corrupted test sets.</summary>
     public static FusionFeatures HiddenFeatures(UnimodalNetwork image, UnimodalNetwork audio, IReadOnlyList<AudioVisualSet> sets, int batch, Device device)
     {
@@ -146,4 +170,31 @@ public static class FusionStudy
 
     private static ClassifierResult Check(ClassifierResult run, string model) =>
         run.Failure is { } f ? throw new ArithmeticException($"{model}: {f}") : run;
+}
+
+/// <summary>
+/// <c>fusion</c>: trains the seed's image and audio networks once (frozen from then on), then trains each fusion
+/// architecture on their hidden features (--epochs: its epochs). Arguments: seed, unimodal-epochs, image-energy,
+/// audio-snr (dB, or none).
+/// </summary>
+public sealed class FusionEvaluatorFactory : IEvaluatorFactory
+{
+    public string Name => "fusion";
+    public string Description => "Trains each fusion architecture on the hidden features of frozen image and audio networks (MFAS; --epochs: fusion epochs): " +
+                                 "fusion:seed=0,unimodal-epochs=15,image-energy=0.75,audio-snr=0|none.";
+    public int Order => 23;
+
+    public IEvaluator<TArch>? Create<TArch>(ISearchSpace<TArch> space, EvaluatorArguments a) where TArch : class, IArchitecture
+    {
+        if (space is not FusionSpace fusion) return null;
+        var snrText = a.String("audio-snr", "0");
+        double? snr = snrText == "none" ? null : a.Double("audio-snr", 0, -60, 100);
+        var task = AudioVisualDigits.Load(new AudioVisualSettings(a.Double("image-energy", 0.75, 0, 0.999), snr));
+        int seed = a.Int("seed", 0);
+        var (image, audio) = FusionStudy.TrainBackbones(task, seed, a.Int("unimodal-epochs", 15, 1));
+        var features = FusionStudy.HiddenFeatures(image, audio, FusionStudy.Sets(task, new FusionStudySettings().NoiseSeed), 1000, TorchRuntime.DefaultDevice);
+        image.Dispose();
+        audio.Dispose();
+        return (IEvaluator<TArch>)(object)new FusionEvaluator(fusion, features, new ClassifierRecipe(Epochs: 30), seed);
+    }
 }
