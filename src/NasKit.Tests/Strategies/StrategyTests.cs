@@ -133,6 +133,30 @@ public class StrategyTests(ITestOutputHelper output)
         Assert.True(strategy.Repeats > 0, "the test needs a strategy that repeats itself");
     }
 
+    private sealed class FirstDecisionBelow(int bound) : IAdmission<Choices>
+    {
+        public int Checked;
+        public string? Refusal(Choices arch) { Checked++; return arch.Values[0] < bound ? null : $"decision 0 is {arch.Values[0]}"; }
+    }
+
+    [Fact]
+    public void Within_budget_spends_no_query_on_a_refused_architecture()
+    {
+        var space = Toy.Small();
+        var evaluator = new ToyEvaluator();
+        var admission = new FirstDecisionBelow(1); // a third of the space
+        var strategy = new WithinBudget<Choices>(new RegularizedEvolution<Choices>(space, Objective.Max(Metrics.ValidAccuracy), 5, populationSize: 4, sampleSize: 2).WithStandardWrappers(), admission);
+        var study = new Study<Choices>(new InMemoryTrialQueue(), new StudySpec("b", "toy", "rea", 5), space, Budget.OfQueries(15));
+        var result = study.Run(strategy, evaluator);
+        Assert.Equal(15, result.Trials.Count);
+        Assert.All(result.Trials, t => Assert.Equal(0, t.Architecture.Values[0]));
+        Assert.True(strategy.Refused > 0, "the test needs proposals outside the budget");
+        // A budget that admits nothing ends the search instead of spinning.
+        var none = new WithinBudget<Choices>(new RandomSearch<Choices>(space, 1), new FirstDecisionBelow(0), maxRefusalsPerAsk: 50);
+        Assert.Null(none.Ask());
+        Assert.True(none.ExhaustedByRefusals);
+    }
+
     [Fact]
     public void A_strategy_that_runs_out_ends_the_study_cleanly()
     {

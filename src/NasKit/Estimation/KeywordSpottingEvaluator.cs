@@ -16,9 +16,11 @@ namespace NasKit.Estimation;
 /// device budget every strategy respects: a failed trial is never the best).
 /// </summary>
 public sealed class KeywordSpottingEvaluator<TArch>(IAudioClassifierSpace<TArch> space, SpokenDigitTask task, KeywordSpottingRecipe recipe, int seed,
-                                                     long? maxParameters = null, double? maxLatencyMs = null, Device? device = null) : IEvaluator<TArch>, ISignalEvaluator
+                                                     long? maxParameters = null, double? maxLatencyMs = null, Device? device = null) : IEvaluator<TArch>, ISignalEvaluator, IAdmission<TArch>
     where TArch : class, IArchitecture
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TArch, double> _latency = new();
+
     public const string Latency = "cpu_latency";
     public const int LatencyRepeats = 30;
 
@@ -30,22 +32,31 @@ public sealed class KeywordSpottingEvaluator<TArch>(IAudioClassifierSpace<TArch>
     public string? Outcome => Metrics.TestAccuracy;
     public FeatureMapShape Input => new(task.Settings.Frames, task.Settings.FeaturesPerFrame);
 
+    /// <summary>Refuses over the parameter budget (analytic) or the latency budget (measured once per architecture, batch 1, median of <see cref="LatencyRepeats"/>).</summary>
+    public string? Refusal(TArch arch)
+    {
+        long parameters = space.Parameters(arch, Input, task.Classes);
+        if (MaxParameters is { } max && parameters > max) return $"{parameters:N0} parameters exceed the budget of {max:N0}";
+        double latency = _latency.GetOrAdd(arch, a =>
+        {
+            using var scope = NewDisposeScope();
+            using var model = space.Build(a, Input, task.Classes, seed);
+            return LatencyMeter.MeasureShape(model, [1, 1, Input.Frames, Input.Features], repeats: LatencyRepeats, device: Device).MedianMs;
+        });
+        return MaxLatencyMs is { } cap && latency > cap ? $"a measured latency of {latency:0.###} ms exceeds the budget of {cap:0.###} ms" : null;
+    }
+
     public Evaluation Evaluate(TArch arch, Fidelity fidelity, TrialContext? context = null)
     {
         context ??= TrialContext.None;
-        long parameters = space.Parameters(arch, Input, task.Classes);
-        if (MaxParameters is { } max && parameters > max)
-            return Evaluation.Failure($"{parameters:N0} parameters exceed the budget of {max:N0}");
+        if (Refusal(arch) is { } refused) return Evaluation.Failure(refused);
+        double latency = _latency[arch];
         var recipe = Recipe with { Epochs = fidelity.Epochs ?? Recipe.Epochs };
         using var scope = NewDisposeScope();
         var model = space.Build(arch, Input, task.Classes, seed);
         KwsResult result;
-        double latency;
         try
         {
-            latency = LatencyMeter.MeasureShape(model, [1, 1, Input.Frames, Input.Features], repeats: LatencyRepeats, device: Device).MedianMs;
-            if (MaxLatencyMs is { } cap && latency > cap)
-                return Evaluation.Failure($"a measured latency of {latency:0.###} ms exceeds the budget of {cap:0.###} ms");
             result = KeywordSpottingTraining.Train(model, task, recipe, seed, Device,
                 e => context.Report(e.Epoch, new Dictionary<string, double> { [Metrics.ValidAccuracy] = e.DevAccuracy, [Metrics.TrainLoss] = e.TrainLoss }),
                 context.Cancellation);

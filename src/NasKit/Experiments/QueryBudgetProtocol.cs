@@ -87,7 +87,7 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
             var spec = new StudySpec(RunStorage.StudyName(Storage, factory.Name, seed), Space.Name, factory.Name, seed);
             using var queue = RunStorage.Open(Storage);
             var study = new Study<TArch>(queue, spec, Space, Epochs is { } e ? Budget.OfEpochs(e) : Budget.OfQueries(Queries), Fidelity) { Stopping = Stopping };
-            var result = study.Run(strategy.WithStandardWrappers(), Evaluator, cancellationToken,
+            var result = study.Run(Evaluator is IAdmission<TArch> admission ? new WithinBudget<TArch>(strategy.WithStandardWrappers(), admission) : strategy.WithStandardWrappers(), Evaluator, cancellationToken,
                                    OnTrial is null ? null : t => OnTrial(factory.Name, run, t));
             // The incumbent after each trial: the best signal among the trials at the highest epochs evaluated so far
             // (HpBandSter's rule; with one fidelity, simply the best signal), and its outcome.
