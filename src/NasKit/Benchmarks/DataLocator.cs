@@ -76,12 +76,17 @@ public sealed class DataNotFoundException : FileNotFoundException
     public DataNotFoundException(string relativePath, IReadOnlyList<string> roots)
         : base(Describe(relativePath, roots), relativePath) { }
 
+    /// <summary>For data the project's setup installs: <paramref name="remedy"/> replaces the generic advice.</summary>
+    public DataNotFoundException(string relativePath, IReadOnlyList<string> roots, string remedy, Exception inner)
+        : base($"Data '{relativePath}' not found ({Looked(roots)}): {remedy}.", relativePath, inner) { }
+
+    private static string Looked(IReadOnlyList<string> roots) => roots.Count == 0
+        ? $"no data root is set: {DataLocator.EnvironmentVariable} is empty and no datasets/ folder was found above {Directory.GetCurrentDirectory()}"
+        : "looked in " + string.Join(", ", roots);
+
     private static string Describe(string relativePath, IReadOnlyList<string> roots)
     {
-        var looked = roots.Count == 0
-            ? $"no data root is set: {DataLocator.EnvironmentVariable} is empty and no datasets/ folder was found above {Directory.GetCurrentDirectory()}"
-            : "looked in " + string.Join(", ", roots);
-        return $"Data file '{relativePath}' not found ({looked}). " +
+        return $"Data file '{relativePath}' not found ({Looked(roots)}). " +
                $"Set {DataLocator.EnvironmentVariable} to a folder that holds it, or place it under datasets/; " +
                $"datasets/README.md says what each data set is and where to obtain it.";
     }

