@@ -29,7 +29,7 @@ internal static class FusionCommands
         var unimodal = new Option<int>("--unimodal-epochs") { Description = "Epochs of the image and audio networks (>= 1).", DefaultValueFactory = _ => 15 }.AtLeast(1);
         var fusion = new Option<int>("--fusion-epochs") { Description = "Epochs of each fusion network and of early fusion (>= 1).", DefaultValueFactory = _ => 30 }.AtLeast(1);
         var energy = new Option<double>("--image-energy") { Description = "Share of the images' energy removed by PCA, in [0, 1) (AV-MNIST: 0.75).", DefaultValueFactory = _ => 0.75 };
-        var snr = new Option<double?>("--audio-snr") { Description = "White noise mixed into every clip at this SNR in dB (default 0; give --clean-audio for none)." };
+        var snr = new Option<double?>("--audio-snr") { Description = "White noise mixed into every clip at this SNR in dB [>= -60, <= 100] (default 0; give --clean-audio for none)." };
         var clean = new Option<bool>("--clean-audio") { Description = "Leave the recordings without added noise." };
         var pairing = new Option<int>("--pairing-seed") { Description = "Seed of the image-recording pairing and of the task's noise.", DefaultValueFactory = _ => 0 }.Seed();
         var output = new Option<string?>("--out") { Description = "Write every model of every finished seed to this .csv; rerun with the same options to resume." };
@@ -47,7 +47,7 @@ internal static class FusionCommands
             double e = r.GetValue(energy);
             if (e is < 0 or >= 1 || double.IsNaN(e)) throw new ArgumentException($"--image-energy must lie in [0, 1), got {e}.");
             double? noise = r.GetValue(clean) ? null : r.GetValue(snr) ?? 0;
-            if (noise is { } db0 && !double.IsFinite(db0)) throw new ArgumentException($"--audio-snr must be finite, got {db0}.");
+            if (noise is { } db0 && !(db0 >= -60 && db0 <= 100)) throw new ArgumentException($"--audio-snr must lie in [-60, 100] dB, got {db0}.");
             var avSettings = new AudioVisualSettings(e, noise, r.GetValue(pairing));
             var settings = new FusionStudySettings(r.GetValue(unimodal), r.GetValue(fusion), r.GetValue(queries));
             var file = r.GetValue(output) is { } path ? new RowFile(path, $"{avSettings}; {settings}") : null;
