@@ -42,7 +42,7 @@ internal static class KwsCommands
             var settings = AudioFeatureSettings.HelloEdge with { Kind = KeywordSpottingEvaluatorFactory.ParseKind(r.GetValue(kind)!) };
             var name = r.GetValue(recording)!.Trim();
             var corpus = SpokenDigits.Fsdd();
-            var clip = corpus.Recordings.FirstOrDefault(x => $"{x.Digit}_{x.Speaker}_{x.Index}" == name)
+            var clip = corpus.Recordings.FirstOrDefault(x => x.Name == name)
                 ?? throw new ArgumentException($"No recording '{name}' in FSDD; names are digit_speaker_index, e.g. 7_jackson_32 (speakers: {string.Join(", ", corpus.Speakers)}).");
             var map = new AudioFeatures(settings).Compute(AudioFeatures.FixLength(clip.Samples, settings.ClipSamples));
             Console.WriteLine(string.Create(Inv, $"{name}: digit {clip.Digit}, speaker {clip.Speaker}, {clip.Samples.Length} samples ({clip.Samples.Length / (double)corpus.SampleRate:0.000} s at {corpus.SampleRate} Hz), padded or cropped to {settings.ClipSeconds:0.###} s"));

@@ -24,7 +24,7 @@ public class AudioFeaturesTests
     public void Features_equal_numpys_on_fsdd_recordings(string name, string kind, double sum, double squares, double a, double b, double c, double d)
     {
         var settings = AudioFeatureSettings.HelloEdge with { Kind = kind == "mfcc" ? AudioFeatureKind.Mfcc : AudioFeatureKind.LogMel };
-        var recording = SpokenDigits.Fsdd().Recordings.Single(r => $"{r.Digit}_{r.Speaker}_{r.Index}" == name);
+        var recording = SpokenDigits.Fsdd().Recordings.Single(r => r.Name == name);
         var map = new AudioFeatures(settings).Compute(AudioFeatures.FixLength(recording.Samples, settings.ClipSamples));
         int f = settings.FeaturesPerFrame, j = kind == "mfcc" ? 5 : 20;
         Assert.Equal(49 * f, map.Length);

@@ -23,6 +23,14 @@ public sealed record AudioVisualSet(float[] Images, float[] Audio, long[] Labels
                 tensor(aud, [rows.Length, 1, Frames, FeaturesPerFrame]).to(device), tensor(y).to(device));
     }
 
+    /// <summary>Every image as one tensor (count, 1, 28, 28) on the CPU.</summary>
+    public Tensor ImageTensor() => tensor(Images, [Count, 1, HandwrittenDigits.Side, HandwrittenDigits.Side]);
+
+    /// <summary>Every feature map as one tensor (count, 1, frames, features) on the CPU.</summary>
+    public Tensor AudioTensor() => tensor(Audio, [Count, 1, Frames, FeaturesPerFrame]);
+
+    public Tensor LabelTensor() => tensor(Labels);
+
     /// <summary>The same pairs with one modality replaced by noise (the corrupted-modality test).</summary>
     public AudioVisualSet With(float[]? images = null, float[]? audio = null) => this with { Images = images ?? Images, Audio = audio ?? Audio };
 }

@@ -7,7 +7,11 @@ using static TorchSharp.torch;
 namespace NasKit.Data;
 
 /// <summary>One recording of a spoken digit, at the corpus' sample rate.</summary>
-public sealed record SpokenDigit(int Digit, string Speaker, int Index, float[] Samples);
+public sealed record SpokenDigit(int Digit, string Speaker, int Index, float[] Samples)
+{
+    /// <summary>FSDD's name of the recording, <c>{digit}_{speaker}_{index}</c> (its file name without .wav).</summary>
+    public string Name => $"{Digit}_{Speaker}_{Index}";
+}
 
 /// <summary>
 /// The Free Spoken Digit Dataset (FSDD): <c>{digit}_{speaker}_{index}.wav</c>, 8 kHz mono, 6 speakers × 10 digits ×

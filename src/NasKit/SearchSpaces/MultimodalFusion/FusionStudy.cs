@@ -63,30 +63,27 @@ public static class FusionStudy
         device ??= TorchRuntime.DefaultDevice;
         using var scope = NewDisposeScope();
         var sets = Sets(task, settings.NoiseSeed);
-        Tensor Y(AudioVisualSet s) => tensor(s.Labels);
-        Tensor Img(AudioVisualSet s) => tensor(s.Images, [s.Count, 1, HandwrittenDigits.Side, HandwrittenDigits.Side]);
-        Tensor Aud(AudioVisualSet s) => tensor(s.Audio, [s.Count, 1, s.Frames, s.FeaturesPerFrame]);
         var recipe = new ClassifierRecipe(Epochs: settings.UnimodalEpochs);
         var rows = new List<FusionComparisonRow>();
 
         var (image, audio) = TrainBackbones(task, seed, settings.UnimodalEpochs, progress, device, cancellation);
 
         // Probabilities of the unimodal networks on the three test conditions (clean, image noise, audio noise).
-        var imageP = sets.Skip(2).Select(s => ClassifierTraining.Probabilities(image, Img(s), recipe.EvalBatchSize, device)).ToArray();
-        var audioP = sets.Skip(2).Select(s => ClassifierTraining.Probabilities(audio, Aud(s), recipe.EvalBatchSize, device)).ToArray();
-        var yTest = Y(task.Test);
+        var imageP = sets.Skip(2).Select(s => ClassifierTraining.Probabilities(image, s.ImageTensor(), recipe.EvalBatchSize, device)).ToArray();
+        var audioP = sets.Skip(2).Select(s => ClassifierTraining.Probabilities(audio, s.AudioTensor(), recipe.EvalBatchSize, device)).ToArray();
+        var yTest = task.Test.LabelTensor();
         double Acc(Tensor p) => 100.0 * p.argmax(1).eq(yTest).sum().item<long>() / task.Test.Count;
         long Params(nn.Module m) => m.parameters().Sum(p => p.numel());
         rows.Add(new(seed, ImageOnly, Acc(imageP[0]), Acc(imageP[1]), Acc(imageP[2]), Params(image)));
         rows.Add(new(seed, AudioOnly, Acc(audioP[0]), Acc(audioP[1]), Acc(audioP[2]), Params(audio)));
 
         // Early fusion: standardised, flattened inputs side by side (the MFCCs span two orders of magnitude more than grey values).
-        var flat = sets.Select(s => cat([Img(s).flatten(1), Aud(s).flatten(1)], 1)).ToArray();
+        var flat = sets.Select(s => cat([s.ImageTensor().flatten(1), s.AudioTensor().flatten(1)], 1)).ToArray();
         var mean = flat[0].mean([0], keepdim: true);
         var std = flat[0].std([0], keepdim: true).clamp_min(1e-3);
         var early = new EarlyFusionNetwork((int)flat[0].shape[1], HandwrittenDigits.Classes, seed);
         var standard = flat.Select(f => f.sub(mean).div(std)).ToArray();
-        Check(ClassifierTraining.Train(early, new(standard[0], Y(sets[0])), new(standard[1], Y(sets[1])), recipe with { Epochs = settings.FusionEpochs }, seed, device, cancellation), Early);
+        Check(ClassifierTraining.Train(early, new(standard[0], sets[0].LabelTensor()), new(standard[1], sets[1].LabelTensor()), recipe with { Epochs = settings.FusionEpochs }, seed, device, cancellation), Early);
         var earlyAcc = standard.Skip(2).Select(x => ClassifierTraining.Accuracy(early, new(x, yTest), recipe.EvalBatchSize, device)).ToArray();
         rows.Add(new(seed, Early, earlyAcc[0], earlyAcc[1], earlyAcc[2], Params(early)));
         rows.Add(new(seed, Late, Acc(imageP[0].add(audioP[0])), Acc(imageP[1].add(audioP[1])), Acc(imageP[2].add(audioP[2])), Params(image) + Params(audio)));
@@ -126,15 +123,13 @@ public static class FusionStudy
         using var yTrain = tensor(task.Train.Labels);
         using var yDev = tensor(task.Dev.Labels);
         var y = new[] { yTrain, yDev };
-        Tensor Img(AudioVisualSet s) => tensor(s.Images, [s.Count, 1, HandwrittenDigits.Side, HandwrittenDigits.Side]);
-        Tensor Aud(AudioVisualSet s) => tensor(s.Audio, [s.Count, 1, s.Frames, s.FeaturesPerFrame]);
         var image = new UnimodalNetwork(HandwrittenDigits.Side, HandwrittenDigits.Side, 5, HandwrittenDigits.Classes, seed);
         ClassifierResult imageRun, audioRun;
-        using (Tensor x = Img(task.Train), d = Img(task.Dev))
+        using (Tensor x = task.Train.ImageTensor(), d = task.Dev.ImageTensor())
             imageRun = Check(ClassifierTraining.Train(image, new(x, y[0]), new(d, y[1]), recipe, seed, device, cancellation), ImageOnly);
         progress?.Invoke($"seed {seed}: image network, development {imageRun.DevAccuracy:0.0}% ({imageRun.Seconds:0} s)");
         var audio = new UnimodalNetwork(task.Test.Frames, task.Test.FeaturesPerFrame, 3, HandwrittenDigits.Classes, seed);
-        using (Tensor x = Aud(task.Train), d = Aud(task.Dev))
+        using (Tensor x = task.Train.AudioTensor(), d = task.Dev.AudioTensor())
             audioRun = Check(ClassifierTraining.Train(audio, new(x, y[0]), new(d, y[1]), recipe, seed, device, cancellation), AudioOnly);
         progress?.Invoke($"seed {seed}: audio network, development {audioRun.DevAccuracy:0.0}% ({audioRun.Seconds:0} s)");
         return (image, audio);
