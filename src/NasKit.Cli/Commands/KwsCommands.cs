@@ -149,7 +149,7 @@ internal static class KwsCommands
         var input = new FeatureMapShape(settings.Frames, settings.FeaturesPerFrame);
         var recipe = KeywordSpottingRecipe.HelloEdge with { Epochs = epochs };
         var config = space.Configure(arch, input, SpokenDigits.Classes);
-        var file = output is null ? null : new RunFile(output, $"arch={arch.ToText()}; features={settings.Kind}; epochs={epochs}");
+        var file = output is null ? null : new ResultJournal<KwsRun>(output, $"arch={arch.ToText()}; features={settings.Kind}; epochs={epochs}", "runs");
         TorchRuntime.EnsureLoaded();
         Console.WriteLine($"architecture: {arch.ToText()}");
         Console.WriteLine(string.Create(Inv, $"parameters: {config.TotalParameters:N0}; multiply-accumulates: {config.MultiplyAccumulates:N0} per clip (Hello Edge counts {2 * config.MultiplyAccumulates / 1e6:0.00} M operations); input {input} {settings.Kind}"));
@@ -222,60 +222,5 @@ internal static class KwsCommands
 
         public double SpeakerAccuracy(string speaker) =>
             TestBySpeaker.Split(';').Select(p => p.Split('=')).Where(p => p.Length == 2 && p[0] == speaker).Select(p => double.Parse(p[1], Inv)).DefaultIfEmpty(double.NaN).First();
-    }
-
-    /// <summary>The runs CSV, with the settings in a first comment line so a resume never mixes settings; a run is appended whole when it finishes.</summary>
-    private sealed class RunFile
-    {
-        private readonly string _path;
-        public IReadOnlyList<KwsRun> Existing { get; } = [];
-
-        public RunFile(string path, string settings)
-        {
-            if (!path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--out {path}: runs are written as .csv; give a path ending in .csv.");
-            _path = path;
-            var header = $"# {settings}";
-            try
-            {
-                if (File.Exists(path) && new FileInfo(path).Length > 0)
-                {
-                    // A run killed while appending leaves at most a torn last line: keep the complete lines.
-                    var lines = File.ReadAllLines(path);
-                    if (lines[0] != header)
-                        throw new ArgumentException($"{path} holds runs with other settings ({lines[0].TrimStart('#', ' ')}); give another --out or delete it.");
-                    bool torn = !File.ReadAllText(path).EndsWith('\n');
-                    var complete = torn ? lines[..^1] : lines;
-                    using var reader = new StringReader(string.Join('\n', complete.Skip(1)));
-                    using var csv = new CsvReader(reader, Inv);
-                    try { Existing = csv.GetRecords<KwsRun>().ToArray(); }
-                    catch (Exception e) when (e is CsvHelperException or FormatException)
-                    { throw new ArgumentException($"{path} is not a readable kws runs CSV ({e.Message.Split('\n')[0]}); give another --out or delete it."); }
-                    if (torn) File.WriteAllLines(path, complete);
-                }
-                else
-                {
-                    var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-                    if (dir is not null) Directory.CreateDirectory(dir);
-                    using var writer = new StreamWriter(path, append: false);
-                    writer.WriteLine(header);
-                    using var csv = new CsvWriter(writer, Inv);
-                    csv.WriteHeader<KwsRun>();
-                    csv.NextRecord();
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new ArgumentException($"Cannot use --out {path} ({e.Message}); give a writable path.");
-            }
-        }
-
-        public void Append(KwsRun run)
-        {
-            using var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
-            using var writer = new StreamWriter(stream);
-            using var csv = new CsvWriter(writer, new CsvHelper.Configuration.CsvConfiguration(Inv) { HasHeaderRecord = false });
-            csv.WriteRecord(run);
-            csv.NextRecord();
-        }
     }
 }

@@ -95,6 +95,13 @@ public class CliTests
     [InlineData("--image-energy must lie in [0, 1), got 1", "fusion", "compare", "--image-energy", "1")]
     [InlineData("give a path ending in .csv", "fusion", "compare", "--out", "fusion.parquet")]
     [InlineData("--queries must be >= 1, got 0", "fusion", "compare", "--queries", "0")]
+    [InlineData("Matrix factorisation takes 2, 4, 8, 16, 32, 64 factors here, got 7", "movielens", "baselines", "--factors", "7")]
+    [InlineData("--factors: 'eight' is not a number", "movielens", "baselines", "--factors", "eight")]
+    [InlineData("decision 'user' has no option '3'", "movielens", "train", "--arch", "user=3, movie=8, genres=none, interaction=dot")]
+    [InlineData("give a path ending in .csv", "movielens", "baselines", "--out", "baselines.parquet")]
+    [InlineData("--l2 must be >= 0", "movielens", "train", "--arch", "mf:8", "--l2", "-1")]
+    [InlineData("--by rmse: use outcome or signal", "movielens", "front", "--in", "x.csv", "--by", "rmse")]
+    [InlineData("lr=0 must be a number in", "search", "--space", "recommendation", "--evaluator", "movielens:lr=0", "--epochs", "1", "--runs", "1")]
     public void New_commands_refuse_bad_input_with_a_clear_error(string expected, params string[] args)
     {
         var (code, _, stderr) = CliRunner.Run(args);
@@ -155,6 +162,36 @@ public class CliTests
     }
 
     [Fact]
+    public void Movielens_baselines_resume_and_a_search_gives_a_front()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-movielens").FullName;
+        try
+        {
+            var output = Path.Combine(dir, "baselines.csv");
+            string[] args = ["movielens", "baselines", "--seeds", "1", "--factors", "2", "--epochs", "1", "--out", output];
+            var (code, stdout, stderr) = CliRunner.Run(args);
+            Assert.True(code == 0, stderr);
+            foreach (var model in new[] { "global mean", "movie\\+user effects", "biased MF k=2" })
+                Assert.Matches(model + @"\s+\d\.\d{4}\s+\d\.\d{4}", stdout);
+            Assert.Equal(5, File.ReadAllLines(output).Length); // settings, header, three models
+            var (again, stdout2, stderr2) = CliRunner.Run(args);
+            Assert.True(again == 0, stderr2);
+            Assert.Contains("3 model run(s) read back", stderr2);
+            Assert.Equal(stdout.Split('\n').Skip(1), stdout2.Split('\n').Skip(1)); // the same table, nothing retrained
+
+            var search = Path.Combine(dir, "search.csv");
+            (code, _, stderr) = CliRunner.Run("search", "--space", "recommendation", "--evaluator", "movielens", "--epochs", "1", "--strategy", "random",
+                                              "--queries", "3", "--runs", "1", "--out", search);
+            Assert.True(code == 0, stderr);
+            (code, stdout, stderr) = CliRunner.Run("movielens", "front", "--in", search);
+            Assert.True(code == 0, stderr);
+            Assert.Matches(@"\d distinct architectures from 3 successful trials; \d on the front", stdout);
+            Assert.Matches(@"\d\.\d{4}\s+[\d,]+\s+[\d,]+\s+user=", stdout);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Search_prints_one_mean_std_line_per_strategy()
     {
         var (code, stdout, _) = CliRunner.Run("search", "--strategy", "rea", "--queries", "100", "--runs", "20", "--seed", "0");
@@ -167,7 +204,7 @@ public class CliTests
     {
         foreach (var cmd in new[] { new[] { "--help" }, ["nb201", "--help"], ["nb201", "params", "--help"], ["nb201", "show", "--help"],
                                     ["study", "run", "--help"], ["study", "show", "--help"], ["study", "watch", "--help"], ["worker", "--help"], ["bench", "store", "--help"], ["search", "--help"], ["proxies", "--help"], ["transfer", "--help"], ["inherit", "--help"], ["nasnet", "params", "--help"],
-                                    ["pareto", "--help"], ["latency", "--help"], ["bench", "train-step", "--help"], ["bench", "memory", "--help"], ["bench", "supernet", "--help"], ["bench", "all", "--help"], ["bench", "transformer", "--help"], ["lm", "train", "--help"], ["lm", "proxies", "--help"], ["lm", "hat-latency", "--help"], ["lm", "latency", "--help"], ["textcls", "train", "--help"], ["kws", "train", "--help"], ["kws", "features", "--help"], ["kws", "front", "--help"], ["fusion", "compare", "--help"] })
+                                    ["pareto", "--help"], ["latency", "--help"], ["bench", "train-step", "--help"], ["bench", "memory", "--help"], ["bench", "supernet", "--help"], ["bench", "all", "--help"], ["bench", "transformer", "--help"], ["lm", "train", "--help"], ["lm", "proxies", "--help"], ["lm", "hat-latency", "--help"], ["lm", "latency", "--help"], ["textcls", "train", "--help"], ["kws", "train", "--help"], ["kws", "features", "--help"], ["kws", "front", "--help"], ["fusion", "compare", "--help"], ["movielens", "baselines", "--help"], ["movielens", "train", "--help"], ["movielens", "front", "--help"] })
         {
             var (code, stdout, _) = CliRunner.Run(cmd);
             Assert.Equal(0, code);

@@ -24,6 +24,11 @@ public static class Metrics
     /// <summary>FLOPs (multiply-accumulates) of one forward pass of one image, in millions.</summary>
     public const string Flops = "flops_m";
     public const string WallSeconds = "wall_seconds";
+    /// <summary>Root mean squared error of predicted ratings (stars) on held-out ratings: a recommender's signal.</summary>
+    public const string ValidRmse = "valid_rmse";
+    public const string TestRmse = "test_rmse";
+    /// <summary>Entries of a recommender's embedding tables in millions (what embedding-dimension search trades against error).</summary>
+    public const string EmbeddingParameters = "emb_params_m";
 
     private static readonly Dictionary<string, MetricInfo> Known = new MetricInfo[]
     {
@@ -38,6 +43,9 @@ public static class Metrics
         new(Parameters, false, "M", "trainable parameters, millions"),
         new(Flops, false, "MFLOPs", "multiply-accumulates of one forward pass of one image, millions"),
         new(WallSeconds, false, "s", "measured wall time of the evaluation"),
+        new(ValidRmse, false, "stars", "root mean squared rating error on held-out (development) ratings: a recommender's signal"),
+        new(TestRmse, false, "stars", "root mean squared rating error on the test ratings: the outcome, never the signal"),
+        new(EmbeddingParameters, false, "M", "entries of the embedding tables, millions"),
     }.ToDictionary(m => m.Name);
 
     /// <summary>The metric's meaning; names outside the vocabulary are read by their suffix.</summary>
@@ -48,6 +56,7 @@ public static class Metrics
         if (name.EndsWith("_latency", StringComparison.Ordinal)) return new(name, false, "ms", "a latency");
         if (name.EndsWith("_energy", StringComparison.Ordinal)) return new(name, false, "mJ", "an energy");
         if (name.EndsWith("_loss", StringComparison.Ordinal) || name.EndsWith("_perplexity", StringComparison.Ordinal)) return new(name, false, "", "a loss");
+        if (name.EndsWith("_rmse", StringComparison.Ordinal)) return new(name, false, "", "a root mean squared error");
         if (name.StartsWith("zc_", StringComparison.Ordinal)) return new(name, true, "", "a zero-cost proxy score (higher predicts better)");
         return new(name, true, "", "a score (higher is better unless an objective says otherwise)");
     }
