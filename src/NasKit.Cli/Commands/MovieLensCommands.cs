@@ -108,11 +108,11 @@ internal static class MovieLensCommands
                 }
             }
             var mine = rows.Where(x => x.Seed >= first && x.Seed < first + n).ToArray();
-            Console.WriteLine($"model                          test RMSE           dev RMSE            embedding params   parameters   (mean ± sample std over {n} seed(s))");
+            Console.WriteLine($"model                                                          test RMSE           dev RMSE            embedding params   parameters   (mean ± sample std over {n} seed(s))");
             foreach (var (model, _) in models)
             {
                 var g = mine.Where(x => x.Model == model).ToArray();
-                Console.WriteLine(string.Create(Inv, $"{Shorten(model),-30} {MeanStd(g.Select(x => x.TestRmse)),-19} {MeanStd(g.Select(x => x.DevRmse)),-19} {g[0].EmbeddingParameters,16:N0} {g[0].Parameters,12:N0}") +
+                Console.WriteLine(string.Create(Inv, $"{Shorten(model),-62} {MeanStd(g.Select(x => x.TestRmse)),-19} {MeanStd(g.Select(x => x.DevRmse)),-19} {g[0].EmbeddingParameters,16:N0} {g[0].Parameters,12:N0}") +
                                   (g[0].Architecture.StartsWith("lambda", StringComparison.Ordinal) ? "   " + string.Join(" ", g.Select(x => x.Architecture)) : ""));
             }
             return 0;
@@ -120,7 +120,7 @@ internal static class MovieLensCommands
         return cmd;
     }
 
-    private static string Shorten(string model) => model.Length <= 30 ? model : model[..27] + "...";
+    private static string Shorten(string model) => model.Length <= 62 ? model : model[..59] + "...";
 
     private static string MeanStd(IEnumerable<double> values)
     {

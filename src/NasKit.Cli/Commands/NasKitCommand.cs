@@ -28,6 +28,7 @@ internal static class NasKitCommand
         root.Subcommands.Add(KwsCommands.Create());
         root.Subcommands.Add(FusionCommands.Create());
         root.Subcommands.Add(MovieLensCommands.Create());
+        root.Subcommands.Add(FederatedCommands.Create());
         root.Subcommands.Add(GenotypeCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());

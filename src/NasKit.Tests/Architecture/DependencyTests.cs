@@ -24,6 +24,7 @@ public partial class DependencyTests(ITestOutputHelper output)
         ["Strategies"],
         ["Execution"],
         ["Experiments"],
+        ["Federated"],
         ["Reports"],
         ["SearchSpaces.*"],
     ];

@@ -101,6 +101,11 @@ public class CliTests
     [InlineData("give a path ending in .csv", "movielens", "baselines", "--out", "baselines.parquet")]
     [InlineData("--l2 must be >= 0", "movielens", "train", "--arch", "mf:8", "--l2", "-1")]
     [InlineData("--by rmse: use outcome or signal", "movielens", "front", "--in", "x.csv", "--by", "rmse")]
+    [InlineData("--alpha -1: give a positive Dirichlet concentration (0.1, 0.5), iid or central", "federated", "shards", "--alpha", "-1")]
+    [InlineData("--noise needs --clip", "federated", "search", "--noise", "0.5", "--rounds", "1")]
+    [InlineData("--method enas: use darts or gdas", "federated", "search", "--method", "enas")]
+    [InlineData("cannot give 5000 clients", "federated", "shards", "--clients", "5000", "--train-images", "1000")]
+    [InlineData("give a path ending in .csv", "federated", "fedavg", "--arch", "|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|none~2|", "--out", "rounds.json")]
     [InlineData("lr=0 must be a number in", "search", "--space", "recommendation", "--evaluator", "movielens:lr=0", "--epochs", "1", "--runs", "1")]
     public void New_commands_refuse_bad_input_with_a_clear_error(string expected, params string[] args)
     {
@@ -192,6 +197,27 @@ public class CliTests
     }
 
     [Fact]
+    public void Federated_search_reports_the_derived_cell_and_the_traffic()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-federated").FullName;
+        try
+        {
+            var output = Path.Combine(dir, "rounds.csv");
+            var (code, stdout, stderr) = CliRunner.Run("federated", "search", "--method", "gdas", "--clients", "2", "--alpha", "iid", "--rounds", "1",
+                                                       "--train-images", "256", "--batch", "32", "--channels", "4", "--out", output);
+            Assert.True(code == 0, stderr);
+            Assert.Matches(@"derived: \|[a-z_0-9]+~0\|\+", stdout);
+            Assert.Matches(@"benchmark test accuracy \(nb201 benchmark\): \d+\.\d\d%", stdout);
+            Assert.Matches(@"traffic per client: [\d,]+ bytes up and [\d,]+ down per round", stdout);
+            Assert.Equal(2, File.ReadAllLines(output).Length);
+            (code, stdout, stderr) = CliRunner.Run("federated", "shards", "--clients", "4", "--alpha", "0.1", "--train-images", "1000");
+            Assert.True(code == 0, stderr);
+            Assert.Matches(@"1,000 images, 4 clients, Dirichlet α = 0.1", stdout);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Search_prints_one_mean_std_line_per_strategy()
     {
         var (code, stdout, _) = CliRunner.Run("search", "--strategy", "rea", "--queries", "100", "--runs", "20", "--seed", "0");
@@ -204,7 +230,7 @@ public class CliTests
     {
         foreach (var cmd in new[] { new[] { "--help" }, ["nb201", "--help"], ["nb201", "params", "--help"], ["nb201", "show", "--help"],
                                     ["study", "run", "--help"], ["study", "show", "--help"], ["study", "watch", "--help"], ["worker", "--help"], ["bench", "store", "--help"], ["search", "--help"], ["proxies", "--help"], ["transfer", "--help"], ["inherit", "--help"], ["nasnet", "params", "--help"],
-                                    ["pareto", "--help"], ["latency", "--help"], ["bench", "train-step", "--help"], ["bench", "memory", "--help"], ["bench", "supernet", "--help"], ["bench", "all", "--help"], ["bench", "transformer", "--help"], ["lm", "train", "--help"], ["lm", "proxies", "--help"], ["lm", "hat-latency", "--help"], ["lm", "latency", "--help"], ["textcls", "train", "--help"], ["kws", "train", "--help"], ["kws", "features", "--help"], ["kws", "front", "--help"], ["fusion", "compare", "--help"], ["movielens", "baselines", "--help"], ["movielens", "train", "--help"], ["movielens", "front", "--help"] })
+                                    ["pareto", "--help"], ["latency", "--help"], ["bench", "train-step", "--help"], ["bench", "memory", "--help"], ["bench", "supernet", "--help"], ["bench", "all", "--help"], ["bench", "transformer", "--help"], ["lm", "train", "--help"], ["lm", "proxies", "--help"], ["lm", "hat-latency", "--help"], ["lm", "latency", "--help"], ["textcls", "train", "--help"], ["kws", "train", "--help"], ["kws", "features", "--help"], ["kws", "front", "--help"], ["fusion", "compare", "--help"], ["movielens", "baselines", "--help"], ["movielens", "train", "--help"], ["movielens", "front", "--help"], ["federated", "shards", "--help"], ["federated", "search", "--help"], ["federated", "fedavg", "--help"] })
         {
             var (code, stdout, _) = CliRunner.Run(cmd);
             Assert.Equal(0, code);
