@@ -101,12 +101,13 @@ internal static class FederatedCommands
     {
         var c = CommonOptions();
         var method = new Option<string>("--method") { Description = "darts (FedNAS: every op mixed) or gdas (one Gumbel-sampled op per edge and step).", DefaultValueFactory = _ => "darts" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Folder for a checkpoint after every round; a rerun with the same options resumes from it." };
         var archLr = new Option<double>("--arch-lr") { Description = "Adam's learning rate for the architecture weights (> 0; DARTS' 3e-4; a CPU-sized run of a few hundred steps needs about 3e-3 for them to move).", DefaultValueFactory = _ => 3e-4 }.AtLeast(0, exclusive: true);
         var cmd = new Command("search", "FedNAS: each round every client runs one local epoch of first-order DARTS (or GDAS) on its shard, and the server averages the supernet weights and " +
                                         "the architecture weights by shard size. Prints the derived cell per round, its benchmark test accuracy and the bytes each client sent and received.\n" +
                                         "Example:\n  naskit federated search --method darts --clients 5 --alpha 0.1 --rounds 10 --seed 0 --out runs/fednas-0.1.csv")
         {
-            method, archLr,
+            method, archLr, checkpoint,
         };
         Add(cmd, c);
         cmd.SetAction(r => Cli.Run(() =>
@@ -116,12 +117,12 @@ internal static class FederatedCommands
             int batch = r.GetValue(c.Batch);
             var s = Read(r, c, 2 * batch); // each client halves its shard, and each half needs a batch
             var settings = (m == "gdas" ? DartsSettings.Gdas : new DartsSettings()) with { BatchSize = batch, ArchLearningRate = r.GetValue(archLr) };
-            return Problems.WithSpace(s.Space, new SearchOn(m, s, settings));
+            return Problems.WithSpace(s.Space, new SearchOn(m, s, settings, r.GetValue(checkpoint)));
         }));
         return cmd;
     }
 
-    private sealed class SearchOn(string method, Setup s, DartsSettings settings) : ISpaceVisitor<int>
+    private sealed class SearchOn(string method, Setup s, DartsSettings settings, string? checkpoint) : ISpaceVisitor<int>
     {
         public int Visit<TArch>(ISearchSpace<TArch> space) where TArch : class, IArchitecture
         {
@@ -132,14 +133,21 @@ internal static class FederatedCommands
                               (s.Privacy is { } p ? string.Create(Inv, $", DP-FedAvg clip {p.ClipNorm} noise multiplier {p.NoiseMultiplier}") : "") + $"; {TorchRuntime.Describe()}");
             using var csv = s.Out is null ? null : Cli.OpenCsv(s.Out, "round,train_loss,train_acc,search_valid_acc,upload_bytes,download_bytes,mean_update_norm,seconds,derived,benchmark_test_acc", "rounds");
             FederatedSearchRound<TArch>? last = null;
-            search.Run(round =>
+            void Record(FederatedSearchRound<TArch> round)
             {
                 last = round;
                 var test = truth?.Invoke(round.Derived);
                 var line = string.Create(Inv, $"{round.Round},{round.TrainLoss:0.####},{round.TrainAccuracy:0.##},{round.SearchValidAccuracy:0.##},{round.UploadBytesPerClient},{round.DownloadBytesPerClient},{round.MeanUpdateNorm:0.####},{round.Seconds:0.#},\"{round.Derived.ToText()}\",{test:0.##}");
                 var testText = test is { } t ? string.Create(Inv, $" -> {t:0.00}%") : "";
                 Cli.RecordPoint(csv, line, string.Create(Inv, $"round {round.Round}/{s.Rounds}: train loss {round.TrainLoss:0.000}, search-valid {round.SearchValidAccuracy:0.0}%, {round.Seconds:0} s; {round.Derived.ToText()}") + testText);
-            });
+            }
+            if (checkpoint is not null && FederatedDarts<TArch>.HasCheckpoint(checkpoint))
+            {
+                search.Load(checkpoint);
+                Console.Error.WriteLine($"resuming from {checkpoint}: {search.History.Count} of {s.Rounds} rounds done");
+                foreach (var done in search.History) Record(done); // the --out file is rewritten whole
+            }
+            search.Run(Record, checkpoint: checkpoint);
             long perRound = last!.UploadBytesPerClient + last.DownloadBytesPerClient;
             Console.WriteLine($"derived: {last.Derived.ToText()}");
             if (truth is not null) Console.WriteLine(string.Create(Inv, $"benchmark test accuracy ({Problems.TruthName(space.Name)}): {truth(last.Derived):0.00}%"));

@@ -210,6 +210,18 @@ public class CliTests
             Assert.Matches(@"benchmark test accuracy \(nb201 benchmark\): \d+\.\d\d%", stdout);
             Assert.Matches(@"traffic per client: [\d,]+ bytes up and [\d,]+ down per round", stdout);
             Assert.Equal(2, File.ReadAllLines(output).Length);
+            // With a checkpoint folder a rerun resumes: the finished round is read back, not searched again.
+            var ckpt = Path.Combine(dir, "ckpt");
+            string[] resumable = ["federated", "search", "--method", "gdas", "--clients", "2", "--alpha", "iid", "--rounds", "1", "--train-images", "256", "--batch", "32", "--channels", "4", "--checkpoint", ckpt, "--out", output];
+            (code, stdout, stderr) = CliRunner.Run(resumable);
+            Assert.True(code == 0, stderr);
+            var first = File.ReadAllLines(output);
+            (code, var again, stderr) = CliRunner.Run(resumable);
+            Assert.True(code == 0, stderr);
+            Assert.Contains("resuming from", stderr);
+            Assert.Contains("1 of 1 rounds done", stderr);
+            Assert.Equal(first, File.ReadAllLines(output));
+            Assert.Equal(stdout.Split('\n').Skip(1), again.Split('\n').Skip(1));
             (code, stdout, stderr) = CliRunner.Run("federated", "shards", "--clients", "4", "--alpha", "0.1", "--train-images", "1000");
             Assert.True(code == 0, stderr);
             Assert.Matches(@"1,000 images, 4 clients, Dirichlet α = 0.1", stdout);

@@ -113,6 +113,39 @@ public class FederatedTests
     }
 
     [Fact]
+    public void A_resumed_fednas_continues_exactly_as_an_uninterrupted_one()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-fednas-").FullName;
+        try
+        {
+            var shards = ClientShards.Split(Noise(64, 3), 2, null, 0);
+            var settings = DartsSettings.Gdas with { BatchSize = 8 }; // Gumbel noise: every client's generator state must survive
+            var privacy = new PrivacySettings(5, 0.01); // and the server's noise generator
+            double[] Flat(IReadOnlyList<double[][]> p) => p.SelectMany(m => m.SelectMany(r => r)).ToArray();
+            double[] straight;
+            using (var a = new FederatedDarts<Nb201Cell>(Space, shards, new NetworkShape(8, 1), 3, 1, settings, privacy, CPU))
+            {
+                a.Run();
+                straight = Flat(a.Probabilities());
+            }
+            using (var b = new FederatedDarts<Nb201Cell>(Space, shards, new NetworkShape(8, 1), 3, 1, settings, privacy, CPU))
+            {
+                b.RunRound();
+                b.Save(dir);
+            }
+            using (var c = new FederatedDarts<Nb201Cell>(Space, shards, new NetworkShape(8, 1), 3, 1, settings, privacy, CPU))
+            {
+                c.Run(checkpoint: dir);
+                Assert.Equal(3, c.History.Count);
+                Assert.Equal(straight, Flat(c.Probabilities()));
+            }
+            using var other = new FederatedDarts<Nb201Cell>(Space, shards, new NetworkShape(8, 1), 4, 1, settings, privacy, CPU);
+            Assert.Contains("different federation", Assert.Throws<InvalidDataException>(() => other.Load(dir)).Message);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Fedavg_trains_a_fixed_cell_and_heavy_dp_noise_costs_accuracy()
     {
         var train = DatasetReaders.FashionMnist(true);

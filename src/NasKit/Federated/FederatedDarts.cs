@@ -3,6 +3,7 @@ using NasKit.Data;
 using NasKit.Networks;
 using NasKit.Spaces;
 using NasKit.Strategies.OneShot;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NasKit.Federated;
@@ -105,11 +106,90 @@ public sealed class FederatedDarts<TArch> : IDisposable where TArch : class, IAr
         }).ToArray();
     }
 
-    public IReadOnlyList<FederatedSearchRound<TArch>> Run(Action<FederatedSearchRound<TArch>>? onRound = null, CancellationToken cancellation = default)
+    private const string Magic = "naskit-fednas-checkpoint-v1";
+
+    /// <summary>What a checkpoint must match to be resumed: shards, rounds, privacy and every client's settings.</summary>
+    private string Fingerprint() => $"clients={_clients.Length}|shards={string.Join("/", _weights)}|rounds={_rounds}|privacy={_privacy}";
+
+    /// <summary>
+    /// Writes the whole federation after a round: every client's search state (<see cref="DartsSearch{TArch}.Save"/>),
+    /// the global tensors, the noise generator and the history, into a folder for that round; then points
+    /// <c>latest</c> at it by an atomic rename, so a kill at any moment leaves the previous round's checkpoint whole.
+    /// </summary>
+    public void Save(string directory)
     {
+        var round = Path.Combine(directory, $"round-{_history.Count:D4}");
+        Directory.CreateDirectory(round);
+        for (int k = 0; k < _clients.Length; k++) _clients[k].Save(Path.Combine(round, $"client-{k}.bin"));
+        using (var stream = File.Create(Path.Combine(round, "global.bin")))
+        using (var w = new BinaryWriter(stream))
+        {
+            w.Write(Magic);
+            w.Write(Fingerprint());
+            w.Write(System.Text.Json.JsonSerializer.Serialize(_history.Select(h => new RoundRecord(h.Round, h.TrainLoss, h.TrainAccuracy, h.SearchValidAccuracy,
+                h.Probabilities.Select(m => m.Select(r => r.ToArray()).ToArray()).ToArray(), h.UploadBytesPerClient, h.DownloadBytesPerClient, h.MeanUpdateNorm, h.Seconds)).ToArray()));
+            using (no_grad())
+            {
+                foreach (var t in _global) { using var c = t.cpu(); c.Save(w); }
+                using var state = _noise.get_state();
+                state.Save(w);
+            }
+        }
+        var pointer = Path.Combine(directory, "latest");
+        File.WriteAllText(pointer + ".tmp", Path.GetFileName(round));
+        File.Move(pointer + ".tmp", pointer, overwrite: true);
+        foreach (var old in Directory.EnumerateDirectories(directory, "round-*").Where(d => Path.GetFileName(d) != Path.GetFileName(round)))
+            Directory.Delete(old, recursive: true);
+    }
+
+    /// <summary>True when <paramref name="directory"/> holds a checkpoint <see cref="Save"/> finished.</summary>
+    public static bool HasCheckpoint(string directory) => File.Exists(Path.Combine(directory, "latest"));
+
+    /// <summary>Restores the checkpoint <see cref="Save"/> wrote last, refusing one from a different federation.</summary>
+    public void Load(string directory)
+    {
+        var round = Path.Combine(directory, File.ReadAllText(Path.Combine(directory, "latest")).Trim());
+        try
+        {
+            using var stream = File.OpenRead(Path.Combine(round, "global.bin"));
+            using var r = new BinaryReader(stream);
+            if (r.ReadString() != Magic) throw new InvalidDataException("not a NasKit FedNAS checkpoint");
+            var saved = r.ReadString();
+            if (saved != Fingerprint())
+                throw new InvalidDataException($"it was written by a different federation ({saved} → {Fingerprint()}); use the same options to resume, or another checkpoint folder");
+            var records = System.Text.Json.JsonSerializer.Deserialize<RoundRecord[]>(r.ReadString())!;
+            using (no_grad())
+            {
+                foreach (var t in _global) { using var s = TensorExtensionMethods.Load(r); t.copy_(s); }
+                using var state = TensorExtensionMethods.Load(r);
+                _noise.set_state(state);
+            }
+            for (int k = 0; k < _clients.Length; k++) _clients[k].Load(Path.Combine(round, $"client-{k}.bin"));
+            _history.Clear();
+            foreach (var h in records)
+                _history.Add(new FederatedSearchRound<TArch>(h.Round, h.TrainLoss, h.TrainAccuracy, h.SearchValidAccuracy, _space.Derive(h.Probabilities), h.Probabilities,
+                    h.UploadBytes, h.DownloadBytes, h.MeanUpdateNorm, h.Seconds));
+        }
+        catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            throw new InvalidDataException($"The FedNAS checkpoint in {directory} cannot be resumed: {e.Message}. Delete the folder to start afresh.", e);
+        }
+    }
+
+    private sealed record RoundRecord(int Round, double TrainLoss, double TrainAccuracy, double SearchValidAccuracy, double[][][] Probabilities,
+                                      long UploadBytes, long DownloadBytes, double MeanUpdateNorm, double Seconds);
+
+    /// <summary>
+    /// Runs the remaining rounds. With a checkpoint folder, first resumes from it when it holds a checkpoint, and saves
+    /// after every round, so a killed search loses at most the round in progress.
+    /// </summary>
+    public IReadOnlyList<FederatedSearchRound<TArch>> Run(Action<FederatedSearchRound<TArch>>? onRound = null, CancellationToken cancellation = default, string? checkpoint = null)
+    {
+        if (checkpoint is not null && _history.Count == 0 && HasCheckpoint(checkpoint)) Load(checkpoint);
         while (!Finished)
         {
             var round = RunRound(cancellation); // not inside ?.Invoke: with no callback the argument would never run
+            if (checkpoint is not null) Save(checkpoint);
             onRound?.Invoke(round);
         }
         return History;
