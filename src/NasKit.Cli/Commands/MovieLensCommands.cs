@@ -96,7 +96,7 @@ internal static class MovieLensCommands
                     else
                     {
                         var ev = evaluator.Evaluate(a, new Fidelity(recipe.Epochs));
-                        if (ev.Failed) throw new InvalidOperationException($"{model} on seed {s}: {ev.Reason}");
+                        if (ev.Failed) throw new ArithmeticException($"{model} on seed {s}: {ev.Reason}");
                         var config = space.Configure(a);
                         int bestEpoch = ev.Curves![Metrics.ValidRmse].Select((v, i) => (v, i)).MinBy(p => p.v).i + 1;
                         row = new(s, model, ev[Metrics.ValidRmse], ev[Metrics.TestRmse], config.EmbeddingParameters(fields), config.TotalParameters(fields), bestEpoch, ev.CostSeconds, a.ToText());

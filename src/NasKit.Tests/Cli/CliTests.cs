@@ -101,6 +101,7 @@ public class CliTests
     [InlineData("give a path ending in .csv", "movielens", "baselines", "--out", "baselines.parquet")]
     [InlineData("--l2 must be >= 0", "movielens", "train", "--arch", "mf:8", "--l2", "-1")]
     [InlineData("--by rmse: use outcome or signal", "movielens", "front", "--in", "x.csv", "--by", "rmse")]
+    [InlineData("the training loss became", "movielens", "train", "--arch", "mf:2", "--lr", "1e9", "--epochs", "1", "--seeds", "1")]
     [InlineData("--alpha -1: give a positive Dirichlet concentration (0.1, 0.5), iid or central", "federated", "shards", "--alpha", "-1")]
     [InlineData("--noise needs --clip", "federated", "search", "--noise", "0.5", "--rounds", "1")]
     [InlineData("--method enas: use darts or gdas", "federated", "search", "--method", "enas")]
