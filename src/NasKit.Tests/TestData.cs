@@ -25,4 +25,17 @@ public static class TestData
         14419, 14529, 14648, 14661, 14684, 14689, 14791, 14995, 15033, 15036, 15040, 15107, 15347, 15372, 15386, 15392,
         15403, 15435, 15474, 15484, 15534, 15539, 15551, 15584,
     ];
+
+    /// <summary>
+    /// Random 16×16 RGB images with random labels of 10 classes, for searches that must run, not learn. 16×16 at C=8:
+    /// at C=2 on 8×8 inputs, libtorch's multithreaded CPU kernels (oneDNN capped at AVX2) gave NaN architecture
+    /// gradients now and then (see environment.md); one thread or an SSE4.1 cap did not.
+    /// </summary>
+    public static NasKit.Data.ImageDataset NoiseImages(int count, int seed)
+    {
+        var rng = new Random(seed);
+        var pixels = new byte[count * 3 * 16 * 16];
+        rng.NextBytes(pixels);
+        return new NasKit.Data.ImageDataset("noise", pixels, Enumerable.Range(0, count).Select(_ => (byte)rng.Next(10)).ToArray(), 3, 16, 16, 10);
+    }
 }

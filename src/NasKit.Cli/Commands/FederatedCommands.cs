@@ -64,7 +64,7 @@ internal static class FederatedCommands
         int clients = central ? 1 : r.GetValue(c.Clients);
         var shards = ClientShards.Split(train, clients, alpha, r.GetValue(c.Seed), minShard);
         string split = central ? "central (one client)" : alpha is { } al ? string.Create(Inv, $"{clients} clients, Dirichlet α = {al}") : $"{clients} clients, IID";
-        return new Setup(r.GetValue(c.Space)!.ToLowerInvariant(), shards, test, split, r.GetValue(c.Rounds), r.GetValue(c.Seed), new NetworkShape(r.GetValue(c.Channels), r.GetValue(c.Cells)),
+        return new Setup(r.GetValue(c.Space)!.ToLowerInvariant(), shards, test, split, r.GetValue(c.Rounds), r.GetValue(c.Seed), new NetworkShape(r.GetValue(c.Channels), r.GetValue(c.Cells), Classes: train.Classes, InputChannels: train.Channels),
                          r.GetValue(c.Batch), clip is { } s ? new PrivacySettings(s, noise).Validated() : null, output);
     }
 

@@ -12,14 +12,7 @@ public class FederatedTests
 {
     private static readonly Nb201Space Space = new();
 
-    // 16×16 noise images at C=8, as the DARTS tests use (small maps at C=2 gave NaN gradients with oneDNN's AVX2 kernels).
-    private static ImageDataset Noise(int count, int seed)
-    {
-        var rng = new Random(seed);
-        var pixels = new byte[count * 3 * 16 * 16];
-        rng.NextBytes(pixels);
-        return new ImageDataset("noise", pixels, Enumerable.Range(0, count).Select(_ => (byte)rng.Next(10)).ToArray(), 3, 16, 16, 10);
-    }
+    private static ImageDataset Noise(int count, int seed) => TestData.NoiseImages(count, seed);
 
     private static ImageDataset Balanced(int perClass)
     {

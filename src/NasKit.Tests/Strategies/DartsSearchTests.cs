@@ -13,15 +13,7 @@ public class DartsSearchTests
 {
     private static readonly Nb201Space Space = new();
 
-    // 16×16 images and C=8: at C=2 on 8×8 inputs, libtorch's multithreaded CPU kernels (oneDNN capped at AVX2) gave
-    // NaN architecture gradients now and then (see environment.md); one thread or an SSE4.1 cap did not.
-    private static ImageDataset Noise(int count, int seed)
-    {
-        var rng = new Random(seed);
-        var pixels = new byte[count * 3 * 16 * 16];
-        rng.NextBytes(pixels);
-        return new ImageDataset("noise", pixels, Enumerable.Range(0, count).Select(_ => (byte)rng.Next(10)).ToArray(), 3, 16, 16, 10);
-    }
+    private static ImageDataset Noise(int count, int seed) => TestData.NoiseImages(count, seed);
 
     [Fact]
     public void The_second_order_gradient_matches_finite_differences_of_the_unrolled_objective()

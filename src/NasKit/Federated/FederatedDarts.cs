@@ -93,18 +93,7 @@ public sealed class FederatedDarts<TArch> : IDisposable where TArch : class, IAr
     }
 
     /// <summary>Softmax of the global α per cell type and edge.</summary>
-    public IReadOnlyList<double[][]> Probabilities()
-    {
-        using var _ = no_grad();
-        int alphas = _clients[0].Alphas.Count;
-        return _global.Skip(_global.Length - alphas).Select(a =>
-        {
-            using var p = nn.functional.softmax(a, -1).to_type(ScalarType.Float64).cpu();
-            var flat = p.data<double>().ToArray();
-            int ops = (int)a.shape[1];
-            return Enumerable.Range(0, (int)a.shape[0]).Select(e => flat[(e * ops)..((e + 1) * ops)]).ToArray();
-        }).ToArray();
-    }
+    public IReadOnlyList<double[][]> Probabilities() => DartsSearch<TArch>.ProbabilitiesOf(_global.Skip(_global.Length - _clients[0].Alphas.Count));
 
     private const string Magic = "naskit-fednas-checkpoint-v1";
 

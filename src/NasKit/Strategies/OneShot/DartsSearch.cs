@@ -150,10 +150,13 @@ public sealed class DartsSearch<TArch> : IDisposable where TArch : class, IArchi
     }
 
     /// <summary>Softmax of α per cell type and edge, in the space's op order.</summary>
-    public IReadOnlyList<double[][]> Probabilities()
+    public IReadOnlyList<double[][]> Probabilities() => ProbabilitiesOf(Alphas);
+
+    /// <summary>Softmax of each [edges × ops] architecture-weight matrix, as per-edge rows of doubles.</summary>
+    public static IReadOnlyList<double[][]> ProbabilitiesOf(IEnumerable<Tensor> alphas)
     {
         using var _ = no_grad();
-        return Alphas.Select(a =>
+        return alphas.Select(a =>
         {
             using var p = nn.functional.softmax(a, -1).to_type(ScalarType.Float64).cpu();
             var flat = p.data<double>().ToArray();
