@@ -43,9 +43,11 @@ public class TrialQueueTests
     public void Heartbeats_keep_a_slow_trial_from_being_taken(string backend)
     {
         using var q = WithTrials(backend, 1);
-        var lease = TimeSpan.FromMilliseconds(400);
+        // 12 heartbeats 150 ms apart outlast the 800 ms lease twice over, so only the heartbeats keep the trial; the
+        // 650 ms margin per beat absorbs a stall of the loaded CI machine (400 ms left 250 ms, and a run failed).
+        var lease = TimeSpan.FromMilliseconds(800);
         var t = q.Claim(Spec.Name, "w1", lease, 3)!;
-        for (int i = 0; i < 6; i++)
+        for (int i = 0; i < 12; i++)
         {
             Thread.Sleep(150);
             Assert.True(q.Heartbeat(t, lease));
