@@ -128,7 +128,7 @@ for (int query = 0; query < Sized(quick: 4, full: 24); query++)
 }
 var best = trials.MaxBy(t => t.Result[Metrics.ValidAccuracy]);
 $"{trials.Count} networks trained, {search.Refused} proposals refused before training; best development accuracy " +
-$"{best.Result[Metrics.ValidAccuracy]:0.00}% with {best.Result[Metrics.Parameters] * 1e6:N0} parameters, {best.Result[KeywordSpottingEvaluator<Choices>.Latency]:0.000} ms:\\n{best.Arch}"
+$"{best.Result[Metrics.ValidAccuracy]:0.00}% with {best.Result[Metrics.Parameters] * 1e6:N0} parameters, {best.Result[Metrics.LatencyOn(NasKit.Runtime.TorchRuntime.DefaultDevice.type)]:0.000} ms:\\n{best.Arch}"
 """),
 md("""
 Accuracy against parameters and against latency: each point a trained network, the line the Pareto front over

@@ -118,7 +118,7 @@ internal static class KwsCommands
     private static Command Train()
     {
         var arch = new Option<string>("--arch") { Description = "Architecture of the kws space (text form stem.kernel=10x4, ...), or ds-cnn-s for Hello Edge's DS-CNN-S.", DefaultValueFactory = _ => "ds-cnn-s" };
-        var split = new Option<string>("--split") { Description = "Comma-separated splits: official (test = indices 0-4), speaker:NAME (that speaker held out of training; test = its indices 0-4), speaker:all (every speaker in turn).", DefaultValueFactory = _ => "official" };
+        var split = new Option<string>("--split") { Description = "Comma-separated splits: official (test = indices 0-4), speaker:NAME (that speaker held out of training; test = its indices 0-4), speaker:all (every speaker in turn), speaker:TEST/DEV (two held out: DEV's 500 recordings select the epoch, TEST's 0-4 test).", DefaultValueFactory = _ => "official" };
         var kind = new Option<string>("--features") { Description = "mfcc (49x10, Hello Edge) or logmel (49x40).", DefaultValueFactory = _ => "mfcc" };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs (>= 1); the learning rate steps down after each third.", DefaultValueFactory = _ => KeywordSpottingRecipe.HelloEdge.Epochs }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "First seed: initialisation, batch order and augmentation.", DefaultValueFactory = _ => 0 }.Seed();
@@ -144,7 +144,7 @@ internal static class KwsCommands
         var corpus = SpokenDigits.Fsdd();
         var splits = splitText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .SelectMany(s => s == "speaker:all" ? corpus.Speakers.Select(p => new SpokenDigitSplit(p)) : [SpokenDigitSplit.Parse(s)]).Distinct().ToArray();
-        if (splits.Length == 0) throw new ArgumentException("--split names no split; use official, speaker:NAME or speaker:all.");
+        if (splits.Length == 0) throw new ArgumentException("--split names no split; use official, speaker:NAME, speaker:all or speaker:TEST/DEV.");
         foreach (var s in splits) s.Indices(corpus); // unknown speakers fail before any training
         var input = new FeatureMapShape(settings.Frames, settings.FeaturesPerFrame);
         var recipe = KeywordSpottingRecipe.HelloEdge with { Epochs = epochs };
@@ -195,7 +195,7 @@ internal static class KwsCommands
         {
             Console.WriteLine("speaker   seen (official split)   held out   gap   (test recordings 0-4 of that speaker; mean over seeds)");
             var gaps = new List<double>();
-            foreach (var g in held.GroupBy(r => r.Split[8..]).OrderBy(g => g.Key, StringComparer.Ordinal))
+            foreach (var g in held.GroupBy(r => SpokenDigitSplit.Parse(r.Split).HeldOutSpeaker!).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 double seen = official.Average(r => r.SpeakerAccuracy(g.Key)), unseen = g.Average(r => r.TestAcc);
                 gaps.Add(seen - unseen);

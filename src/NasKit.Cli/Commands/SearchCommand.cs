@@ -40,15 +40,19 @@ internal static class SearchCommand
                                                                               "default: the benchmark's (nb201 12,200; nbnlp 1-50; lcbench 1-52). Other strategies train at the last rung. Needs --budget-epochs." };
         var eta = new Option<double>("--eta") { Description = "Reduction factor of the schedulers (> 1): each rung keeps the best 1/eta.", DefaultValueFactory = _ => 3 }.AtLeast(1, exclusive: true);
         var stopping = new Option<string?>("--stopping") { Description = "Stop trials early from their learning curves (the evaluator reports each epoch):\n" + Catalog<NasKit.Estimation.Stopping.IStoppingRule>.Listing() };
+        var objectives = new Option<string?>("--objectives") { Description = "Search on several objectives with a multi-objective strategy (nsga2, rea-constrained, rea-weighted, random): " +
+                                                                               "the signal first, then the costs it trades against and any bounds, e.g. valid_loss,params_m,cpu_latency,params_m<=0.8. " +
+                                                                               "Prints each strategy's front of non-dominated trials; the incumbent is still the best signal (within the bounds)." };
         var budgetEpochs = new Option<int?>("--budget-epochs") { Description = "Budget of each run in training epochs, summed over its trials (>= 1), instead of --queries." }.AtLeast(1);
         var cmd = new Command("search", "Compare search strategies under a query budget (NASLib's protocol): each run searches on the signal (validation accuracy) and reports " +
                                         "the outcome of its best-signal architecture (a benchmark's test accuracy, an evaluator's test metric such as textcls's test_acc, else the signal). Prints NAME: mean±std of the outcome.\n" +
                                         "Examples:\n  naskit search --space nb201 --benchmark nb201 --strategy all --queries 100 --runs 500 --seed 0\n" +
                                         "  naskit search --space darts --evaluator train --data cifar10-subset --epochs 1 --strategy rea --queries 6 --runs 1 --seed 0\n" +
-                                        "  naskit search --benchmark nb201 --strategy random,hyperband,asha --fidelities 12,200 --budget-epochs 4000 --runs 100 --seed 0")
+                                        "  naskit search --benchmark nb201 --strategy random,hyperband,asha --fidelities 12,200 --budget-epochs 4000 --runs 100 --seed 0\n" +
+                                        "  naskit search --benchmark nb201 --objectives valid_acc,pixel3_latency --strategy nsga2,random --queries 100 --runs 10 --seed 0")
         {
             space, benchmark, evaluator, strategy, queries, runs, seed, dataset, epochs, data, channels, cells, output, force, parallel, predictor,
-            fidelities, eta, budgetEpochs, stopping, task,
+            fidelities, eta, budgetEpochs, stopping, task, objectives,
         };
         cmd.SetAction(r => Cli.Run(() =>
         {
@@ -56,7 +60,7 @@ internal static class SearchCommand
                 r.GetValue(seed), r.GetValue(dataset), r.GetValue(epochs), r.GetValue(data), r.GetValue(channels), r.GetValue(cells), r.GetValue(output),
                 r.GetValue(force), r.GetValue(parallel), r.GetValue(predictor), r.GetValue(fidelities) is { } f ? FidelityRungs.Parse(f, r.GetValue(eta)) : null,
                 r.GetValue(budgetEpochs), r.GetValue(stopping) is { } rule ? Catalog<NasKit.Estimation.Stopping.IStoppingRule>.Get(rule) : null,
-                r.GetValue(eta), r.GetValue(task));
+                r.GetValue(eta), r.GetValue(task), r.GetValue(objectives));
             return Run(o);
         }));
         return cmd;
@@ -64,8 +68,19 @@ internal static class SearchCommand
 
     internal sealed record SearchOptions(string? Space, string? Benchmark, string? Evaluator, string Strategy, int Queries, int Runs, int Seed, string? Dataset,
         int? Epochs, string? Data, int? Channels, int? Cells, string? Output, bool Force, int? Parallel, string? Predictor, FidelityRungs? Rungs = null,
-        int? BudgetEpochs = null, NasKit.Estimation.Stopping.IStoppingRule? Stopping = null, double Eta = 3, string? Task = null)
+        int? BudgetEpochs = null, NasKit.Estimation.Stopping.IStoppingRule? Stopping = null, double Eta = 3, string? Task = null, string? Objectives = null)
     {
+        /// <summary>The parsed --objectives (the signal first), or null for a single-objective search.</summary>
+        public IReadOnlyList<Objective>? ObjectiveList { get; } = Objectives is null ? null : ParseObjectives(Objectives);
+
+        private static IReadOnlyList<Objective> ParseObjectives(string text)
+        {
+            var list = Objective.ParseList(text);
+            if (list[0].Bound is not null) throw new ArgumentException($"--objectives '{text}': the first is the signal the incumbent is chosen by, not a bound; put a metric such as valid_acc first.");
+            if (list.Count < 2) throw new ArgumentException($"--objectives '{text}': give the signal and at least one more objective or bound, e.g. valid_acc,params_m.");
+            return list;
+        }
+
         /// <summary>The epochs of a trial at the study's default fidelity: the top rung with schedulers, else --epochs.</summary>
         public int? TrialEpochs => Rungs?.Max ?? Epochs;
 
@@ -85,9 +100,11 @@ internal static class SearchCommand
         if (o.Benchmark is not null && o.Evaluator is not null) throw new ArgumentException("Give --benchmark or --evaluator, not both.");
         OptionRanges.CheckRunSeeds(o.Seed, o.Runs);
         // A budget in epochs is what makes schedulers comparable: with one, "all" includes them.
-        var factories = StrategySettings.ParseList(o.Strategy, o.Rungs is null && o.BudgetEpochs is null
-            ? f => StrategyFactories.SingleObjective(f) && StrategyFactories.SingleFidelity(f)
+        var factories = StrategySettings.ParseList(o.Strategy, o.ObjectiveList is not null ? StrategyFactories.MultiObjective
+            : o.Rungs is null && o.BudgetEpochs is null ? f => StrategyFactories.SingleObjective(f) && StrategyFactories.SingleFidelity(f)
             : StrategyFactories.SingleObjective);
+        if (o.ObjectiveList is not null && (o.Rungs is not null || o.BudgetEpochs is not null || o.Stopping is not null))
+            throw new ArgumentException("--objectives runs multi-objective strategies under a query budget; leave out --fidelities, --budget-epochs and --stopping.");
         var scheduler = factories.FirstOrDefault(f => f.SchedulesFidelities);
         if (o.Rungs is null && scheduler is not null && o.Evaluator is not null)
             throw new ArgumentException($"{scheduler.Name} schedules trials over several epoch budgets; give --fidelities (e.g. 1-27) and --budget-epochs.");
@@ -140,7 +157,7 @@ internal static class SearchCommand
                 };
             var protocol = new QueryBudgetProtocol<TArch>
             {
-                Space = b.Space, Evaluator = b.Evaluator, Fidelity = b.Fidelity, Signal = b.Signal, OutcomeMetric = b.Outcome,
+                Space = b.Space, Evaluator = b.Evaluator, Fidelity = b.Fidelity, Signal = o.ObjectiveList?[0] ?? b.Signal, Objectives = o.ObjectiveList, OutcomeMetric = b.Outcome,
                 Queries = o.Queries, Epochs = o.BudgetEpochs, Rungs = o.Rungs, Parallelism = o.Parallel ?? Environment.ProcessorCount,
                 Stopping = o.Stopping is { } rule ? new StoppingSetting(rule, b.Signal) : null,
                 IntraOpThreads = 1, // runs are parallel; the strategies' tiny models gain nothing from intra-op threads
@@ -155,21 +172,25 @@ internal static class SearchCommand
         public int Visit<TArch>(ISearchSpace<TArch> space) where TArch : class, IArchitecture
         {
             var evaluator = descriptor.Create(space);
-            var signal = evaluator is ISignalEvaluator s ? s.Signal : Objective.Max(Metrics.ValidAccuracy);
+            var signal = o.ObjectiveList?[0] ?? (evaluator is ISignalEvaluator s ? s.Signal : Objective.Max(Metrics.ValidAccuracy));
             string outcome = (evaluator as ISignalEvaluator)?.Outcome ?? signal.Metric;
             Console.Error.WriteLine(o.Rungs is null ? $"evaluator {descriptor} on space {space.Name}, {o.Epochs} epoch(s) per trial"
                                                     : $"evaluator {descriptor} on space {space.Name}, rungs {o.Rungs}, budget {o.BudgetText} per run");
             var protocol = new QueryBudgetProtocol<TArch>
             {
-                Space = space, Evaluator = evaluator, Fidelity = new Fidelity(Epochs: o.TrialEpochs), Signal = signal, OutcomeMetric = outcome,
+                Space = space, Evaluator = evaluator, Fidelity = new Fidelity(Epochs: o.TrialEpochs), Signal = signal, Objectives = o.ObjectiveList, OutcomeMetric = outcome,
                 Queries = o.Queries, Epochs = o.BudgetEpochs, Rungs = o.Rungs, Parallelism = o.Parallel ?? 1,
                 Stopping = o.Stopping is { } rule ? new StoppingSetting(rule, signal) : null,
                 // Trained trials take minutes: one line each, so a long search shows where it is.
                 OnTrial = (strategy, run, t) => Console.Error.WriteLine(string.Create(Inv,
-                    $"  {strategy} run {run}: trial {t.Number + 1}{(o.BudgetEpochs is null ? $"/{o.Queries}" : $" ({t.Fidelity.Epochs} epochs)")} {(t.Evaluation.Failed ? "FAILED " + t.Evaluation.Reason : $"{signal.Metric}={t.Evaluation[signal.Metric]:0.000}")} in {t.WallSeconds:0} s")),
+                    $"  {strategy} run {run}: trial {t.Number + 1}{(o.BudgetEpochs is null ? $"/{o.Queries}" : $" ({t.Fidelity.Epochs} epochs)")} {(t.Evaluation.Failed ? "FAILED " + t.Evaluation.Reason : Values(t.Evaluation, signal))} in {t.WallSeconds:0} s")),
             };
             return Compare(protocol, o, factories, printBest: true, problem: $"space={space.Name}, evaluator={descriptor}, epochs={o.TrialEpochs}");
         }
+
+        /// <summary>The trial's line: the signal, or every objective's metric in a multi-objective search.</summary>
+        private string Values(Evaluation e, Objective signal) => string.Join(" ", (o.ObjectiveList?.Select(x => x.Metric).Distinct() ?? [signal.Metric])
+            .Select(m => string.Create(Inv, $"{m}={e.Metrics.GetValueOrDefault(m, double.NaN):0.000}")));
     }
 
     private static int Compare<TArch>(QueryBudgetProtocol<TArch> protocol, SearchOptions o, IReadOnlyList<IStrategyFactory> factories, bool printBest,
@@ -186,6 +207,9 @@ internal static class SearchCommand
         if (o.BudgetEpochs is { } budget) settings["budget-epochs"] = $"{budget}";
         if (o.Stopping is { } stoppingRule) settings["stopping"] = stoppingRule.Name;
         if (o.Rungs is { } rungs) settings["rungs"] = rungs.ToString();
+        if (o.Objectives is { } objectivesText) settings["objectives"] = objectivesText;
+        var objectiveMetrics = o.ObjectiveList?.Select(x => x.Metric).Distinct().ToArray();
+        var bounds = o.ObjectiveList?.Where(x => x.Bound is not null).ToArray() ?? [];
         using var journal = o.Output is null ? null : new TrialJournal(o.Output, settings, o.Force);
         if (journal is { Resumed.Count: > 0 }) Console.Error.WriteLine($"resuming {o.Output}: {journal.Resumed.Count} runs already done");
         foreach (var factory in factories)
@@ -195,7 +219,7 @@ internal static class SearchCommand
             IReadOnlyList<SearchRun<TArch>> fresh = [];
             Cli.WithProgress($"{factory.Name}: {missing.Length} runs", missing.Length, tick => fresh = protocol.Run(factory, missing, o.Seed, run =>
             {
-                journal?.Append(run.Strategy, run.Run, TrialTable.Rows([run], protocol.Signal.Metric, protocol.OutcomeMetric));
+                journal?.Append(run.Strategy, run.Run, TrialTable.Rows([run], protocol.Signal.Metric, protocol.OutcomeMetric, objectiveMetrics));
                 tick();
             }));
             // Every run's outcome and best architecture, resumed ones read back from the journal.
@@ -204,13 +228,19 @@ internal static class SearchCommand
             if (journal is not null)
                 perRun.AddRange(journal.Rows.Where(t => t.Strategy == factory.Name && journal.Resumed.Contains((t.Strategy, t.Run))).GroupBy(t => t.Run)
                     .Select(g => g.OrderBy(t => t.Trial).ToArray())
-                    .Select(run => (run[^1].BestOutcomeSoFar, (string?)BestRow(run, protocol.Signal)?.Architecture, BestRow(run, protocol.Signal)?.Signal ?? double.NaN)));
+                    .Select(run => (run[^1].BestOutcomeSoFar, (string?)BestRow(run, protocol.Signal, bounds)?.Architecture, BestRow(run, protocol.Signal, bounds)?.Signal ?? double.NaN)));
             var outcomes = perRun.Select(x => x.Outcome).ToArray();
             Console.WriteLine(string.Create(Inv, $"{factory.Name}: {Statistics.Mean(outcomes):0.00}±{(outcomes.Length > 1 ? Statistics.Std(outcomes) : 0):0.00}"));
             if (printBest && perRun.Where(x => x.Best is not null).OrderByDescending(x => protocol.Signal.Maximize ? x.BestSignal : -x.BestSignal).FirstOrDefault() is { Best: { } arch } best)
                 Console.WriteLine(string.Create(Inv, $"  best: {arch}  {protocol.Signal.Metric}={best.BestSignal:0.00}") +
                                   (protocol.OutcomeMetric != protocol.Signal.Metric ? string.Create(Inv, $" {protocol.OutcomeMetric}={best.Outcome:0.00}") : ""));
             Console.Error.WriteLine(string.Create(Inv, $"  {factory.Name}: {missing.Length} runs x {o.BudgetText} in {sw.Elapsed.TotalSeconds:0.0} s"));
+            if (o.ObjectiveList is { } objectives)
+            {
+                var rows = TrialTable.Rows(fresh, protocol.Signal.Metric, protocol.OutcomeMetric, objectiveMetrics).ToList();
+                if (journal is not null) rows.AddRange(journal.Rows.Where(t => t.Strategy == factory.Name && journal.Resumed.Contains((t.Strategy, t.Run))));
+                PrintFront(factory.Name, rows, objectives);
+            }
         }
         if (journal is not null)
         {
@@ -221,6 +251,36 @@ internal static class SearchCommand
         return 0;
     }
 
-    private static TrialRow? BestRow(IEnumerable<TrialRow> run, Objective signal) =>
-        run.Where(t => !t.Failed && !double.IsNaN(t.Signal)).OrderByDescending(t => signal.Maximize ? t.Signal : -t.Signal).FirstOrDefault();
+    private static TrialRow? BestRow(IEnumerable<TrialRow> run, Objective signal, IReadOnlyList<Objective> bounds) =>
+        run.Where(t => !t.Failed && !double.IsNaN(t.Signal) && bounds.All(b => Within(t, b)))
+            .OrderByDescending(t => signal.Maximize ? t.Signal : -t.Signal).FirstOrDefault();
+
+    private static bool Within(TrialRow t, Objective bound)
+    {
+        var v = t.ObjectiveValues().FirstOrDefault(x => x.Metric == bound.Metric).Value;
+        return !double.IsNaN(v) && (bound.Maximize ? v >= bound.Bound : v <= bound.Bound);
+    }
+
+    /// <summary>
+    /// The trade-offs a multi-objective search found: the trials of every run that no other trial beats on all unbounded
+    /// objectives at once. A metric no trial reported is an error (a misspelt or unsupported objective), not an empty front.
+    /// </summary>
+    private static void PrintFront(string strategy, IReadOnlyList<TrialRow> rows, IReadOnlyList<Objective> objectives)
+    {
+        var free = objectives.Where(x => x.Bound is null).ToArray();
+        var ok = rows.Where(t => !t.Failed).ToArray();
+        var values = ok.Select(t => t.ObjectiveValues().ToDictionary(v => v.Metric, v => v.Value)).ToArray();
+        if (ok.Length > 0 && objectives.FirstOrDefault(x => values.All(v => double.IsNaN(v.GetValueOrDefault(x.Metric, double.NaN)))) is { } missing)
+            throw new ArgumentException($"No trial of {strategy} reported '{missing.Metric}': this evaluator does not measure it. Choose --objectives among the metrics it reports (see the trials file).");
+        var points = Enumerable.Range(0, ok.Length).Where(i => free.All(x => double.IsFinite(values[i].GetValueOrDefault(x.Metric, double.NaN)))).ToArray();
+        var costs = points.Select(i => (IReadOnlyList<double>)free.Select(x => x.Maximize ? -values[i][x.Metric] : values[i][x.Metric]).ToArray()).ToArray();
+        var front = Pareto.Front(costs).Select(k => points[k]).OrderBy(i => free[0].Maximize ? -values[i][free[0].Metric] : values[i][free[0].Metric]).ToArray();
+        Console.WriteLine($"  front of {string.Join(" vs ", free.Select(x => x.Metric))}: {front.Length} of {ok.Length} trials");
+        const int Shown = 25;
+        if (front.Length > Shown) Console.WriteLine($"    (the {Shown} best by {free[0].Metric}; every trial is in the --out file)");
+        foreach (int i in front.Take(Shown))
+            Console.WriteLine(string.Create(Inv, $"    run {ok[i].Run} trial {ok[i].Trial + 1}: {string.Join(" ", free.Select(x => string.Create(Inv, $"{x.Metric}={values[i][x.Metric]:0.####}")))}") +
+                              (objectives.Any(x => x.Bound is not null) && !objectives.Where(x => x.Bound is not null).All(b => Within(ok[i], b)) ? " (outside the bounds)" : "") +
+                              $"  {ok[i].Architecture}");
+    }
 }

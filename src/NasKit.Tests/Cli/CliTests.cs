@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace NasKit.Tests.Cli;
 
 public class CliTests
@@ -108,12 +110,46 @@ public class CliTests
     [InlineData("cannot give 5000 clients", "federated", "shards", "--clients", "5000", "--train-images", "1000")]
     [InlineData("give a path ending in .csv", "federated", "fedavg", "--arch", "|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|none~2|", "--out", "rounds.json")]
     [InlineData("lr=0 must be a number in", "search", "--space", "recommendation", "--evaluator", "movielens:lr=0", "--epochs", "1", "--runs", "1")]
+    [InlineData("the first is the signal", "search", "--benchmark", "nb201", "--objectives", "params_m<=1,valid_acc", "--runs", "1")]
+    [InlineData("at least one more objective", "search", "--benchmark", "nb201", "--objectives", "valid_acc", "--runs", "1")]
+    [InlineData("leave out --fidelities", "search", "--benchmark", "nb201", "--objectives", "valid_acc,params_m", "--budget-epochs", "100", "--runs", "1")]
+    [InlineData("does not measure it", "search", "--benchmark", "nb201", "--objectives", "valid_acc,cpu_latency", "--strategy", "nsga2", "--queries", "5", "--runs", "1")]
     public void New_commands_refuse_bad_input_with_a_clear_error(string expected, params string[] args)
     {
         var (code, _, stderr) = CliRunner.Run(args);
         Assert.Equal(2, code);
         Assert.Contains(expected, stderr);
         Assert.DoesNotContain("   at ", stderr); // a message, not a stack trace
+    }
+
+    [Fact]
+    public void Search_with_objectives_prints_a_front_no_trial_of_it_dominates_and_records_them()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-mo").FullName;
+        try
+        {
+            var output = Path.Combine(dir, "trials.csv");
+            var (code, stdout, stderr) = CliRunner.Run("search", "--benchmark", "nb201", "--objectives", "valid_acc,pixel3_latency", "--strategy", "nsga2,random",
+                "--queries", "40", "--runs", "2", "--seed", "0", "--out", output);
+            Assert.True(code == 0, stderr);
+            Assert.Contains("front of valid_acc vs pixel3_latency", stdout);
+            var rows = NasKit.Reports.TrialTable.Read(output);
+            Assert.Equal(160, rows.Count);
+            foreach (var strategy in new[] { "nsga2", "random" })
+            {
+                var points = rows.Where(r => r.Strategy == strategy).Select(r => r.ObjectiveValues().Select(v => v.Value).ToArray()).ToArray();
+                // The front as printed: (accuracy, latency) pairs under this strategy's heading, up to the next strategy.
+                var block = stdout[stdout.IndexOf($"{strategy}: ", StringComparison.Ordinal)..];
+                var printed = System.Text.RegularExpressions.Regex.Matches(block.Split("\n" + (strategy == "nsga2" ? "random" : "\0"))[0], @"valid_acc=([\d.]+) pixel3_latency=([\d.]+)")
+                    .Select(m => (Acc: double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Lat: double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToArray();
+                Assert.NotEmpty(printed);
+                foreach (var (acc, lat) in printed)
+                    Assert.DoesNotContain(points, p => p[0] > acc + 1e-3 && p[1] < lat - 1e-3); // printed to 4 decimals
+                // Every trial off the front is dominated by (or equal to) a printed point.
+                Assert.All(points, p => Assert.Contains(printed, f => f.Acc >= p[0] - 1e-3 && f.Lat <= p[1] + 1e-3));
+            }
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [Fact]

@@ -35,7 +35,23 @@ public class SpokenDigitsTests
         var official = SpokenDigitSplit.Official.Indices(fsdd).Test.Where(i => fsdd.Recordings[i].Speaker == "theo");
         Assert.Equal(official, test);
         Assert.Contains("speakers: george", Assert.Throws<ArgumentException>(() => SpokenDigitSplit.Parse("speaker:bob").Indices(fsdd)).Message);
-        Assert.Contains("official or speaker:NAME", Assert.Throws<ArgumentException>(() => SpokenDigitSplit.Parse("random")).Message);
+        Assert.Contains("official, speaker:NAME", Assert.Throws<ArgumentException>(() => SpokenDigitSplit.Parse("random")).Message);
+    }
+
+    [Fact]
+    public void A_development_speaker_selects_on_a_voice_neither_trained_on_nor_tested()
+    {
+        var fsdd = SpokenDigits.Fsdd();
+        var split = SpokenDigitSplit.Parse("speaker:george/jackson");
+        Assert.Equal("speaker:george/jackson", split.ToString());
+        var (train, dev, test) = split.Indices(fsdd);
+        Assert.Equal((1800, 500, 50), (train.Length, dev.Length, test.Length));
+        Assert.All(dev, i => Assert.Equal("jackson", fsdd.Recordings[i].Speaker));
+        Assert.DoesNotContain(train, i => fsdd.Recordings[i].Speaker is "george" or "jackson" || fsdd.Recordings[i].Index < SpokenDigitSplit.TestIndices);
+        Assert.Equal(SpokenDigitSplit.Parse("speaker:george").Indices(fsdd).Test, test);
+        Assert.Contains("must differ", Assert.Throws<ArgumentException>(() => SpokenDigitSplit.Parse("speaker:theo/theo")).Message);
+        Assert.Contains("two speaker names", Assert.Throws<ArgumentException>(() => SpokenDigitSplit.Parse("speaker:theo/")).Message);
+        Assert.Contains("No speaker 'bob'", Assert.Throws<ArgumentException>(() => SpokenDigitSplit.Parse("speaker:theo/bob").Indices(fsdd)).Message);
     }
 
     [Fact]

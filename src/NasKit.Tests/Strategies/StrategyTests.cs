@@ -3,6 +3,7 @@ using NasKit.Catalogs;
 using NasKit.Estimation;
 using NasKit.Execution;
 using NasKit.Experiments;
+using NasKit.Reports;
 using NasKit.SearchSpaces.Nb201;
 using NasKit.Spaces;
 using NasKit.Strategies;
@@ -117,6 +118,28 @@ public class StrategyTests(ITestOutputHelper output)
         Assert.Equal(30, r1.Trials.Count);
         Assert.NotEqual(r1.Trials.Select(t => t.Architecture), r2.Trials.Select(t => t.Architecture));
         Assert.Equal(r1.Trials.Select(t => t.Architecture), protocol.RunOne(f, 0, 1).Trials.Select(t => t.Architecture));
+    }
+
+    [Fact]
+    public void A_multi_objective_protocol_gives_the_strategy_every_objective_and_keeps_the_incumbent_within_the_bounds()
+    {
+        var objectives = Objective.ParseList("valid_acc,params_m,params_m<=0.5");
+        var protocol = new QueryBudgetProtocol<Nb201Cell>
+        {
+            Space = TestData.Nb201.Space, Evaluator = new Nb201TabularEvaluator(TestData.Nb201), Queries = 60,
+            Signal = objectives[0], Objectives = objectives,
+        };
+        var run = protocol.RunOne(Catalog<IStrategyFactory>.Get("nsga2"), 0, 4);
+        var all = run.Trials.Where(t => !t.Evaluation.Failed).ToArray();
+        var feasible = all.Where(t => t.Evaluation[Metrics.Parameters] <= 0.5).ToArray();
+        Assert.True(feasible.Length > 0 && feasible.Length < all.Length, "the bound must cut the sample for the test to mean something");
+        var best = run.Best(objectives[0])!;
+        Assert.Equal(feasible.Max(t => t.Evaluation[Metrics.ValidAccuracy]), best.Evaluation[Metrics.ValidAccuracy]);
+        Assert.True(all.Max(t => t.Evaluation[Metrics.ValidAccuracy]) > best.Evaluation[Metrics.ValidAccuracy], "an unbounded incumbent would differ");
+        Assert.Equal(best.Evaluation[Metrics.TestAccuracy], run.Outcome);
+        var rows = TrialTable.Rows([run], Metrics.ValidAccuracy, Metrics.TestAccuracy, ["valid_acc", "params_m"]).ToArray();
+        Assert.All(rows.Where(r => !r.Failed), r => Assert.Equal(["valid_acc", "params_m"], r.ObjectiveValues().Select(v => v.Metric)));
+        Assert.Equal(all[0].Evaluation[Metrics.Parameters], rows[0].ObjectiveValues()[1].Value);
     }
 
     [Fact]

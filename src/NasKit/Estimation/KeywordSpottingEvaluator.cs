@@ -11,7 +11,7 @@ namespace NasKit.Estimation;
 /// Trains a keyword-spotting space's network on a <see cref="SpokenDigitTask"/> (<see cref="KeywordSpottingTraining"/>).
 /// The signal is the best development accuracy (<c>valid_acc</c>), the outcome that epoch's test accuracy
 /// (<c>test_acc</c>); also <c>params_m</c>, <c>flops_m</c> (multiply-accumulates), <c>cpu_latency</c> (median
-/// batch-1 inference in ms on this machine, measured before training), <c>train_loss</c>, <c>wall_seconds</c>. An
+/// batch-1 inference in ms on this machine, measured before training; <c>cuda_latency</c> on a GPU), <c>train_loss</c>, <c>wall_seconds</c>. An
 /// architecture over <see cref="MaxParameters"/> or <see cref="MaxLatencyMs"/> fails at once without training (a
 /// device budget every strategy respects: a failed trial is never the best).
 /// </summary>
@@ -21,7 +21,6 @@ public sealed class KeywordSpottingEvaluator<TArch>(IAudioClassifierSpace<TArch>
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<TArch, double> _latency = new();
 
-    public const string Latency = "cpu_latency";
     public const int LatencyRepeats = 30;
 
     public KeywordSpottingRecipe Recipe { get; } = recipe.Validated();
@@ -75,7 +74,7 @@ public sealed class KeywordSpottingEvaluator<TArch>(IAudioClassifierSpace<TArch>
             [Metrics.TrainAccuracy] = result.Curve[^1].TrainAccuracy,
             [Metrics.Parameters] = result.Parameters / 1e6,
             [Metrics.Flops] = space.MultiplyAccumulates(arch, Input, task.Classes) / 1e6,
-            [Latency] = latency,
+            [Metrics.LatencyOn(Device.type)] = latency,
             [Metrics.WallSeconds] = result.Seconds,
         }, result.Seconds)
         {
@@ -87,13 +86,13 @@ public sealed class KeywordSpottingEvaluator<TArch>(IAudioClassifierSpace<TArch>
 
 /// <summary>
 /// <c>kws</c>: trains each keyword spotter for real on FSDD, Hello Edge's recipe (<see cref="KeywordSpottingRecipe"/>).
-/// Arguments: split (official or speaker:NAME), features (mfcc or logmel), seed, batch, max-params, max-latency (ms).
+/// Arguments: split (official, speaker:NAME, or speaker:TEST/DEV to select on a second unseen speaker), features (mfcc or logmel), seed, batch, max-params, max-latency (ms).
 /// </summary>
 public sealed class KeywordSpottingEvaluatorFactory : IEvaluatorFactory
 {
     public string Name => "kws";
     public string Description => "Trains each keyword spotter for real on FSDD spoken digits (Hello Edge's recipe: Adam, batch 100, augmentation; --epochs): " +
-                                 "kws:split=official|speaker:NAME,features=mfcc|logmel,seed=0,batch=100,max-params=N,max-latency=MS.";
+                                 "kws:split=official|speaker:NAME|speaker:TEST/DEV,features=mfcc|logmel,seed=0,batch=100,max-params=N,max-latency=MS.";
     public int Order => 22;
 
     public IEvaluator<TArch>? Create<TArch>(ISearchSpace<TArch> space, EvaluatorArguments a) where TArch : class, IArchitecture

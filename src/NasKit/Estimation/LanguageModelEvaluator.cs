@@ -1,4 +1,5 @@
 using NasKit.Data;
+using NasKit.Hardware;
 using NasKit.Networks;
 using NasKit.Runtime;
 using NasKit.Spaces;
@@ -11,7 +12,8 @@ namespace NasKit.Estimation;
 /// its validation loss. An "epoch" here is <see cref="StepsPerEpoch"/> iterations (nanoGPT's evaluation interval), so
 /// <see cref="Fidelity.Epochs"/> and the multi-fidelity schedulers' rungs count in those; the learning-rate schedule
 /// spans the trial's own iterations. Only the epochs knob applies. Metrics: <c>valid_loss</c> (nats per character:
-/// the search signal), <c>valid_perplexity</c>, <c>train_loss</c>, <c>params_m</c>, <c>wall_seconds</c>; the
+/// the search signal), <c>valid_perplexity</c>, <c>train_loss</c>, <c>params_m</c>, <c>cpu_latency</c> (one generated
+/// token at batch 1, median of <see cref="LatencyRepeats"/> passes after training; <c>cuda_latency</c> on a GPU), <c>wall_seconds</c>; the
 /// validation curve per epoch, each point reported to the <see cref="TrialContext"/>.
 /// </summary>
 public sealed class LanguageModelEvaluator<TArch>(ISequenceModelSpace<TArch> space, CharCorpus corpus, LanguageModelRecipe recipe, int seed,
@@ -21,6 +23,7 @@ public sealed class LanguageModelEvaluator<TArch>(ISequenceModelSpace<TArch> spa
     public int StepsPerEpoch { get; } = stepsPerEpoch >= 1 ? stepsPerEpoch : throw new ArgumentOutOfRangeException(nameof(stepsPerEpoch), "An epoch needs at least 1 iteration.");
     public Device Device { get; } = device ?? TorchRuntime.DefaultDevice;
     public Objective Signal { get; } = Objective.Min(Metrics.ValidLoss);
+    public const int LatencyRepeats = 20;
 
     public Evaluation Evaluate(TArch arch, Fidelity fidelity, TrialContext? context = null)
     {
@@ -30,11 +33,15 @@ public sealed class LanguageModelEvaluator<TArch>(ISequenceModelSpace<TArch> spa
         using var scope = NewDisposeScope();
         var model = space.Build(arch, corpus.VocabularySize, recipe.Context, seed);
         LanguageModelResult result;
+        double latency = double.NaN;
         try
         {
             result = LanguageModelTraining.Train(model, corpus, recipe, seed, Device,
                 p => p.Iteration == 0 || context.Report(p.Iteration / StepsPerEpoch, new Dictionary<string, double> { [Metrics.ValidLoss] = p.ValidLoss, [Metrics.TrainLoss] = p.TrainLoss }),
                 context.Cancellation);
+            // A device cost for multi-objective search: one generated token (batch 1, the context window recomputed).
+            if (result.Failure is null)
+                latency = LatencyMeter.MeasureTokens(model, 1, recipe.Context, corpus.VocabularySize, repeats: LatencyRepeats, device: Device, seed: seed).MedianMs;
         }
         finally
         {
@@ -49,6 +56,7 @@ public sealed class LanguageModelEvaluator<TArch>(ISequenceModelSpace<TArch> spa
             [Metrics.ValidPerplexity] = Math.Exp(result.ValidLoss),
             [Metrics.TrainLoss] = result.TrainLoss,
             [Metrics.Parameters] = result.Parameters / 1e6,
+            [Metrics.LatencyOn(Device.type)] = latency,
             [Metrics.WallSeconds] = result.Seconds,
         }, result.Seconds)
         {

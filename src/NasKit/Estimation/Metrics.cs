@@ -29,6 +29,8 @@ public static class Metrics
     public const string TestRmse = "test_rmse";
     /// <summary>Entries of a recommender's embedding tables in millions (what embedding-dimension search trades against error).</summary>
     public const string EmbeddingParameters = "emb_params_m";
+    /// <summary>Measured batch-1 inference latency on this machine's CPU (median, ms): a device cost evaluators measure themselves.</summary>
+    public const string CpuLatency = "cpu_latency";
 
     private static readonly Dictionary<string, MetricInfo> Known = new MetricInfo[]
     {
@@ -46,6 +48,7 @@ public static class Metrics
         new(ValidRmse, false, "stars", "root mean squared rating error on held-out (development) ratings: a recommender's signal"),
         new(TestRmse, false, "stars", "root mean squared rating error on the test ratings: the outcome, never the signal"),
         new(EmbeddingParameters, false, "M", "entries of the embedding tables, millions"),
+        new(CpuLatency, false, "ms", "batch-1 inference latency measured on this machine's CPU, median"),
     }.ToDictionary(m => m.Name);
 
     /// <summary>The metric's meaning; names outside the vocabulary are read by their suffix.</summary>
@@ -60,6 +63,9 @@ public static class Metrics
         if (name.StartsWith("zc_", StringComparison.Ordinal)) return new(name, true, "", "a zero-cost proxy score (higher predicts better)");
         return new(name, true, "", "a score (higher is better unless an objective says otherwise)");
     }
+
+    /// <summary>The latency metric of a measurement on <paramref name="device"/>: <c>cpu_latency</c>, or <c>cuda_latency</c> on a GPU.</summary>
+    public static string LatencyOn(TorchSharp.DeviceType device) => device == TorchSharp.DeviceType.CPU ? CpuLatency : $"{device.ToString().ToLowerInvariant()}_latency";
 
     public static bool HigherIsBetter(string name) => Describe(name).HigherIsBetter;
 

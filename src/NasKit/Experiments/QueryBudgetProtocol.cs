@@ -7,13 +7,17 @@ namespace NasKit.Experiments;
 
 /// <summary>One run of a strategy under the query-budget protocol.</summary>
 public sealed record SearchRun<TArch>(string Strategy, int Run, int Seed, IReadOnlyList<Trial<TArch>> Trials,
-                                      IReadOnlyList<double> BestOutcomeSoFar, double Outcome, double WallSeconds, string StopReason = "budget")
+                                      IReadOnlyList<double> BestOutcomeSoFar, double Outcome, double WallSeconds, string StopReason = "budget",
+                                      IReadOnlyList<Objective>? Constraints = null)
     where TArch : class, IArchitecture
 {
-    /// <summary>The incumbent: the trial with the best signal among those at the highest epochs evaluated (the architecture the run would report).</summary>
+    /// <summary>
+    /// The incumbent: the trial with the best signal among those at the highest epochs evaluated (the architecture the
+    /// run would report), and among those within every bound of <see cref="Constraints"/>.
+    /// </summary>
     public Trial<TArch>? Best(Objective signal)
     {
-        var scored = Trials.Where(t => signal.Score(t.Evaluation) is not null).ToList();
+        var scored = Trials.Where(t => signal.Score(t.Evaluation) is not null && (Constraints?.All(c => c.Satisfied(t.Evaluation)) ?? true)).ToList();
         if (scored.Count == 0) return null;
         static int EpochsOf(Trial<TArch> t) => t.EpochsTrained ?? int.MaxValue;
         int top = scored.Max(EpochsOf);
@@ -35,6 +39,12 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
     public required IEvaluator<TArch> Evaluator { get; init; }
     public Fidelity Fidelity { get; init; } = Fidelity.Full;
     public Objective Signal { get; init; } = Objective.Max(Metrics.ValidAccuracy);
+    /// <summary>
+    /// What the strategies are given (default: the signal alone). A multi-objective study lists the signal first, then
+    /// the costs it trades against (params_m, cpu_latency) and any bounds; the run's incumbent is still the best signal,
+    /// among the trials within every bound.
+    /// </summary>
+    public IReadOnlyList<Objective>? Objectives { get; init; }
     public string OutcomeMetric { get; init; } = Metrics.TestAccuracy;
     public int Queries { get; init; } = 100;
     /// <summary>
@@ -81,7 +91,7 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
     {
         var sw = System.Diagnostics.Stopwatch.StartNew();
         if (IntraOpThreads is { } threads) Runtime.TorchRuntime.SetIntraOpThreads(threads);
-        var strategy = factory.Create(Space, [Signal], seed, Rungs);
+        var strategy = factory.Create(Space, Objectives ?? [Signal], seed, Rungs);
         try
         {
             var spec = new StudySpec(RunStorage.StudyName(Storage, factory.Name, seed), Space.Name, factory.Name, seed);
@@ -91,13 +101,14 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
                                    OnTrial is null ? null : t => OnTrial(factory.Name, run, t));
             // The incumbent after each trial: the best signal among the trials at the highest epochs evaluated so far
             // (HpBandSter's rule; with one fidelity, simply the best signal), and its outcome.
+            var bounds = Objectives?.Where(x => x.Bound is not null).ToArray() ?? [];
             var best = new double[result.Trials.Count];
             double bestSignal = double.NegativeInfinity, bestOutcome = double.NaN;
             int topEpochs = int.MinValue;
             for (int i = 0; i < best.Length; i++)
             {
                 var t = result.Trials[i];
-                if (Signal.Score(t.Evaluation) is { } s)
+                if (Signal.Score(t.Evaluation) is { } s && bounds.All(c => c.Satisfied(t.Evaluation)))
                 {
                     int epochs = t.EpochsTrained ?? int.MaxValue;
                     if (epochs > topEpochs) (topEpochs, bestSignal) = (epochs, double.NegativeInfinity);
@@ -106,7 +117,7 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
                 best[i] = bestOutcome;
             }
             return new SearchRun<TArch>(factory.Name, run, seed, result.Trials, best, best.Length > 0 ? best[^1] : double.NaN,
-                                        sw.Elapsed.TotalSeconds, result.StopReason);
+                                        sw.Elapsed.TotalSeconds, result.StopReason, bounds);
         }
         finally
         {

@@ -24,81 +24,60 @@ public sealed record FederatedSearchRound<TArch>(int Round, double TrainLoss, do
 /// do too (they are not covered by the clipping), and the DP-FedAvg step of <see cref="FederatedAveraging"/> replaces
 /// the weighted average.
 /// </summary>
-public sealed class FederatedDarts<TArch> : IDisposable where TArch : class, IArchitecture
+public sealed class FederatedDarts<TArch> : FederatedRounds<FederatedSearchRound<TArch>> where TArch : class, IArchitecture
 {
     private readonly IDifferentiableSpace<TArch> _space;
     private readonly DartsSearch<TArch>[] _clients;
-    private readonly Tensor[] _global;
-    private readonly double[] _weights;
-    private readonly PrivacySettings? _privacy;
-    private readonly Generator _noise;
-    private readonly int _rounds;
-    private readonly List<FederatedSearchRound<TArch>> _history = [];
 
-    public IReadOnlyList<FederatedSearchRound<TArch>> History => _history;
-    public int Clients => _clients.Length;
-    public bool Finished => _history.Count >= _rounds;
+    public override int Clients => _clients.Length;
 
     /// <param name="shards">One data set per client (<see cref="ClientShards.Split"/>); one shard is centralised search.</param>
     public FederatedDarts(IDifferentiableSpace<TArch> space, IReadOnlyList<ImageDataset> shards, NetworkShape shape, int rounds, int seed,
                           DartsSettings? settings = null, PrivacySettings? privacy = null, Device? device = null)
+        : base(shards.Select(s => (double)s.Count).ToArray(), rounds, privacy, (ulong)(uint)unchecked(seed * 7919 + 101))
     {
-        if (shards.Count == 0) throw new ArgumentException("A federated search needs at least one client shard.");
-        if (rounds < 1) throw new ArgumentException($"Rounds must be at least 1, got {rounds}.");
-        (_space, _rounds, _privacy) = (space, rounds, privacy?.Validated());
+        _space = space;
         // Distinct seeds per client: their batch orders, half splits and Gumbel noise are independent draws.
         _clients = shards.Select((s, k) => new DartsSearch<TArch>(space, s, shape, rounds, unchecked(seed * 1009 + k), settings, device)).ToArray();
-        _weights = shards.Select(s => (double)s.Count).ToArray();
-        // The global model starts as client 0's initialisation; every client receives it before its first round.
-        using (no_grad())
-            _global = Shared(_clients[0]).Select(t => t.detach().clone().DetachFromDisposeScope()).ToArray();
-        _noise = new Generator((ulong)(uint)unchecked(seed * 7919 + 101));
+        StartGlobalFromClient0(); // every client receives it before its first round
     }
 
     /// <summary>What a client sends and receives: the supernet's parameters, its floating-point buffers unless in DP mode, and α.</summary>
-    private IReadOnlyList<Tensor> Shared(DartsSearch<TArch> client)
+    protected override IReadOnlyList<Tensor> Shared(int client)
     {
-        var module = client.Network.Module;
-        IEnumerable<Tensor> buffers = _privacy is null ? module.buffers().Where(b => b.is_floating_point()) : [];
-        return [.. module.parameters(), .. buffers, .. client.Alphas];
+        var module = _clients[client].Network.Module;
+        IEnumerable<Tensor> buffers = Privacy is null ? module.buffers().Where(b => b.is_floating_point()) : [];
+        return [.. module.parameters(), .. buffers, .. _clients[client].Alphas];
     }
 
-    public long MessageBytes => FederatedAveraging.Bytes(_global);
-
-    /// <summary>Runs one round: broadcast, one local epoch per client, aggregation.</summary>
-    public FederatedSearchRound<TArch> RunRound(CancellationToken cancellation = default)
+    /// <summary>One round: broadcast, one local epoch per client, aggregation.</summary>
+    protected override FederatedSearchRound<TArch> PlayRound(int round, CancellationToken cancellation)
     {
-        if (Finished) throw new InvalidOperationException($"All {_rounds} rounds have run.");
         var clock = Stopwatch.StartNew();
         var epochs = new List<DartsEpoch<TArch>>();
-        foreach (var client in _clients)
+        for (int k = 0; k < _clients.Length; k++)
         {
-            using (no_grad())
-            {
-                var mine = Shared(client);
-                for (int i = 0; i < mine.Count; i++) mine[i].copy_(_global[i]);
-            }
-            epochs.Add(client.RunEpoch(cancellation));
+            Broadcast(k);
+            epochs.Add(_clients[k].RunEpoch(cancellation));
         }
-        var norms = FederatedAveraging.Aggregate(_global, _clients.Select(Shared).ToArray(), _weights, _privacy, _noise);
-        double total = _weights.Sum();
-        double Mean(Func<DartsEpoch<TArch>, double> f) => epochs.Select((e, k) => f(e) * _weights[k]).Sum() / total;
+        var norms = Aggregate();
+        double total = Weights.Sum();
+        double Mean(Func<DartsEpoch<TArch>, double> f) => epochs.Select((e, k) => f(e) * Weights[k]).Sum() / total;
         var probabilities = Probabilities();
         long bytes = MessageBytes;
-        var round = new FederatedSearchRound<TArch>(_history.Count + 1, Mean(e => e.TrainLoss), Mean(e => e.TrainAccuracy), Mean(e => e.ValidAccuracy),
+        var result = new FederatedSearchRound<TArch>(round + 1, Mean(e => e.TrainLoss), Mean(e => e.TrainAccuracy), Mean(e => e.ValidAccuracy),
             _space.Derive(probabilities), probabilities, bytes, bytes, norms.Average(), clock.Elapsed.TotalSeconds);
-        if (!double.IsFinite(round.TrainLoss)) throw new ArithmeticException($"The federated search's training loss became {round.TrainLoss} in round {round.Round}; lower the learning rate or the noise.");
-        _history.Add(round);
-        return round;
+        if (!double.IsFinite(result.TrainLoss)) throw new ArithmeticException($"The federated search's training loss became {result.TrainLoss} in round {result.Round}; lower the learning rate or the noise.");
+        return result;
     }
 
     /// <summary>Softmax of the global α per cell type and edge.</summary>
-    public IReadOnlyList<double[][]> Probabilities() => DartsSearch<TArch>.ProbabilitiesOf(_global.Skip(_global.Length - _clients[0].Alphas.Count));
+    public IReadOnlyList<double[][]> Probabilities() => DartsSearch<TArch>.ProbabilitiesOf(Global.Skip(Global.Count - _clients[0].Alphas.Count));
 
     private const string Magic = "naskit-fednas-checkpoint-v1";
 
     /// <summary>What a checkpoint must match to be resumed: shards, rounds, privacy and every client's settings.</summary>
-    private string Fingerprint() => $"clients={_clients.Length}|shards={string.Join("/", _weights)}|rounds={_rounds}|privacy={_privacy}";
+    private string Fingerprint() => $"clients={_clients.Length}|shards={string.Join("/", Weights)}|rounds={Rounds}|privacy={Privacy}";
 
     /// <summary>
     /// Writes the whole federation after a round: every client's search state (<see cref="DartsSearch{TArch}.Save"/>),
@@ -107,7 +86,7 @@ public sealed class FederatedDarts<TArch> : IDisposable where TArch : class, IAr
     /// </summary>
     public void Save(string directory)
     {
-        var round = Path.Combine(directory, $"round-{_history.Count:D4}");
+        var round = Path.Combine(directory, $"round-{History.Count:D4}");
         Directory.CreateDirectory(round);
         for (int k = 0; k < _clients.Length; k++) _clients[k].Save(Path.Combine(round, $"client-{k}.bin"));
         using (var stream = File.Create(Path.Combine(round, "global.bin")))
@@ -115,12 +94,12 @@ public sealed class FederatedDarts<TArch> : IDisposable where TArch : class, IAr
         {
             w.Write(Magic);
             w.Write(Fingerprint());
-            w.Write(System.Text.Json.JsonSerializer.Serialize(_history.Select(h => new RoundRecord(h.Round, h.TrainLoss, h.TrainAccuracy, h.SearchValidAccuracy,
+            w.Write(System.Text.Json.JsonSerializer.Serialize(History.Select(h => new RoundRecord(h.Round, h.TrainLoss, h.TrainAccuracy, h.SearchValidAccuracy,
                 h.Probabilities.Select(m => m.Select(r => r.ToArray()).ToArray()).ToArray(), h.UploadBytesPerClient, h.DownloadBytesPerClient, h.MeanUpdateNorm, h.Seconds)).ToArray()));
             using (no_grad())
             {
-                foreach (var t in _global) { using var c = t.cpu(); c.Save(w); }
-                using var state = _noise.get_state();
+                foreach (var t in Global) { using var c = t.cpu(); c.Save(w); }
+                using var state = Noise.get_state();
                 state.Save(w);
             }
         }
@@ -149,15 +128,13 @@ public sealed class FederatedDarts<TArch> : IDisposable where TArch : class, IAr
             var records = System.Text.Json.JsonSerializer.Deserialize<RoundRecord[]>(r.ReadString())!;
             using (no_grad())
             {
-                foreach (var t in _global) { using var s = TensorExtensionMethods.Load(r); t.copy_(s); }
+                foreach (var t in Global) { using var s = TensorExtensionMethods.Load(r); t.copy_(s); }
                 using var state = TensorExtensionMethods.Load(r);
-                _noise.set_state(state);
+                Noise.set_state(state);
             }
             for (int k = 0; k < _clients.Length; k++) _clients[k].Load(Path.Combine(round, $"client-{k}.bin"));
-            _history.Clear();
-            foreach (var h in records)
-                _history.Add(new FederatedSearchRound<TArch>(h.Round, h.TrainLoss, h.TrainAccuracy, h.SearchValidAccuracy, _space.Derive(h.Probabilities), h.Probabilities,
-                    h.UploadBytes, h.DownloadBytes, h.MeanUpdateNorm, h.Seconds));
+            RestoreHistory(records.Select(h => new FederatedSearchRound<TArch>(h.Round, h.TrainLoss, h.TrainAccuracy, h.SearchValidAccuracy, _space.Derive(h.Probabilities),
+                h.Probabilities, h.UploadBytes, h.DownloadBytes, h.MeanUpdateNorm, h.Seconds)));
         }
         catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException or System.Text.Json.JsonException)
         {
@@ -174,20 +151,12 @@ public sealed class FederatedDarts<TArch> : IDisposable where TArch : class, IAr
     /// </summary>
     public IReadOnlyList<FederatedSearchRound<TArch>> Run(Action<FederatedSearchRound<TArch>>? onRound = null, CancellationToken cancellation = default, string? checkpoint = null)
     {
-        if (checkpoint is not null && _history.Count == 0 && HasCheckpoint(checkpoint)) Load(checkpoint);
-        while (!Finished)
-        {
-            var round = RunRound(cancellation); // not inside ?.Invoke: with no callback the argument would never run
-            if (checkpoint is not null) Save(checkpoint);
-            onRound?.Invoke(round);
-        }
-        return History;
+        if (checkpoint is not null && History.Count == 0 && HasCheckpoint(checkpoint)) Load(checkpoint);
+        return RunRemaining(onRound, cancellation, checkpoint is null ? null : () => Save(checkpoint));
     }
 
-    public void Dispose()
+    protected override void DisposeClients()
     {
         foreach (var c in _clients) c.Dispose();
-        foreach (var t in _global) t.Dispose();
-        _noise.Dispose();
     }
 }

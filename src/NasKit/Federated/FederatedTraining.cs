@@ -18,29 +18,23 @@ public sealed record FederatedTrainingRound(int Round, double TrainLoss, double 
 /// client's SGD momentum starts afresh each round, as in FedML. With one shard it is ordinary centralised training
 /// with the same number of steps.
 /// </summary>
-public sealed class FederatedTraining<TArch> : IDisposable where TArch : class, IArchitecture
+public sealed class FederatedTraining<TArch> : FederatedRounds<FederatedTrainingRound> where TArch : class, IArchitecture
 {
     private readonly nn.Module<Tensor, Tensor>[] _clients;
     private readonly BatchLoader[] _loaders;
     private readonly BatchLoader _test;
-    private readonly Tensor[] _global;
-    private readonly double[] _weights;
-    private readonly PrivacySettings? _privacy;
-    private readonly Generator _noise;
     private readonly TrainingHyperparameters _hp;
-    private readonly int _rounds, _localEpochs, _seed;
-    private readonly List<FederatedTrainingRound> _history = [];
+    private readonly int _localEpochs, _seed;
 
-    public IReadOnlyList<FederatedTrainingRound> History => _history;
-    public bool Finished => _history.Count >= _rounds;
     public Device Device { get; }
+    public override int Clients => _clients.Length;
 
     public FederatedTraining(IBuildableSpace<TArch> space, TArch arch, IReadOnlyList<ImageDataset> shards, ImageDataset test, NetworkShape shape, int rounds, int localEpochs,
                              int seed, TrainingHyperparameters hp, PrivacySettings? privacy = null, Device? device = null)
+        : base(shards.Select(s => (double)s.Count).ToArray(), rounds, privacy, (ulong)(uint)unchecked(seed * 7919 + 103))
     {
-        if (shards.Count == 0) throw new ArgumentException("FedAvg needs at least one client shard.");
-        if (rounds < 1 || localEpochs < 1) throw new ArgumentException($"Rounds and local epochs must be at least 1; got {rounds} and {localEpochs}.");
-        (_rounds, _localEpochs, _seed, _hp, _privacy) = (rounds, localEpochs, seed, hp.Validated(), privacy?.Validated());
+        if (localEpochs < 1) throw new ArgumentException($"Local epochs must be at least 1, got {localEpochs}.");
+        (_localEpochs, _seed, _hp) = (localEpochs, seed, hp.Validated());
         Device = device ?? Runtime.TorchRuntime.DefaultDevice;
         shape = shape with { Classes = test.Classes, InputChannels = test.Channels };
         _clients = shards.Select(_ =>
@@ -52,38 +46,28 @@ public sealed class FederatedTraining<TArch> : IDisposable where TArch : class, 
         }).ToArray();
         _loaders = shards.Select(s => new BatchLoader(s, new BatchOptions(hp.BatchSize, hp.Augment), Device)).ToArray();
         _test = new BatchLoader(test, new BatchOptions(256), Device);
-        _weights = shards.Select(s => (double)s.Count).ToArray();
-        using (no_grad())
-            _global = Shared(_clients[0]).Select(t => t.detach().clone().DetachFromDisposeScope()).ToArray();
-        _noise = new Generator((ulong)(uint)unchecked(seed * 7919 + 103));
+        StartGlobalFromClient0();
     }
 
-    private IReadOnlyList<Tensor> Shared(nn.Module<Tensor, Tensor> net) =>
-        [.. net.parameters(), .. _privacy is null ? net.buffers().Where(b => b.is_floating_point()) : []];
+    /// <summary>A client's parameters and, unless in DP mode, its floating-point buffers (batch-norm statistics).</summary>
+    protected override IReadOnlyList<Tensor> Shared(int client) =>
+        [.. _clients[client].parameters(), .. Privacy is null ? _clients[client].buffers().Where(b => b.is_floating_point()) : []];
 
-    public long MessageBytes => FederatedAveraging.Bytes(_global);
-
-    public FederatedTrainingRound RunRound(CancellationToken cancellation = default)
+    protected override FederatedTrainingRound PlayRound(int round, CancellationToken cancellation)
     {
-        if (Finished) throw new InvalidOperationException($"All {_rounds} rounds have run.");
         var clock = Stopwatch.StartNew();
-        int round = _history.Count;
         var losses = new double[_clients.Length];
         for (int k = 0; k < _clients.Length; k++)
         {
             var net = _clients[k];
-            using (no_grad())
-            {
-                var mine = Shared(net);
-                for (int i = 0; i < mine.Count; i++) mine[i].copy_(_global[i]);
-            }
+            Broadcast(k);
             net.train();
             using var sgd = new ExplicitSgd(net.parameters(), _hp.LearningRate, _hp.Momentum, _hp.WeightDecay, _hp.Nesterov);
             double lossSum = 0, seen = 0;
             for (int e = 0; e < _localEpochs; e++)
             {
                 // Cosine over all rounds' local epochs, per epoch.
-                sgd.LearningRate = 0.5 * _hp.LearningRate * (1 + Math.Cos(Math.PI * (round * _localEpochs + e) / (_rounds * _localEpochs)));
+                sgd.LearningRate = 0.5 * _hp.LearningRate * (1 + Math.Cos(Math.PI * (round * _localEpochs + e) / (Rounds * _localEpochs)));
                 foreach (var (x, y) in _loaders[k].Epoch(unchecked(_seed * 1_000_003 + (round * _localEpochs + e) * 31 + k)))
                 {
                     cancellation.ThrowIfCancellationRequested();
@@ -104,34 +88,19 @@ public sealed class FederatedTraining<TArch> : IDisposable where TArch : class, 
             }
             losses[k] = lossSum / Math.Max(1, seen);
         }
-        var norms = FederatedAveraging.Aggregate(_global, _clients.Select(Shared).ToArray(), _weights, _privacy, _noise);
+        var norms = Aggregate();
         // The global model is tested in client 0's module (in DP mode with client 0's own batch-norm statistics).
-        using (no_grad())
-        {
-            var first = Shared(_clients[0]);
-            for (int i = 0; i < first.Count; i++) first[i].copy_(_global[i]);
-        }
+        Broadcast(0);
         double accuracy = TrainingEvaluator<TArch>.Accuracy(_clients[0], _test);
         long bytes = MessageBytes;
-        var result = new FederatedTrainingRound(round + 1, losses.Select((l, k) => l * _weights[k]).Sum() / _weights.Sum(), accuracy, bytes, bytes, norms.Average(), clock.Elapsed.TotalSeconds);
-        _history.Add(result);
-        return result;
+        return new FederatedTrainingRound(round + 1, losses.Select((l, k) => l * Weights[k]).Sum() / Weights.Sum(), accuracy, bytes, bytes, norms.Average(), clock.Elapsed.TotalSeconds);
     }
 
-    public IReadOnlyList<FederatedTrainingRound> Run(Action<FederatedTrainingRound>? onRound = null, CancellationToken cancellation = default)
-    {
-        while (!Finished)
-        {
-            var round = RunRound(cancellation); // not inside ?.Invoke: with no callback the argument would never run
-            onRound?.Invoke(round);
-        }
-        return History;
-    }
+    public IReadOnlyList<FederatedTrainingRound> Run(Action<FederatedTrainingRound>? onRound = null, CancellationToken cancellation = default) =>
+        RunRemaining(onRound, cancellation);
 
-    public void Dispose()
+    protected override void DisposeClients()
     {
         foreach (var c in _clients) c.Dispose();
-        foreach (var t in _global) t.Dispose();
-        _noise.Dispose();
     }
 }

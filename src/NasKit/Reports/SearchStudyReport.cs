@@ -165,7 +165,7 @@ public sealed record SearchStudyReport(ExperimentManifest Manifest, RunRecord Re
         var run = ordered[(ordered.Length - 1) / 2];
         var maximize = objectives.Select(o => o.EndsWith("(max)", StringComparison.Ordinal)).ToArray();
         var points = run.Where(t => !t.Failed && t.Objectives.Length > 0)
-            .Select(t => t.Objectives.Split(';').Select(kv => double.Parse(kv[(kv.IndexOf('=') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).ToArray())
+            .Select(t => t.ObjectiveValues().Select(v => v.Value).ToArray())
             .Where(v => v.Length == objectives.Count && v.All(double.IsFinite)).ToArray();
         var costs = points.Select(v => (IReadOnlyList<double>)v.Select((x, k) => maximize[k] ? -x : x).ToArray()).ToArray();
         return Pareto.Front(costs).Select(i => points[i]).OrderBy(v => v[0]).ToArray();

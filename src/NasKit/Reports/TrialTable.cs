@@ -24,6 +24,19 @@ public sealed class TrialRow
     public int Epochs { get; set; }
     /// <summary>Multi-objective studies: every objective's value, <c>metric=value;metric=value</c>; empty otherwise.</summary>
     public string Objectives { get; set; } = "";
+    /// <summary>The <see cref="Objectives"/> column written from metric values (round-trip precision).</summary>
+    public static string FormatObjectives(IEnumerable<(string Metric, double Value)> values) =>
+        string.Join(";", values.Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.Metric}={v.Value:R}")));
+
+    /// <summary>The <see cref="Objectives"/> column read back, in its order.</summary>
+    public IReadOnlyList<(string Metric, double Value)> ObjectiveValues() =>
+        Objectives.Length == 0 ? [] : Objectives.Split(';').Select(kv =>
+        {
+            int eq = kv.IndexOf('=');
+            return eq > 0 && double.TryParse(kv[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? (kv[..eq], v)
+                : throw new InvalidDataException($"Trial {Trial} of run {Run}: objectives '{Objectives}' are not metric=value pairs; the table was not written by NasKit.");
+        }).ToArray();
+
     /// <summary>Predictor studies: the architectures the predictor was fitted on before it scored this one; 0 otherwise.</summary>
     public int TrainingSet { get; set; }
 }
@@ -31,7 +44,8 @@ public sealed class TrialRow
 /// <summary>Writes every trial of a comparison as CSV or Parquet (chosen by the file extension).</summary>
 public static class TrialTable
 {
-    public static IEnumerable<TrialRow> Rows<TArch>(IEnumerable<SearchRun<TArch>> runs, string signal, string outcome)
+    /// <summary>Every trial of <paramref name="runs"/>; with <paramref name="objectives"/>, each row also records their metrics' values.</summary>
+    public static IEnumerable<TrialRow> Rows<TArch>(IEnumerable<SearchRun<TArch>> runs, string signal, string outcome, IReadOnlyList<string>? objectives = null)
         where TArch : class, IArchitecture =>
         runs.SelectMany(r => r.Trials.Select((t, i) => new TrialRow
         {
@@ -41,6 +55,7 @@ public static class TrialTable
             BestOutcomeSoFar = r.BestOutcomeSoFar[i], CostSeconds = t.Evaluation.CostSeconds,
             Failed = t.Evaluation.Failed, Reason = t.Evaluation.Reason ?? "",
             Epochs = t.EpochsTrained ?? 0,
+            Objectives = objectives is null ? "" : TrialRow.FormatObjectives(objectives.Select(m => (m, t.Evaluation.Metrics.GetValueOrDefault(m, double.NaN)))),
         }));
 
     /// <summary>Reads a table <see cref="Write"/> wrote (CSV or Parquet).</summary>

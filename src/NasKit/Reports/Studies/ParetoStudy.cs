@@ -72,7 +72,7 @@ public sealed class ParetoStudy : IStudyKind
             Strategy = run.Strategy, Run = runIndex, Seed = run.Seed, Trial = t.Number, Architecture = t.Architecture.ToText(),
             Signal = double.NaN, Outcome = double.NaN, BestOutcomeSoFar = run.HypervolumeSoFar[i], CostSeconds = t.Evaluation.CostSeconds,
             Failed = t.Evaluation.Failed, Reason = t.Evaluation.Reason ?? "", Epochs = t.EpochsTrained ?? 0,
-            Objectives = string.Join(";", protocol.Objectives.Select(o => string.Create(Inv, $"{o.Metric}={t.Evaluation.Metrics.GetValueOrDefault(o.Metric, double.NaN):R}"))),
+            Objectives = TrialRow.FormatObjectives(protocol.Objectives.Select(o => (o.Metric, t.Evaluation.Metrics.GetValueOrDefault(o.Metric, double.NaN)))),
         });
 
     private sealed class Runner(ExperimentManifest m, ManifestProblem problem, string folder, StudyHooks hooks) : IBenchmarkVisitor<ProblemRecord>
