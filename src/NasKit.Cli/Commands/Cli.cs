@@ -104,10 +104,16 @@ internal static class Cli
         return runnable;
     }
 
-    /// <summary>A new .csv file for --out with its header written, its folder created; a wrong extension or an unwritable path is one clear error.</summary>
-    public static StreamWriter OpenCsv(string path, string header, string what)
+    /// <summary>
+    /// A new .csv file for --out with its header written, its folder created; a wrong extension or an unwritable path is
+    /// one clear error, and so is an existing file, which is never overwritten unless <paramref name="replace"/> says its
+    /// content is about to be written again (a resumed run replaying its checkpoint).
+    /// </summary>
+    public static StreamWriter OpenCsv(string path, string header, string what, bool replace = false)
     {
         if (!path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--out {path}: {what} are written as .csv; give a path ending in .csv.");
+        if (!replace && File.Exists(path) && new FileInfo(path).Length > 0)
+            throw new ArgumentException($"--out {path} already exists; give a new path or move the file away (results are never overwritten).");
         try
         {
             var dir = Path.GetDirectoryName(Path.GetFullPath(path));

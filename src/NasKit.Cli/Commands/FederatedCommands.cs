@@ -17,7 +17,7 @@ internal static class FederatedCommands
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     private sealed record Common(Option<string> Space, Option<string> Data, Option<int> TrainImages, Option<int> Clients, Option<string> Alpha, Option<int> Rounds,
-                                 Option<int> Seed, Option<int> Channels, Option<int> Cells, Option<int> Batch, Option<double?> Clip, Option<double> Noise, Option<string?> Out);
+                                 Option<int> Seed, Option<int> Channels, Option<int> Cells, Option<int> Batch, Option<double?> Clip, Option<double> Noise, Option<string?> Out, Option<string?> Checkpoint);
 
     private static Common CommonOptions() => new(
         new Option<string>("--space") { Description = "A space with a relaxed supernet (search) or buildable networks (fedavg); nb201's cells are looked up in its table.", DefaultValueFactory = _ => "nb201" },
@@ -32,14 +32,19 @@ internal static class FederatedCommands
         new Option<int>("--batch") { Description = "Batch size (>= 1).", DefaultValueFactory = _ => 64 }.AtLeast(1),
         new Option<double?>("--clip") { Description = "DP-FedAvg: clip each client's update to this L2 norm (> 0); off when not given." }.AtLeast(0, exclusive: true),
         new Option<double>("--noise") { Description = "DP-FedAvg noise multiplier z (>= 0): Gaussian noise of std z x clip on the sum of clipped updates; needs --clip.", DefaultValueFactory = _ => 0 }.AtLeast(0),
-        new Option<string?>("--out") { Description = "Write one row per round to this .csv as the rounds finish." });
+        new Option<string?>("--out") { Description = "Write one row per round to this .csv as the rounds finish." },
+        new Option<string?>("--checkpoint") { Description = "Folder for a checkpoint after every round; a rerun with the same options resumes from it." });
 
     private static void Add(Command cmd, Common c)
     {
-        foreach (var o in new Option[] { c.Space, c.Data, c.TrainImages, c.Clients, c.Alpha, c.Rounds, c.Seed, c.Channels, c.Cells, c.Batch, c.Clip, c.Noise, c.Out }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { c.Space, c.Data, c.TrainImages, c.Clients, c.Alpha, c.Rounds, c.Seed, c.Channels, c.Cells, c.Batch, c.Clip, c.Noise, c.Out, c.Checkpoint }) cmd.Options.Add(o);
     }
 
-    private sealed record Setup(string Space, IReadOnlyList<ImageDataset> Shards, ImageDataset Test, string Split, int Rounds, int Seed, NetworkShape Shape, int Batch, PrivacySettings? Privacy, string? Out);
+    private sealed record Setup(string Space, IReadOnlyList<ImageDataset> Shards, ImageDataset Test, string Split, int Rounds, int Seed, NetworkShape Shape, int Batch, PrivacySettings? Privacy, string? Out, string? Checkpoint)
+    {
+        /// <summary>True when --checkpoint holds finished rounds: the --out file is then rewritten from them.</summary>
+        public bool Resumes => Checkpoint is not null && FederatedRounds.HasCheckpoint(Checkpoint);
+    }
 
     private static Setup Read(ParseResult r, Common c, int minShard)
     {
@@ -65,7 +70,7 @@ internal static class FederatedCommands
         var shards = ClientShards.Split(train, clients, alpha, r.GetValue(c.Seed), minShard);
         string split = central ? "central (one client)" : alpha is { } al ? string.Create(Inv, $"{clients} clients, Dirichlet α = {al}") : $"{clients} clients, IID";
         return new Setup(r.GetValue(c.Space)!.ToLowerInvariant(), shards, test, split, r.GetValue(c.Rounds), r.GetValue(c.Seed), new NetworkShape(r.GetValue(c.Channels), r.GetValue(c.Cells), Classes: train.Classes, InputChannels: train.Channels),
-                         r.GetValue(c.Batch), clip is { } s ? new PrivacySettings(s, noise).Validated() : null, output);
+                         r.GetValue(c.Batch), clip is { } s ? new PrivacySettings(s, noise).Validated() : null, output, r.GetValue(c.Checkpoint));
     }
 
     public static Command Create()
@@ -101,13 +106,12 @@ internal static class FederatedCommands
     {
         var c = CommonOptions();
         var method = new Option<string>("--method") { Description = "darts (FedNAS: every op mixed) or gdas (one Gumbel-sampled op per edge and step).", DefaultValueFactory = _ => "darts" };
-        var checkpoint = new Option<string?>("--checkpoint") { Description = "Folder for a checkpoint after every round; a rerun with the same options resumes from it." };
         var archLr = new Option<double>("--arch-lr") { Description = "Adam's learning rate for the architecture weights (> 0; DARTS' 3e-4; a CPU-sized run of a few hundred steps needs about 3e-3 for them to move).", DefaultValueFactory = _ => 3e-4 }.AtLeast(0, exclusive: true);
         var cmd = new Command("search", "FedNAS: each round every client runs one local epoch of first-order DARTS (or GDAS) on its shard, and the server averages the supernet weights and " +
                                         "the architecture weights by shard size. Prints the derived cell per round, its benchmark test accuracy and the bytes each client sent and received.\n" +
                                         "Example:\n  naskit federated search --method darts --clients 5 --alpha 0.1 --rounds 10 --seed 0 --out runs/fednas-0.1.csv")
         {
-            method, archLr, checkpoint,
+            method, archLr,
         };
         Add(cmd, c);
         cmd.SetAction(r => Cli.Run(() =>
@@ -117,12 +121,12 @@ internal static class FederatedCommands
             int batch = r.GetValue(c.Batch);
             var s = Read(r, c, 2 * batch); // each client halves its shard, and each half needs a batch
             var settings = (m == "gdas" ? DartsSettings.Gdas : new DartsSettings()) with { BatchSize = batch, ArchLearningRate = r.GetValue(archLr) };
-            return Problems.WithSpace(s.Space, new SearchOn(m, s, settings, r.GetValue(checkpoint)));
+            return Problems.WithSpace(s.Space, new SearchOn(m, s, settings));
         }));
         return cmd;
     }
 
-    private sealed class SearchOn(string method, Setup s, DartsSettings settings, string? checkpoint) : ISpaceVisitor<int>
+    private sealed class SearchOn(string method, Setup s, DartsSettings settings) : ISpaceVisitor<int>
     {
         public int Visit<TArch>(ISearchSpace<TArch> space) where TArch : class, IArchitecture
         {
@@ -131,7 +135,7 @@ internal static class FederatedCommands
             using var search = new FederatedDarts<TArch>(relaxed, s.Shards, s.Shape, s.Rounds, s.Seed, settings, s.Privacy);
             Console.WriteLine(string.Create(Inv, $"federated {method}: {s.Split}, shards {string.Join("/", s.Shards.Select(x => x.Count))} images, {s.Rounds} rounds, {s.Shape}, seed {s.Seed}") +
                               (s.Privacy is { } p ? string.Create(Inv, $", DP-FedAvg clip {p.ClipNorm} noise multiplier {p.NoiseMultiplier}") : "") + $"; {TorchRuntime.Describe()}");
-            using var csv = s.Out is null ? null : Cli.OpenCsv(s.Out, "round,train_loss,train_acc,search_valid_acc,upload_bytes,download_bytes,mean_update_norm,seconds,derived,benchmark_test_acc", "rounds");
+            using var csv = s.Out is null ? null : Cli.OpenCsv(s.Out, "round,train_loss,train_acc,search_valid_acc,upload_bytes,download_bytes,mean_update_norm,seconds,derived,benchmark_test_acc", "rounds", s.Resumes);
             FederatedSearchRound<TArch>? last = null;
             void Record(FederatedSearchRound<TArch> round)
             {
@@ -141,19 +145,23 @@ internal static class FederatedCommands
                 var testText = test is { } t ? string.Create(Inv, $" -> {t:0.00}%") : "";
                 Cli.RecordPoint(csv, line, string.Create(Inv, $"round {round.Round}/{s.Rounds}: train loss {round.TrainLoss:0.000}, search-valid {round.SearchValidAccuracy:0.0}%, {round.Seconds:0} s; {round.Derived.ToText()}") + testText);
             }
-            if (checkpoint is not null && FederatedDarts<TArch>.HasCheckpoint(checkpoint))
-            {
-                search.Load(checkpoint);
-                Console.Error.WriteLine($"resuming from {checkpoint}: {search.History.Count} of {s.Rounds} rounds done");
-                foreach (var done in search.History) Record(done); // the --out file is rewritten whole
-            }
-            search.Run(Record, checkpoint: checkpoint);
+            Resume(search, s, Record);
+            search.Run(Record, checkpoint: s.Checkpoint);
             long perRound = last!.UploadBytesPerClient + last.DownloadBytesPerClient;
             Console.WriteLine($"derived: {last.Derived.ToText()}");
             if (truth is not null) Console.WriteLine(string.Create(Inv, $"benchmark test accuracy ({Problems.TruthName(space.Name)}): {truth(last.Derived):0.00}%"));
             Console.WriteLine(string.Create(Inv, $"traffic per client: {last.UploadBytesPerClient:N0} bytes up and {last.DownloadBytesPerClient:N0} down per round; {perRound * s.Rounds:N0} bytes over {s.Rounds} rounds ({perRound * s.Rounds / 1048576.0:0.00} MiB)"));
             return 0;
         }
+    }
+
+    /// <summary>Loads the --checkpoint folder's rounds, if any, and replays them into the --out file, which is rewritten whole.</summary>
+    private static void Resume<TRound>(FederatedRounds<TRound> federation, Setup s, Action<TRound> record)
+    {
+        if (s.Checkpoint is null || !FederatedRounds.HasCheckpoint(s.Checkpoint)) return;
+        federation.Load(s.Checkpoint);
+        Console.Error.WriteLine($"resuming from {s.Checkpoint}: {federation.History.Count} of {s.Rounds} rounds done");
+        foreach (var done in federation.History) record(done);
     }
 
     private static Command FedAvg()
@@ -186,14 +194,16 @@ internal static class FederatedCommands
             using var fed = new FederatedTraining<TArch>(buildable, arch, s.Shards, s.Test, s.Shape, s.Rounds, localEpochs, s.Seed, hp, s.Privacy);
             Console.WriteLine(string.Create(Inv, $"FedAvg of {arch.ToText()}: {s.Split}, shards {string.Join("/", s.Shards.Select(x => x.Count))} images, {s.Rounds} rounds of {localEpochs} local epoch(s), {s.Shape}, seed {s.Seed}") +
                               (s.Privacy is { } p ? string.Create(Inv, $", DP-FedAvg clip {p.ClipNorm} noise multiplier {p.NoiseMultiplier}") : "") + $"; {TorchRuntime.Describe()}");
-            using var csv = s.Out is null ? null : Cli.OpenCsv(s.Out, "round,train_loss,test_acc,upload_bytes,download_bytes,mean_update_norm,seconds", "rounds");
+            using var csv = s.Out is null ? null : Cli.OpenCsv(s.Out, "round,train_loss,test_acc,upload_bytes,download_bytes,mean_update_norm,seconds", "rounds", s.Resumes);
             FederatedTrainingRound? last = null;
-            fed.Run(round =>
+            void Record(FederatedTrainingRound round)
             {
                 last = round;
                 Cli.RecordPoint(csv, string.Create(Inv, $"{round.Round},{round.TrainLoss:0.####},{round.TestAccuracy:0.##},{round.UploadBytesPerClient},{round.DownloadBytesPerClient},{round.MeanUpdateNorm:0.####},{round.Seconds:0.#}"),
                     string.Create(Inv, $"round {round.Round}/{s.Rounds}: train loss {round.TrainLoss:0.000}, test accuracy {round.TestAccuracy:0.00}%, {round.Seconds:0} s"));
-            });
+            }
+            Resume(fed, s, Record);
+            fed.Run(Record, checkpoint: s.Checkpoint);
             long perRound = last!.UploadBytesPerClient + last.DownloadBytesPerClient;
             Console.WriteLine(string.Create(Inv, $"test accuracy after {s.Rounds} rounds: {last.TestAccuracy:0.00}% on {s.Test.Count:N0} test images"));
             Console.WriteLine(string.Create(Inv, $"traffic per client: {last.UploadBytesPerClient:N0} bytes up and {last.DownloadBytesPerClient:N0} down per round; {perRound * s.Rounds:N0} bytes over {s.Rounds} rounds ({perRound * s.Rounds / 1048576.0:0.00} MiB)"));

@@ -247,8 +247,15 @@ public class CliTests
             Assert.Matches(@"benchmark test accuracy \(nb201 benchmark\): \d+\.\d\d%", stdout);
             Assert.Matches(@"traffic per client: [\d,]+ bytes up and [\d,]+ down per round", stdout);
             Assert.Equal(2, File.ReadAllLines(output).Length);
+            // Without a checkpoint a rerun would replace the rounds: it is refused before any work.
+            var (refused, _, why) = CliRunner.Run("federated", "search", "--method", "gdas", "--clients", "2", "--alpha", "iid", "--rounds", "1",
+                                                  "--train-images", "256", "--batch", "32", "--channels", "4", "--out", output);
+            Assert.Equal(2, refused);
+            Assert.Contains("already exists", why);
+            Assert.Equal(2, File.ReadAllLines(output).Length);
             // With a checkpoint folder a rerun resumes: the finished round is read back, not searched again.
             var ckpt = Path.Combine(dir, "ckpt");
+            output = Path.Combine(dir, "resumable.csv");
             string[] resumable = ["federated", "search", "--method", "gdas", "--clients", "2", "--alpha", "iid", "--rounds", "1", "--train-images", "256", "--batch", "32", "--channels", "4", "--checkpoint", ckpt, "--out", output];
             (code, stdout, stderr) = CliRunner.Run(resumable);
             Assert.True(code == 0, stderr);

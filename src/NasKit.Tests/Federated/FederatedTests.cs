@@ -139,6 +139,43 @@ public class FederatedTests
     }
 
     [Fact]
+    public void A_resumed_fedavg_continues_exactly_as_an_uninterrupted_one_and_refuses_a_fednas_checkpoint()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-fedavg-").FullName;
+        try
+        {
+            var shards = ClientShards.Split(Noise(64, 5), 2, null, 0);
+            var test = Noise(32, 6);
+            var cell = Space.Parse("|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|none~2|");
+            var hp = new TrainingHyperparameters(BatchSize: 16, LearningRate: 0.05, Augment: false);
+            var privacy = new PrivacySettings(5, 0.01); // the server's noise and each client's own batch-norm statistics must survive
+            FederatedTraining<Nb201Cell> Make(int rounds = 3) => new(Space, cell, shards, test, new NetworkShape(8, 1), rounds, 1, 2, hp, privacy, CPU);
+            (double, double)[] Curve(FederatedTraining<Nb201Cell> f) => f.History.Select(h => (h.TrainLoss, h.TestAccuracy)).ToArray();
+            (double, double)[] straight;
+            using (var a = Make())
+            {
+                a.Run();
+                straight = Curve(a);
+            }
+            using (var b = Make())
+            {
+                b.RunRound();
+                b.Save(dir);
+            }
+            using (var c = Make())
+            {
+                c.Run(checkpoint: dir);
+                Assert.Equal(straight, Curve(c));
+            }
+            using var longer = Make(4);
+            Assert.Contains("different federation", Assert.Throws<InvalidDataException>(() => longer.Load(dir)).Message);
+            using var search = new FederatedDarts<Nb201Cell>(Space, shards, new NetworkShape(8, 1), 3, 2, DartsSettings.Gdas with { BatchSize = 8 }, privacy, CPU);
+            Assert.Contains("not 'naskit-fednas-checkpoint-v1'", Assert.Throws<InvalidDataException>(() => search.Load(dir)).Message);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Fedavg_trains_a_fixed_cell_and_heavy_dp_noise_costs_accuracy()
     {
         var train = DatasetReaders.FashionMnist(true);

@@ -74,86 +74,29 @@ public sealed class FederatedDarts<TArch> : FederatedRounds<FederatedSearchRound
     /// <summary>Softmax of the global α per cell type and edge.</summary>
     public IReadOnlyList<double[][]> Probabilities() => DartsSearch<TArch>.ProbabilitiesOf(Global.Skip(Global.Count - _clients[0].Alphas.Count));
 
-    private const string Magic = "naskit-fednas-checkpoint-v1";
+    protected override string CheckpointKind => "naskit-fednas-checkpoint-v1";
 
-    /// <summary>What a checkpoint must match to be resumed: shards, rounds, privacy and every client's settings.</summary>
-    private string Fingerprint() => $"clients={_clients.Length}|shards={string.Join("/", Weights)}|rounds={Rounds}|privacy={Privacy}";
-
-    /// <summary>
-    /// Writes the whole federation after a round: every client's search state (<see cref="DartsSearch{TArch}.Save"/>),
-    /// the global tensors, the noise generator and the history, into a folder for that round; then points
-    /// <c>latest</c> at it by an atomic rename, so a kill at any moment leaves the previous round's checkpoint whole.
-    /// </summary>
-    public void Save(string directory)
+    protected override void SaveClients(string folder)
     {
-        var round = Path.Combine(directory, $"round-{History.Count:D4}");
-        Directory.CreateDirectory(round);
-        for (int k = 0; k < _clients.Length; k++) _clients[k].Save(Path.Combine(round, $"client-{k}.bin"));
-        using (var stream = File.Create(Path.Combine(round, "global.bin")))
-        using (var w = new BinaryWriter(stream))
-        {
-            w.Write(Magic);
-            w.Write(Fingerprint());
-            w.Write(System.Text.Json.JsonSerializer.Serialize(History.Select(h => new RoundRecord(h.Round, h.TrainLoss, h.TrainAccuracy, h.SearchValidAccuracy,
-                h.Probabilities.Select(m => m.Select(r => r.ToArray()).ToArray()).ToArray(), h.UploadBytesPerClient, h.DownloadBytesPerClient, h.MeanUpdateNorm, h.Seconds)).ToArray()));
-            using (no_grad())
-            {
-                foreach (var t in Global) { using var c = t.cpu(); c.Save(w); }
-                using var state = Noise.get_state();
-                state.Save(w);
-            }
-        }
-        var pointer = Path.Combine(directory, "latest");
-        File.WriteAllText(pointer + ".tmp", Path.GetFileName(round));
-        File.Move(pointer + ".tmp", pointer, overwrite: true);
-        foreach (var old in Directory.EnumerateDirectories(directory, "round-*").Where(d => Path.GetFileName(d) != Path.GetFileName(round)))
-            Directory.Delete(old, recursive: true);
+        for (int k = 0; k < _clients.Length; k++) _clients[k].Save(Path.Combine(folder, $"client-{k}.bin"));
     }
 
-    /// <summary>True when <paramref name="directory"/> holds a checkpoint <see cref="Save"/> finished.</summary>
-    public static bool HasCheckpoint(string directory) => File.Exists(Path.Combine(directory, "latest"));
-
-    /// <summary>Restores the checkpoint <see cref="Save"/> wrote last, refusing one from a different federation.</summary>
-    public void Load(string directory)
+    protected override void LoadClients(string folder)
     {
-        var round = Path.Combine(directory, File.ReadAllText(Path.Combine(directory, "latest")).Trim());
-        try
-        {
-            using var stream = File.OpenRead(Path.Combine(round, "global.bin"));
-            using var r = new BinaryReader(stream);
-            if (r.ReadString() != Magic) throw new InvalidDataException("not a NasKit FedNAS checkpoint");
-            var saved = r.ReadString();
-            if (saved != Fingerprint())
-                throw new InvalidDataException($"it was written by a different federation ({saved} → {Fingerprint()}); use the same options to resume, or another checkpoint folder");
-            var records = System.Text.Json.JsonSerializer.Deserialize<RoundRecord[]>(r.ReadString())!;
-            using (no_grad())
-            {
-                foreach (var t in Global) { using var s = TensorExtensionMethods.Load(r); t.copy_(s); }
-                using var state = TensorExtensionMethods.Load(r);
-                Noise.set_state(state);
-            }
-            for (int k = 0; k < _clients.Length; k++) _clients[k].Load(Path.Combine(round, $"client-{k}.bin"));
-            RestoreHistory(records.Select(h => new FederatedSearchRound<TArch>(h.Round, h.TrainLoss, h.TrainAccuracy, h.SearchValidAccuracy, _space.Derive(h.Probabilities),
-                h.Probabilities, h.UploadBytes, h.DownloadBytes, h.MeanUpdateNorm, h.Seconds)));
-        }
-        catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException or System.Text.Json.JsonException)
-        {
-            throw new InvalidDataException($"The FedNAS checkpoint in {directory} cannot be resumed: {e.Message}. Delete the folder to start afresh.", e);
-        }
+        for (int k = 0; k < _clients.Length; k++) _clients[k].Load(Path.Combine(folder, $"client-{k}.bin"));
     }
+
+    // A round's derived architecture is rebuilt from its probabilities, so the history stores plain numbers.
+    protected override string SerializeHistory() => System.Text.Json.JsonSerializer.Serialize(History.Select(h => new RoundRecord(h.Round, h.TrainLoss, h.TrainAccuracy,
+        h.SearchValidAccuracy, h.Probabilities.Select(m => m.Select(r => r.ToArray()).ToArray()).ToArray(), h.UploadBytesPerClient, h.DownloadBytesPerClient, h.MeanUpdateNorm, h.Seconds)).ToArray());
+
+    protected override IEnumerable<FederatedSearchRound<TArch>> DeserializeHistory(string json) =>
+        (System.Text.Json.JsonSerializer.Deserialize<RoundRecord[]>(json) ?? throw new InvalidDataException("the round history is empty"))
+        .Select(h => new FederatedSearchRound<TArch>(h.Round, h.TrainLoss, h.TrainAccuracy, h.SearchValidAccuracy, _space.Derive(h.Probabilities), h.Probabilities,
+            h.UploadBytes, h.DownloadBytes, h.MeanUpdateNorm, h.Seconds));
 
     private sealed record RoundRecord(int Round, double TrainLoss, double TrainAccuracy, double SearchValidAccuracy, double[][][] Probabilities,
                                       long UploadBytes, long DownloadBytes, double MeanUpdateNorm, double Seconds);
-
-    /// <summary>
-    /// Runs the remaining rounds. With a checkpoint folder, first resumes from it when it holds a checkpoint, and saves
-    /// after every round, so a killed search loses at most the round in progress.
-    /// </summary>
-    public IReadOnlyList<FederatedSearchRound<TArch>> Run(Action<FederatedSearchRound<TArch>>? onRound = null, CancellationToken cancellation = default, string? checkpoint = null)
-    {
-        if (checkpoint is not null && History.Count == 0 && HasCheckpoint(checkpoint)) Load(checkpoint);
-        return RunRemaining(onRound, cancellation, checkpoint is null ? null : () => Save(checkpoint));
-    }
 
     protected override void DisposeClients()
     {

@@ -96,8 +96,31 @@ public sealed class FederatedTraining<TArch> : FederatedRounds<FederatedTraining
         return new FederatedTrainingRound(round + 1, losses.Select((l, k) => l * Weights[k]).Sum() / Weights.Sum(), accuracy, bytes, bytes, norms.Average(), clock.Elapsed.TotalSeconds);
     }
 
-    public IReadOnlyList<FederatedTrainingRound> Run(Action<FederatedTrainingRound>? onRound = null, CancellationToken cancellation = default) =>
-        RunRemaining(onRound, cancellation);
+    protected override string CheckpointKind => "naskit-fedavg-checkpoint-v1";
+
+    // Without DP every tensor a client holds is overwritten by the next broadcast; with DP each keeps its own
+    // batch-norm statistics, which a resumed run must restore.
+    protected override void SaveClients(string folder)
+    {
+        if (Privacy is null) return;
+        using var _ = no_grad();
+        for (int k = 0; k < _clients.Length; k++)
+        {
+            using var w = new BinaryWriter(File.Create(Path.Combine(folder, $"client-{k}.bin")));
+            foreach (var b in _clients[k].buffers()) { using var c = b.cpu(); c.Save(w); }
+        }
+    }
+
+    protected override void LoadClients(string folder)
+    {
+        if (Privacy is null) return;
+        using var _ = no_grad();
+        for (int k = 0; k < _clients.Length; k++)
+        {
+            using var r = new BinaryReader(File.OpenRead(Path.Combine(folder, $"client-{k}.bin")));
+            foreach (var b in _clients[k].buffers()) { using var t = TensorExtensionMethods.Load(r); b.copy_(t); }
+        }
+    }
 
     protected override void DisposeClients()
     {
