@@ -162,7 +162,7 @@ internal static class KwsCommands
         {
             var task = SpokenDigitTasks.Load(sp, settings);
             using var model = space.Build(arch, input, SpokenDigits.Classes, s);
-            double latency = LatencyMeter.MeasureShape(model, [1, 1, input.Frames, input.Features], repeats: 50).MedianMs;
+            double latency = AudioClassifierCosts.LatencyMs(model, input);
             KwsResult result = null!;
             Cli.WithProgress($"training {sp} seed {s}", epochs, tick =>
                 result = KeywordSpottingTraining.Train(model, task, recipe, s, TorchRuntime.DefaultDevice, e =>

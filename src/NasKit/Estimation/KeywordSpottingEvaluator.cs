@@ -40,7 +40,7 @@ public sealed class KeywordSpottingEvaluator<TArch>(IAudioClassifierSpace<TArch>
         {
             using var scope = NewDisposeScope();
             using var model = space.Build(a, Input, task.Classes, seed);
-            return LatencyMeter.MeasureShape(model, [1, 1, Input.Frames, Input.Features], repeats: LatencyRepeats, device: Device).MedianMs;
+            return AudioClassifierCosts.LatencyMs(model, Input, LatencyRepeats, Device);
         });
         return MaxLatencyMs is { } cap && latency > cap ? $"a measured latency of {latency:0.###} ms exceeds the budget of {cap:0.###} ms" : null;
     }

@@ -22,9 +22,14 @@ public static class AudioClassifierCosts
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
         using var model = space.Build(arch, input, classes, seed: 0);
-        double latency = LatencyMeter.MeasureShape(model, [1, 1, input.Frames, input.Features], repeats: Repeats).MedianMs;
+        double latency = LatencyMs(model, input);
         return new CostedClassifier<TArch>(arch, accuracy, space.Parameters(arch, input, classes), space.MultiplyAccumulates(arch, input, classes), latency);
     }
+
+    /// <summary>Batch-1 latency of a built audio classifier: the median of <paramref name="repeats"/> forward passes of one feature map, in ms.</summary>
+    public static double LatencyMs(TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model, FeatureMapShape input, int repeats = Repeats,
+                                   TorchSharp.torch.Device? device = null) =>
+        LatencyMeter.MeasureShape(model, [1, 1, input.Frames, input.Features], repeats: repeats, device: device).MedianMs;
 
     /// <summary>The non-dominated classifiers: no other is at least as accurate, as small and as fast, and better in one.</summary>
     public static IReadOnlyList<CostedClassifier<TArch>> Front<TArch>(IReadOnlyList<CostedClassifier<TArch>> classifiers) where TArch : class, IArchitecture =>
