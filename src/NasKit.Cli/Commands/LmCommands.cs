@@ -32,7 +32,7 @@ internal static class LmCommands
         var seed = new Option<int>("--seed") { Description = "First seed: initialisation, batches and dropout.", DefaultValueFactory = _ => 0 }.Seed();
         var seeds = new Option<int>("--seeds") { Description = "Independent runs with seeds seed..seed+seeds-1 (>= 1); mean ± std when more than one.", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var sample = new Option<int>("--sample") { Description = "Characters of text to generate from the last model after training (>= 0).", DefaultValueFactory = _ => 200 }.AtLeast(0);
-        var output = new Option<string?>("--out") { Description = "Write the learning curves (seed, iteration, train_loss, valid_loss, seconds) to this .csv, a line per estimate as training goes." };
+        var output = new Option<string?>("--out") { Description = "Write the learning curves (seed, iteration, train_loss, valid_loss, seconds) to this .csv, a line per estimate as training goes; a rerun with the same architecture and iterations resumes, training only the seeds not finished." };
         var cmd = new Command("train", "Train a decoder-only Transformer on Tiny Shakespeare with nanoGPT's shakespeare_char CPU recipe (batch 12, context 64, AdamW, " +
                                        "lr 1e-3 cosine to 1e-4, warm-up 100, clip 1) and report the validation loss in nats per character, estimated on 200 batches " +
                                        "after the last iteration, next to nanoGPT's reported 1.88.\nExample:\n  naskit lm train --arch nanogpt --iterations 2000 --seeds 3 --out reports/lm-baseline.csv")
@@ -51,32 +51,46 @@ internal static class LmCommands
         var corpus = CharCorpus.TinyShakespeare();
         var recipe = LanguageModelRecipe.NanoGptShakespeareCpu with { Iterations = iterations };
         var config = space.Configure(arch, corpus.VocabularySize, recipe.Context);
-        using var writer = output is null ? null : OpenCurveFile(output);
+        // A seed is finished when its final estimate (the row with its training time) is in the file; the rows of a seed
+        // cut off mid-run are dropped and that seed trains again.
+        var journal = output is null ? null : new ResultJournal<CurvePoint>(output, $"arch={arch.ToText()}; iterations={iterations}", "learning curves",
+            rows => rows.Where(r => rows.Any(f => f.Seed == r.Seed && f.TrainSeconds > 0)).ToArray());
+        var resumed = journal?.Existing.Where(r => r.TrainSeconds > 0 && r.Seed >= seed && r.Seed < seed + seeds).ToDictionary(r => r.Seed) ?? [];
+        if (resumed.Count > 0) Console.Error.WriteLine($"resuming {output}: seed(s) {string.Join(", ", resumed.Keys.Order())} read back");
         TorchRuntime.EnsureLoaded();
         var device = TorchRuntime.DefaultDevice;
         Console.WriteLine($"architecture: {arch.ToText()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"parameters: {config.TotalParameters:N0} total, {config.TotalParameters - (config.Position == PositionKind.Learned ? (long)config.Context * config.Width : 0):N0} without position embeddings (nanoGPT's count), {config.DecoderParameters:N0} in the decoder layers"));
         Console.WriteLine($"data: {corpus.Name}, vocabulary {corpus.VocabularySize}, {corpus.Train.Length:N0} training and {corpus.Valid.Length:N0} validation characters; {TorchRuntime.Describe()}");
-        var finals = new List<LanguageModelResult>();
+        var finals = new List<(double ValidLoss, double TrainSeconds)>();
         DecoderTransformer? last = null;
         for (int s = seed; s < seed + seeds; s++)
         {
+            if (resumed.TryGetValue(s, out var done))
+            {
+                finals.Add((done.ValidLoss, done.TrainSeconds));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seed {s}: valid loss {done.ValidLoss:0.0000}, train loss {done.TrainLoss:0.0000} after {done.Iteration} iterations; {done.TrainSeconds:0.0} s training (read back)"));
+                continue;
+            }
             last?.Dispose();
             var model = new DecoderTransformer(config, s);
             LanguageModelResult result = null!;
             int estimates = (iterations - 1) / recipe.EvalInterval + 2;
+            var points = new List<CurvePoint>();
             Cli.WithProgress($"training seed {s}", estimates, tick =>
                 result = LanguageModelTraining.Train(model, corpus, recipe, s, device, p =>
                 {
-                    Cli.RecordPoint(writer,
-                        string.Create(CultureInfo.InvariantCulture, $"{s},{p.Iteration},{p.TrainLoss:0.#####},{p.ValidLoss:0.#####},{p.Seconds:0.###}"),
-                        string.Create(CultureInfo.InvariantCulture, $"  seed {s} iteration {p.Iteration}: train {p.TrainLoss:0.0000}, valid {p.ValidLoss:0.0000}, {p.Seconds:0.0} s"));
+                    var point = new CurvePoint { Seed = s, Iteration = p.Iteration, TrainLoss = p.TrainLoss, ValidLoss = p.ValidLoss, Seconds = p.Seconds };
+                    points.Add(point);
+                    if (p.Iteration < iterations) journal?.Append(point); // the final estimate is written with the training time below
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  seed {s} iteration {p.Iteration}: train {p.TrainLoss:0.0000}, valid {p.ValidLoss:0.0000}, {p.Seconds:0.0} s"));
                     tick();
                     return true;
                 }));
             if (result.Failure is { } failure) throw new ArithmeticException($"seed {s}: {failure}");
-            finals.Add(result);
+            journal?.Append(points[^1] with { TrainSeconds = result.TrainSeconds });
+            finals.Add((result.ValidLoss, result.TrainSeconds));
             last = model;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"seed {s}: valid loss {result.ValidLoss:0.0000}, train loss {result.TrainLoss:0.0000} after {result.Iterations} iterations; " +
@@ -250,5 +264,15 @@ internal static class LmCommands
         return rows;
     }
 
-    private static StreamWriter OpenCurveFile(string path) => Cli.OpenCsv(path, "seed,iteration,train_loss,valid_loss,seconds", "learning curves");
+    /// <summary>One estimate of a training run, a row of --out; the final one of a seed carries its training time.</summary>
+    private sealed record CurvePoint
+    {
+        public int Seed { get; init; }
+        public int Iteration { get; init; }
+        public double TrainLoss { get; init; }
+        public double ValidLoss { get; init; }
+        public double Seconds { get; init; }
+        /// <summary>Training time without the estimates; 0 until the seed's final estimate.</summary>
+        public double TrainSeconds { get; init; }
+    }
 }

@@ -153,6 +153,38 @@ public class CliTests
     }
 
     [Fact]
+    public void Lm_train_resumes_the_seeds_it_finished_and_retrains_one_cut_off()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-lm").FullName;
+        try
+        {
+            var output = Path.Combine(dir, "curves.csv");
+            string[] args = ["lm", "train", "--arch", "layers=1, width=64, attention=full, position=learned, dropout=0, l1.heads=2, l1.mlp=1",
+                             "--iterations", "10", "--seeds", "2", "--sample", "0", "--out", output];
+            var (code, stdout, stderr) = CliRunner.Run(args);
+            Assert.True(code == 0, stderr);
+            var summary = stdout.Split('\n').Single(l => l.StartsWith("valid loss:", StringComparison.Ordinal));
+            var lines = File.ReadAllLines(output);
+            // Cut the file inside seed 1's run, after its first estimate: seed 1 must train again, seed 0 is read back.
+            int seed1Final = Array.FindLastIndex(lines, l => l.StartsWith("1,10,", StringComparison.Ordinal));
+            int seed1First = Array.FindIndex(lines, l => l.StartsWith("1,0,", StringComparison.Ordinal));
+            Assert.True(seed1First > 0 && seed1Final > seed1First, string.Join("\n", lines));
+            File.WriteAllLines(output, lines[..(seed1First + 1)]);
+            (code, var again, stderr) = CliRunner.Run(args);
+            Assert.True(code == 0, stderr);
+            Assert.Contains("seed(s) 0 read back", stderr);
+            Assert.Contains("seed 1 iteration 10", stderr); // trained again
+            Assert.Contains(summary, again); // the same numbers: a seed's run is deterministic on the CPU
+            Assert.Equal(lines.Length, File.ReadAllLines(output).Length); // seed 1's estimates written once more, nothing twice
+            (code, _, stderr) = CliRunner.Run("lm", "train", "--arch", "layers=1, width=64, attention=full, position=learned, dropout=0, l1.heads=2, l1.mlp=1",
+                                              "--iterations", "11", "--seeds", "2", "--sample", "0", "--out", output);
+            Assert.Equal(2, code);
+            Assert.Contains("other settings", stderr);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Kws_train_reports_the_speaker_gap_and_resumes_from_its_file()
     {
         var dir = Directory.CreateTempSubdirectory("naskit-kws").FullName;
