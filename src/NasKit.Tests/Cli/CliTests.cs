@@ -185,6 +185,32 @@ public class CliTests
     }
 
     [Fact]
+    public void Textcls_train_resumes_the_seeds_it_finished_and_retrains_one_cut_off()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-textcls").FullName;
+        try
+        {
+            var output = Path.Combine(dir, "epochs.csv");
+            string[] args = ["textcls", "train", "--data", "trec", "--arch", "layers=1, embed=64, width=48, readout=max, dropout=0.5, l1.op=conv3, l1.skip=none",
+                             "--epochs", "2", "--seeds", "2", "--out", output];
+            var (code, stdout, stderr) = CliRunner.Run(args);
+            Assert.True(code == 0, stderr);
+            var summary = stdout.Split('\n').Single(l => l.StartsWith("test accuracy:", StringComparison.Ordinal));
+            var lines = File.ReadAllLines(output);
+            int cut = Array.FindIndex(lines, l => l.StartsWith("1,1,", StringComparison.Ordinal)); // seed 1 after its first epoch
+            Assert.True(cut > 0, string.Join("\n", lines));
+            File.WriteAllLines(output, lines[..(cut + 1)]);
+            (code, var again, stderr) = CliRunner.Run(args);
+            Assert.True(code == 0, stderr);
+            Assert.Contains("seed(s) 0 read back", stderr);
+            Assert.Contains("seed 1 epoch 2", stderr);
+            Assert.Contains(summary.Split(';')[0], again); // the same accuracies; times differ
+            Assert.Equal(lines.Length, File.ReadAllLines(output).Length);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Kws_train_reports_the_speaker_gap_and_resumes_from_its_file()
     {
         var dir = Directory.CreateTempSubdirectory("naskit-kws").FullName;
