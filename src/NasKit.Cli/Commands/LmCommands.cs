@@ -32,7 +32,7 @@ internal static class LmCommands
         var seed = new Option<int>("--seed") { Description = "First seed: initialisation, batches and dropout.", DefaultValueFactory = _ => 0 }.Seed();
         var seeds = new Option<int>("--seeds") { Description = "Independent runs with seeds seed..seed+seeds-1 (>= 1); mean ± std when more than one.", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var sample = new Option<int>("--sample") { Description = "Characters of text to generate from the last model after training (>= 0).", DefaultValueFactory = _ => 200 }.AtLeast(0);
-        var output = new Option<string?>("--out") { Description = "Write the learning curves (seed, iteration, train_loss, valid_loss, seconds) to this .csv, a line per estimate as training goes; a rerun with the same architecture and iterations resumes, training only the seeds not finished." };
+        var output = new Option<string?>("--out") { Description = "Write the learning curves (Seed, Iteration, TrainLoss, ValidLoss, Seconds; TrainSeconds on a seed's final estimate) to this .csv, a line per estimate as training goes; a rerun with the same architecture and iterations resumes, training only the seeds not finished." };
         var cmd = new Command("train", "Train a decoder-only Transformer on Tiny Shakespeare with nanoGPT's shakespeare_char CPU recipe (batch 12, context 64, AdamW, " +
                                        "lr 1e-3 cosine to 1e-4, warm-up 100, clip 1) and report the validation loss in nats per character, estimated on 200 batches " +
                                        "after the last iteration, next to nanoGPT's reported 1.88.\nExample:\n  naskit lm train --arch nanogpt --iterations 2000 --seeds 3 --out reports/lm-baseline.csv")

@@ -30,7 +30,7 @@ internal static class TextClsCommands
         var epochs = new Option<int>("--epochs") { Description = "Training epochs (>= 1); Kim and harvardnlp train 25.", DefaultValueFactory = _ => 25 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "First seed: initialisation, development split, batch order and dropout.", DefaultValueFactory = _ => 0 }.Seed();
         var seeds = new Option<int>("--seeds") { Description = "Independent runs with seeds seed..seed+seeds-1 (>= 1); mean ± std when more than one.", DefaultValueFactory = _ => 1 }.AtLeast(1);
-        var output = new Option<string?>("--out") { Description = "Write every epoch (seed, epoch, train_loss, train_acc, dev_acc, test_acc, seconds) to this .csv as training goes; a rerun with the same data, architecture and epochs resumes, training only the seeds not finished." };
+        var output = new Option<string?>("--out") { Description = "Write every epoch (Seed, Epoch, TrainLoss, TrainAcc, DevAcc, TestAcc, Seconds) to this .csv as training goes; a rerun with the same data, architecture and epochs resumes, training only the seeds not finished." };
         var cmd = new Command("train", "Train a sentence classifier with Kim's recipe (Adadelta ρ 0.95, batch 50, max-norm 3 on the output layer, padding 4) and report the " +
                                        "test accuracy at the epoch of best development accuracy, next to harvardnlp's CNN-rand reproduction (TREC 88.2%, SST-2 83.5%).\n" +
                                        "Example:\n  naskit textcls train --data sst2 --arch kim --epochs 25 --seeds 3 --out reports/kim-sst2.csv")
