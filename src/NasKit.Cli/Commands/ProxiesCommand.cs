@@ -27,7 +27,7 @@ internal static class ProxiesCommand
         var channels = new Option<int?>("--channels") { Description = "Base channels C of the trained network (default: half the space's reference width, 8 for NB201, 16 for NAS-Bench-Macro)." }.AtLeast(1);
         var cells = new Option<int>("--cells") { Description = "Base cells per stage N (cell spaces).", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 128 }.AtLeast(1);
-        var output = new Option<string?>("--out") { Description = "CSV file for every measurement." };
+        var output = new Option<string?>("--out") { Description = "CSV file for every measurement, a line as each finishes; a rerun with the same options resumes, training only what is missing." };
         var tensorboard = new Option<string?>("--tensorboard") { Description = "Folder for TensorBoard logs of every training run." };
         var tables = new Option<bool>("--tables") { Description = "Instead of training: the free example from the tables, NB201 12-epoch vs 200-epoch accuracy." };
         var cmd = new Command("proxies", "Train sampled architectures of a benchmark's space under cheap proxy settings and report each proxy's Kendall tau and Spearman rho against the benchmark's outcome (NB201: 200-epoch CIFAR-10 test accuracy) and against the most expensive setting, with its cost.\nExamples:\n  naskit proxies --sample 50 --seed 0 --data cifar10-subset\n  naskit proxies --benchmark nasbench-macro --sample 32 --proxies e2:epochs=2")
@@ -66,8 +66,6 @@ internal static class ProxiesCommand
         {
             if (b.Space is not IBuildableSpace<TArch> buildable)
                 throw new ArgumentException($"Benchmark '{b.Name}' covers space '{b.Space.Name}', whose architectures cannot be built as networks to train; use --benchmark nb201 or nasbench-macro.");
-            // Opened first: an unwritable --out fails now, not after hours of training.
-            using var writer = o.Output is null ? null : new StreamWriter(o.Output);
             var archs = Sample(b.Space, o.Sample, o.Seed);
             var (train, test) = DatasetReaders.ByName(o.Data);
             // A proxy network is narrower than the benchmark's: half its reference width unless asked otherwise.
@@ -76,18 +74,23 @@ internal static class ProxiesCommand
             {
                 TensorBoardDirectory = o.TensorBoard,
             };
+            // Opened before any training (an unwritable --out fails now, not after hours) and written a line per
+            // measurement, so an interrupted study resumes where it stopped.
+            var settingsText = $"{b.Name}|{b.Fidelity}|sample={o.Sample}|seed={o.Seed}|data={train.Name}|{shape}|batch={o.Batch}|proxies={string.Join(";", o.Settings.Select(x => x.ToString()))}";
+            var journal = o.Output is null ? null : new ResultJournal<ProxyRow>(o.Output, settingsText, "proxy measurements");
+            var done = journal?.Existing.Select(r => r.ToMeasurement()).ToArray() ?? [];
+            if (done.Length > 0) Console.Error.WriteLine($"resuming {o.Output}: {done.Length} measurement(s) read back");
             Console.Error.WriteLine($"training {archs.Count} {b.Space.Name} architectures (C={shape.Channels}) x {o.Settings.Count} proxies on {train.Name} " +
                                     $"({train.Count} train / {test.Count} held-out) on {evaluator.Device}; truth: {b.Name} {b.Outcome} at {b.Fidelity}");
             IReadOnlyList<ProxyMeasurement> measurements = [];
-            Cli.WithProgress("training proxies", archs.Count * o.Settings.Count, tick =>
-                measurements = ProxyStudy.Measure(evaluator, archs, o.Settings, a => b.Evaluator.Evaluate(a, b.Fidelity)[b.Outcome], _ => tick()));
+            Cli.WithProgress("training proxies", archs.Count * o.Settings.Count - done.Length, tick =>
+                measurements = ProxyStudy.Measure(evaluator, archs, o.Settings, a => b.Evaluator.Evaluate(a, b.Fidelity)[b.Outcome], m =>
+                {
+                    journal?.Append(ProxyRow.Of(m));
+                    tick();
+                }, done: done));
             Print(ProxyStudy.Correlate(measurements, o.Seed), o.Settings);
-            if (writer is not null)
-            {
-                using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
-                csv.WriteRecords(measurements);
-                Console.Error.WriteLine($"wrote {measurements.Count} measurements to {o.Output}");
-            }
+            if (journal is not null) Console.Error.WriteLine($"{measurements.Count} measurements in {o.Output}");
             return 0;
         }
     }
@@ -138,5 +141,24 @@ internal static class ProxiesCommand
             Console.WriteLine(string.Create(inv, $"{name,-16} tau={RankCorrelation.KendallTauB(s, truth):0.000} rho={RankCorrelation.Spearman(s, truth):0.000} top-5% overlap={RankCorrelation.TopKOverlap(s, truth, Math.Max(1, cells.Length / 20)):0.00}"));
         }
         return 0;
+    }
+
+    /// <summary>One measurement as a row of --out.</summary>
+    private sealed class ProxyRow
+    {
+        public string Proxy { get; set; } = "";
+        public string Architecture { get; set; } = "";
+        public double Score { get; set; }
+        public double Seconds { get; set; }
+        public bool Failed { get; set; }
+        public string Reason { get; set; } = "";
+        public double Reference { get; set; }
+
+        public static ProxyRow Of(ProxyMeasurement m) => new()
+        {
+            Proxy = m.Proxy, Architecture = m.Architecture, Score = m.Score, Seconds = m.Seconds, Failed = m.Failed, Reason = m.Reason ?? "", Reference = m.Reference,
+        };
+
+        public ProxyMeasurement ToMeasurement() => new(Proxy, Architecture, Score, Seconds, Failed, Reason.Length == 0 ? null : Reason, Reference);
     }
 }

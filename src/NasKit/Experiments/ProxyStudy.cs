@@ -38,14 +38,21 @@ public sealed record ProxyCorrelation(string Proxy, int Cells, double KendallVsB
 /// </summary>
 public static class ProxyStudy
 {
+    /// <param name="done">Measurements of an interrupted run: their (proxy, architecture) pairs are taken as they are, not trained again.</param>
     public static IReadOnlyList<ProxyMeasurement> Measure<TArch>(IEvaluator<TArch> evaluator, IReadOnlyList<TArch> cells,
         IReadOnlyList<ProxySetting> settings, Func<TArch, double> reference, Action<ProxyMeasurement>? onMeasured = null,
-        CancellationToken cancellationToken = default) where TArch : class, IArchitecture
+        CancellationToken cancellationToken = default, IReadOnlyCollection<ProxyMeasurement>? done = null) where TArch : class, IArchitecture
     {
         var result = new List<ProxyMeasurement>();
+        var earlier = (done ?? []).GroupBy(m => (m.Proxy, m.Architecture)).ToDictionary(g => g.Key, g => g.Last());
         foreach (var setting in settings)
             foreach (var cell in cells)
             {
+                if (earlier.TryGetValue((setting.Name, cell.ToText()), out var known))
+                {
+                    result.Add(known);
+                    continue;
+                }
                 var e = evaluator.Evaluate(cell, setting.Fidelity, cancellationToken);
                 var m = new ProxyMeasurement(setting.Name, cell.ToText(), e.Failed ? double.NaN : e[Metrics.ValidAccuracy], e.CostSeconds, e.Failed, e.Reason, reference(cell));
                 result.Add(m);
