@@ -153,6 +153,33 @@ public class CliTests
     }
 
     [Fact]
+    public void Proxies_write_each_measurement_as_it_finishes_and_a_rerun_trains_only_what_is_missing()
+    {
+        var dir = Directory.CreateTempSubdirectory("naskit-proxies").FullName;
+        try
+        {
+            var output = Path.Combine(dir, "proxies.csv");
+            string[] args = ["proxies", "--sample", "3", "--seed", "1", "--channels", "4", "--batch", "64", "--proxies", "tiny:epochs=1,res=8,data=0.05", "--out", output];
+            var (code, stdout, stderr) = CliRunner.Run(args);
+            Assert.True(code == 0, stderr);
+            var lines = File.ReadAllLines(output);
+            Assert.Equal(2 + 3, lines.Length); // settings, header, one line per measurement
+            File.WriteAllLines(output, lines[..^1]); // as if killed before the third finished
+            (code, var again, stderr) = CliRunner.Run(args);
+            Assert.True(code == 0, stderr);
+            Assert.Contains("2 measurement(s) read back", stderr);
+            Assert.Equal(5, File.ReadAllLines(output).Length);
+            Assert.Equal(lines[..^1], File.ReadAllLines(output)[..^1]);
+            var tau = (string text) => text.Split('\n').Single(l => l.StartsWith("tiny", StringComparison.Ordinal));
+            Assert.Equal(tau(stdout).Split(' ', StringSplitOptions.RemoveEmptyEntries)[..5], tau(again).Split(' ', StringSplitOptions.RemoveEmptyEntries)[..5]);
+            (code, _, stderr) = CliRunner.Run("proxies", "--sample", "3", "--seed", "2", "--channels", "4", "--batch", "64", "--proxies", "tiny:epochs=1,res=8,data=0.05", "--out", output);
+            Assert.Equal(2, code);
+            Assert.Contains("other settings", stderr);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Lm_train_resumes_the_seeds_it_finished_and_retrains_one_cut_off()
     {
         var dir = Directory.CreateTempSubdirectory("naskit-lm").FullName;
