@@ -255,11 +255,9 @@ internal static class SearchCommand
         run.Where(t => !t.Failed && !double.IsNaN(t.Signal) && bounds.All(b => Within(t, b)))
             .OrderByDescending(t => signal.Maximize ? t.Signal : -t.Signal).FirstOrDefault();
 
-    private static bool Within(TrialRow t, Objective bound)
-    {
-        var v = t.ObjectiveValues().FirstOrDefault(x => x.Metric == bound.Metric).Value;
-        return !double.IsNaN(v) && (bound.Maximize ? v >= bound.Bound : v <= bound.Bound);
-    }
+    /// <summary>The bound's own test on the row's recorded values (a metric the row lacks is never within a bound).</summary>
+    private static bool Within(TrialRow t, Objective bound) =>
+        bound.Satisfied(new Evaluation(t.ObjectiveValues().ToDictionary(x => x.Metric, x => x.Value), t.CostSeconds));
 
     /// <summary>
     /// The trade-offs a multi-objective search found: the trials of every run that no other trial beats on all unbounded
