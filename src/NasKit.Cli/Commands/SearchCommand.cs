@@ -105,6 +105,10 @@ internal static class SearchCommand
             : StrategyFactories.SingleObjective);
         if (o.ObjectiveList is not null && (o.Rungs is not null || o.BudgetEpochs is not null || o.Stopping is not null))
             throw new ArgumentException("--objectives runs multi-objective strategies under a query budget; leave out --fidelities, --budget-epochs and --stopping.");
+        // A single-objective strategy is a legitimate baseline in a multi-objective study, but it must not pass for a trade-off search.
+        if (o.ObjectiveList is { } listed)
+            foreach (var f in factories.Where(f => f.Objectives == ObjectiveCount.One))
+                Console.Error.WriteLine($"note: {f.Name} optimises {listed[0].Metric} alone; the other objectives and the bounds only judge its trials (multi-objective: {string.Join(", ", Catalog<IStrategyFactory>.All.Where(m => m.Objectives == ObjectiveCount.Many).Select(m => m.Name))}).");
         var scheduler = factories.FirstOrDefault(f => f.SchedulesFidelities);
         if (o.Rungs is null && scheduler is not null && o.Evaluator is not null)
             throw new ArgumentException($"{scheduler.Name} schedules trials over several epoch budgets; give --fidelities (e.g. 1-27) and --budget-epochs.");

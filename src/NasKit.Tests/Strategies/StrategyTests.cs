@@ -143,6 +143,21 @@ public class StrategyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void An_objective_the_evaluator_does_not_report_stops_the_run_at_its_first_result()
+    {
+        int told = 0;
+        var protocol = new QueryBudgetProtocol<Nb201Cell>
+        {
+            Space = TestData.Nb201.Space, Evaluator = new Nb201TabularEvaluator(TestData.Nb201), Queries = 200,
+            Signal = Objective.Max(Metrics.ValidAccuracy), Objectives = Objective.ParseList("valid_acc,cpu_latency"),
+            OnTrial = (_, _, _) => told++,
+        };
+        var e = Assert.Throws<ArgumentException>(() => protocol.RunOne(Catalog<IStrategyFactory>.Get("nsga2"), 0, 0));
+        Assert.Contains("does not report 'cpu_latency'", e.Message);
+        Assert.Equal(0, told); // the first successful trial fails the run before anyone sees it
+    }
+
+    [Fact]
     public void Deduplication_answers_repeats_without_spending_budget()
     {
         var evaluator = new ToyEvaluator();

@@ -97,8 +97,14 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
             var spec = new StudySpec(RunStorage.StudyName(Storage, factory.Name, seed), Space.Name, factory.Name, seed);
             using var queue = RunStorage.Open(Storage);
             var study = new Study<TArch>(queue, spec, Space, Epochs is { } e ? Budget.OfEpochs(e) : Budget.OfQueries(Queries), Fidelity) { Stopping = Stopping };
+            bool metricsChecked = Objectives is null;
             var result = study.Run(Evaluator is IAdmission<TArch> admission ? new WithinBudget<TArch>(strategy.WithStandardWrappers(), admission) : strategy.WithStandardWrappers(), Evaluator, cancellationToken,
-                                   OnTrial is null ? null : t => OnTrial(factory.Name, run, t));
+                                   t =>
+                                   {
+                                       // A misspelt or unmeasured objective fails at the first result, not after the whole budget.
+                                       if (!metricsChecked && !t.Evaluation.Failed) { metricsChecked = true; RequireObjectiveMetrics(t.Evaluation); }
+                                       OnTrial?.Invoke(factory.Name, run, t);
+                                   });
             // The incumbent after each trial: the best signal among the trials at the highest epochs evaluated so far
             // (HpBandSter's rule; with one fidelity, simply the best signal), and its outcome.
             var bounds = Objectives?.Where(x => x.Bound is not null).ToArray() ?? [];
@@ -123,5 +129,11 @@ public sealed class QueryBudgetProtocol<TArch> where TArch : class, IArchitectur
         {
             (strategy as IDisposable)?.Dispose();
         }
+    }
+
+    private void RequireObjectiveMetrics(Evaluation evaluation)
+    {
+        if (Objectives?.FirstOrDefault(o => !evaluation.Metrics.ContainsKey(o.Metric)) is { } missing)
+            throw new ArgumentException($"The evaluator does not report '{missing.Metric}' (it reports {string.Join(", ", evaluation.Metrics.Keys)}); choose the objectives among those metrics.");
     }
 }
