@@ -51,36 +51,13 @@ public sealed class KeywordSpottingEvaluator<TArch>(IAudioClassifierSpace<TArch>
         if (Refusal(arch) is { } refused) return Evaluation.Failure(refused);
         double latency = _latency[arch];
         var recipe = Recipe with { Epochs = fidelity.Epochs ?? Recipe.Epochs };
-        using var scope = NewDisposeScope();
-        var model = space.Build(arch, Input, task.Classes, seed);
-        KwsResult result;
-        try
+        var result = DevSelectedRuns.TrainOnce(() => space.Build(arch, Input, task.Classes, seed),
+            (model, onEpoch) => KeywordSpottingTraining.Train(model, task, recipe, seed, Device, onEpoch, context.Cancellation), context);
+        return result.ToEvaluation(recipe.Epochs, new Dictionary<string, double>
         {
-            result = KeywordSpottingTraining.Train(model, task, recipe, seed, Device,
-                e => context.Report(e.Epoch, new Dictionary<string, double> { [Metrics.ValidAccuracy] = e.DevAccuracy, [Metrics.TrainLoss] = e.TrainLoss }),
-                context.Cancellation);
-        }
-        finally
-        {
-            model.Dispose();
-            NativeHeap.ReleaseFreedMemory();
-        }
-        if (result.Failure is { } reason) return Evaluation.Failure(reason, result.Seconds);
-        return new Evaluation(new Dictionary<string, double>
-        {
-            [Metrics.ValidAccuracy] = result.DevAccuracy,
-            [Metrics.TestAccuracy] = result.TestAccuracy,
-            [Metrics.TrainLoss] = result.Curve[^1].TrainLoss,
-            [Metrics.TrainAccuracy] = result.Curve[^1].TrainAccuracy,
-            [Metrics.Parameters] = result.Parameters / 1e6,
             [Metrics.Flops] = space.MultiplyAccumulates(arch, Input, task.Classes) / 1e6,
             [Metrics.LatencyOn(Device.type)] = latency,
-            [Metrics.WallSeconds] = result.Seconds,
-        }, result.Seconds)
-        {
-            Curves = new Dictionary<string, IReadOnlyList<double>> { [Metrics.ValidAccuracy] = result.Curve.Select(e => e.DevAccuracy).ToArray() },
-            StoppedAt = result.Curve.Count < recipe.Epochs ? result.Curve.Count : null,
-        };
+        });
     }
 }
 

@@ -35,11 +35,14 @@ public sealed record KeywordSpottingRecipe(int Epochs = 20, int BatchSize = 100,
 }
 
 /// <summary>One epoch: mean training loss, accuracies in percent, the rate used.</summary>
-public sealed record KwsEpoch(int Epoch, double LearningRate, double TrainLoss, double TrainAccuracy, double DevAccuracy, double TestAccuracy, double Seconds);
+public sealed record KwsEpoch(int Epoch, double LearningRate, double TrainLoss, double TrainAccuracy, double DevAccuracy, double TestAccuracy, double Seconds) : IClassifierEpoch;
 
 /// <summary>What a keyword-spotting run measured at its best-development epoch, with the test accuracy per speaker. <see cref="Failure"/> is set when the loss diverged.</summary>
 public sealed record KwsResult(IReadOnlyList<KwsEpoch> Curve, int BestEpoch, double DevAccuracy, double TestAccuracy, IReadOnlyDictionary<string, double> TestBySpeaker,
-                               double Seconds, long Parameters, string? Failure = null);
+                               double Seconds, long Parameters, string? Failure = null) : IDevSelectedRun
+{
+    IReadOnlyList<IClassifierEpoch> IDevSelectedRun.Epochs => Curve;
+}
 
 public static class KeywordSpottingTraining
 {

@@ -29,34 +29,9 @@ public sealed class SentenceClassifierEvaluator<TArch>(ISentenceClassifierSpace<
         if (MaxParameters is { } max && parameters > max)
             return Evaluation.Failure($"{parameters:N0} parameters exceed the budget of {max:N0}");
         var recipe = Recipe with { Epochs = fidelity.Epochs ?? Recipe.Epochs };
-        using var scope = NewDisposeScope();
-        var model = space.Build(arch, task.VocabularySize, task.Classes, seed);
-        SentenceClassifierResult result;
-        try
-        {
-            result = SentenceClassifierTraining.Train(model, task, recipe, seed, Device,
-                e => context.Report(e.Epoch, new Dictionary<string, double> { [Metrics.ValidAccuracy] = e.DevAccuracy, [Metrics.TrainLoss] = e.TrainLoss }),
-                context.Cancellation);
-        }
-        finally
-        {
-            model.Dispose();
-            NativeHeap.ReleaseFreedMemory();
-        }
-        if (result.Failure is { } reason) return Evaluation.Failure(reason, result.Seconds);
-        return new Evaluation(new Dictionary<string, double>
-        {
-            [Metrics.ValidAccuracy] = result.DevAccuracy,
-            [Metrics.TestAccuracy] = result.TestAccuracy,
-            [Metrics.TrainLoss] = result.Curve[^1].TrainLoss,
-            [Metrics.TrainAccuracy] = result.Curve[^1].TrainAccuracy,
-            [Metrics.Parameters] = result.Parameters / 1e6,
-            [Metrics.WallSeconds] = result.Seconds,
-        }, result.Seconds)
-        {
-            Curves = new Dictionary<string, IReadOnlyList<double>> { [Metrics.ValidAccuracy] = result.Curve.Select(e => e.DevAccuracy).ToArray() },
-            StoppedAt = result.Curve.Count < recipe.Epochs ? result.Curve.Count : null,
-        };
+        var result = DevSelectedRuns.TrainOnce(() => space.Build(arch, task.VocabularySize, task.Classes, seed),
+            (model, onEpoch) => SentenceClassifierTraining.Train(model, task, recipe, seed, Device, onEpoch, context.Cancellation), context);
+        return result.ToEvaluation(recipe.Epochs);
     }
 }
 

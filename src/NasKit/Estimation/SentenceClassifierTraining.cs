@@ -27,11 +27,14 @@ public sealed record SentenceClassifierRecipe(int Epochs = 25, int BatchSize = 5
 }
 
 /// <summary>One epoch of a sentence classifier's training: mean training loss and accuracies in percent.</summary>
-public sealed record SentenceEpoch(int Epoch, double TrainLoss, double TrainAccuracy, double DevAccuracy, double TestAccuracy, double Seconds);
+public sealed record SentenceEpoch(int Epoch, double TrainLoss, double TrainAccuracy, double DevAccuracy, double TestAccuracy, double Seconds) : IClassifierEpoch;
 
 /// <summary>What a sentence-classifier run measured: the best-development epoch's accuracies. <see cref="Failure"/> is set when the loss diverged.</summary>
 public sealed record SentenceClassifierResult(IReadOnlyList<SentenceEpoch> Curve, int BestEpoch, double DevAccuracy, double TestAccuracy, double Seconds,
-                                              long Parameters, string? Failure = null);
+                                              long Parameters, string? Failure = null) : IDevSelectedRun
+{
+    IReadOnlyList<IClassifierEpoch> IDevSelectedRun.Epochs => Curve;
+}
 
 public static class SentenceClassifierTraining
 {

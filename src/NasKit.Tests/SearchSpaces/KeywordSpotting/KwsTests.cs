@@ -98,6 +98,34 @@ public class KwsTests
         Assert.Equal(a.TestAccuracy, a.TestBySpeaker.Values.Average(), 1e-9); // 50 test recordings per speaker
     }
 
+    /// <summary>Stops a trial after <paramref name="epochs"/> reports, as a stopping rule would.</summary>
+    private sealed class StopAfter(int epochs) : TrialContext
+    {
+        public List<IReadOnlyDictionary<string, double>> Reports { get; } = [];
+        public override bool Report(int step, IReadOnlyDictionary<string, double> metrics) { Reports.Add(metrics); return Reports.Count < epochs; }
+    }
+
+    [Fact]
+    public void The_evaluator_reports_the_selected_epoch_its_costs_and_where_a_stopping_rule_ended_it()
+    {
+        var task = SpokenDigitTasks.Load(SpokenDigitSplit.Official, AudioFeatureSettings.HelloEdge);
+        var arch = (Choices)_space.Parse("stem.kernel=10x4, stem.stride=2x2, stem.width=16, layers=1, l1.op=dsconv, l1.kernel=3, l1.stride=1, l1.width=16, l1.pool=none");
+        var evaluator = new KeywordSpottingEvaluator<Choices>(_space, task, KeywordSpottingRecipe.HelloEdge with { LearningRates = [3e-3] }, 0, device: CPU);
+        var context = new StopAfter(2);
+        var e = evaluator.Evaluate(arch, new Fidelity(Epochs: 3), context);
+        Assert.False(e.Failed, e.Reason);
+        Assert.Equal(2, e.StoppedAt);
+        var curve = e.Curves![Metrics.ValidAccuracy];
+        Assert.Equal(context.Reports.Select(r => r[Metrics.ValidAccuracy]), curve);
+        Assert.Equal(curve.Max(), e[Metrics.ValidAccuracy]);
+        Assert.InRange(e[Metrics.TestAccuracy], 0, 100);
+        Assert.Equal(context.Reports[^1][Metrics.TrainLoss], e[Metrics.TrainLoss]);
+        Assert.Equal(_space.Parameters(arch, evaluator.Input, 10) / 1e6, e[Metrics.Parameters], 12);
+        Assert.Equal(_space.MultiplyAccumulates(arch, evaluator.Input, 10) / 1e6, e[Metrics.Flops], 12);
+        Assert.True(e[Metrics.CpuLatency] > 0);
+        Assert.Equal(e.CostSeconds, e[Metrics.WallSeconds]);
+    }
+
     [Fact]
     public void The_evaluator_refuses_architectures_over_budget_without_training()
     {
