@@ -47,6 +47,23 @@ public class PredictorTests
         (b as IDisposable)?.Dispose();
     }
 
+    public static TheoryData<string> Names => new(Catalog<IPredictorFactory>.All.Where(f => f.Create(TestData.Nb201.Space, 0) is not null).Select(f => f.Name));
+
+    [Theory, MemberData(nameof(Names))]
+    public void Every_predictor_refuses_a_training_set_it_would_turn_into_garbage(string name)
+    {
+        var (train, _) = Split(10, seed: 1);
+        var p = Catalog<IPredictorFactory>.Get(name).Create(TestData.Nb201.Space, seed: 0)!;
+        try
+        {
+            var targets = train.Select(c => TestData.Nb201.TestAccuracy(c)).ToArray();
+            targets[4] = double.NaN;
+            Assert.Contains("Target 4 is NaN", Assert.Throws<ArgumentException>(() => p.Fit(train, targets)).Message);
+            Assert.Contains("as many targets as architectures", Assert.Throws<ArgumentException>(() => p.Fit(train, targets[..9])).Message);
+        }
+        finally { (p as IDisposable)?.Dispose(); }
+    }
+
     [Fact]
     public void Zero_cost_features_help_a_linear_predictor_with_little_data()
     {

@@ -61,8 +61,7 @@ public sealed class GradientBoostedTrees<TArch>(IFeaturizer<TArch> features, int
 
     public void Fit(IReadOnlyList<TArch> architectures, IReadOnlyList<double> targets)
     {
-        if (architectures.Count != targets.Count || architectures.Count == 0)
-            throw new ArgumentException($"Need as many targets as architectures (got {architectures.Count} and {targets.Count}), and at least one.");
+        TrainingTargets.Check(architectures, targets);
         var rows = architectures.Select((a, i) => new Row { Features = features.Features(a), Label = (float)targets[i] }).ToArray();
         var data = _ml.Data.LoadFromEnumerable(rows, Schema());
         var trainer = _ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options

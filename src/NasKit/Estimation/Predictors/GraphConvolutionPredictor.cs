@@ -21,7 +21,7 @@ public sealed class GraphConvolutionPredictor<TArch> : IPredictor<TArch>, IDispo
     private readonly IFeaturizer<TArch>? _extra;
     private readonly int _seed;
     private List<TorchSharp.Modules.Parameter>? _parameters;
-    private double _mean, _scale = 1;
+    private TrainingTargets _targets = new(0, 1);
     private int _fits;
 
     public int Hidden { get; init; } = 64;
@@ -41,12 +41,9 @@ public sealed class GraphConvolutionPredictor<TArch> : IPredictor<TArch>, IDispo
 
     public void Fit(IReadOnlyList<TArch> architectures, IReadOnlyList<double> targets)
     {
-        if (architectures.Count != targets.Count || architectures.Count == 0)
-            throw new ArgumentException($"Need as many targets as architectures (got {architectures.Count} and {targets.Count}), and at least one.");
+        TrainingTargets.Check(architectures, targets);
         Dispose();
-        _mean = targets.Average();
-        _scale = Math.Sqrt(targets.Select(t => (t - _mean) * (t - _mean)).Average());
-        if (_scale < 1e-12) _scale = 1;
+        _targets = TrainingTargets.Of(targets);
         var g = new Generator((ulong)(_seed * 1_000_003L + _fits++));
         int extra = _extra?.Length ?? 0;
         _parameters = new List<TorchSharp.Modules.Parameter>();
@@ -58,7 +55,7 @@ public sealed class GraphConvolutionPredictor<TArch> : IPredictor<TArch>, IDispo
         var rng = new Random(_seed + 7919 * _fits);
         using var scope = NewDisposeScope();
         var (adj, feats, ext) = Encode(architectures);
-        var y = tensor(targets.Select(t => (float)((t - _mean) / _scale)).ToArray());
+        var y = tensor(targets.Select(t => (float)_targets.Standardize(t)).ToArray());
         using var optimizer = new ExplicitAdam(_parameters, LearningRate, weightDecay: WeightDecay);
         var order = Enumerable.Range(0, architectures.Count).ToArray();
         for (int epoch = 0; epoch < Epochs; epoch++)
@@ -86,7 +83,7 @@ public sealed class GraphConvolutionPredictor<TArch> : IPredictor<TArch>, IDispo
         using var _ = no_grad();
         var (adj, feats, ext) = Encode(architectures);
         var mean = Forward(adj, feats, ext).data<float>().ToArray();
-        return mean.Select(m => new Prediction(m * _scale + _mean, 0)).ToArray();
+        return mean.Select(m => new Prediction(_targets.Restore(m), 0)).ToArray();
     }
 
     private void AddLinear(int inputs, int outputs, Generator g)

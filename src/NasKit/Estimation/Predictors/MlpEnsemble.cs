@@ -17,7 +17,7 @@ public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TA
     private readonly IFeaturizer<TArch> _features;
     private readonly int _seed;
     private TorchSharp.Modules.Parameter[]? _weights, _biases;
-    private double _mean, _scale = 1;
+    private TrainingTargets _targets = new(0, 1);
     private int _fits;
 
     public int Members { get; init; } = 5;
@@ -42,12 +42,9 @@ public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TA
 
     public void Fit(IReadOnlyList<TArch> architectures, IReadOnlyList<double> targets)
     {
-        if (architectures.Count != targets.Count || architectures.Count == 0)
-            throw new ArgumentException($"Need as many targets as architectures (got {architectures.Count} and {targets.Count}), and at least one.");
+        TrainingTargets.Check(architectures, targets);
         Dispose();
-        _mean = targets.Average();
-        _scale = Math.Sqrt(targets.Select(t => (t - _mean) * (t - _mean)).Average());
-        if (_scale < 1e-12) _scale = 1;
+        _targets = TrainingTargets.Of(targets);
         int inputs = _features.Length;
         var sizes = new[] { inputs }.Concat(Enumerable.Repeat(Hidden, Layers)).Append(1).ToArray();
         var g = new Generator((ulong)(_seed * 1_000_003L + _fits++));
@@ -61,7 +58,7 @@ public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TA
         }
         using var scope = NewDisposeScope();
         var x = Encode(architectures);
-        var y = tensor(targets.Select(t => (float)((t - _mean) / _scale)).ToArray()).reshape(1, -1, 1).expand(Members, -1, -1);
+        var y = tensor(targets.Select(t => (float)_targets.Standardize(t)).ToArray()).reshape(1, -1, 1).expand(Members, -1, -1);
         using var optimizer = new ExplicitAdam(_weights.Concat(_biases), LearningRate, weightDecay: WeightDecay);
         for (int epoch = 0; epoch < Epochs; epoch++)
         {
@@ -84,7 +81,7 @@ public sealed class MlpEnsemble<TArch> : IPredictor<TArch>, IDisposable where TA
         var out_ = Forward(Encode(architectures)).squeeze(-1); // [members, n]
         var mean = out_.mean(new long[] { 0 }).data<float>().ToArray();
         var std = Members > 1 ? out_.std(0).data<float>().ToArray() : new float[architectures.Count];
-        return mean.Select((m, i) => new Prediction(m * _scale + _mean, std[i] * _scale)).ToArray();
+        return mean.Select((m, i) => new Prediction(_targets.Restore(m), std[i] * _targets.Scale)).ToArray();
     }
 
     /// <summary>U(-bound, bound) from a seeded generator.</summary>

@@ -21,8 +21,7 @@ public sealed class RidgeRegression<TArch>(IFeaturizer<TArch> features, double l
 
     public void Fit(IReadOnlyList<TArch> architectures, IReadOnlyList<double> targets)
     {
-        if (architectures.Count != targets.Count || architectures.Count == 0)
-            throw new ArgumentException($"Need as many targets as architectures (got {architectures.Count} and {targets.Count}), and at least one.");
+        TrainingTargets.Check(architectures, targets);
         var x = Matrix<double>.Build.DenseOfRowArrays(architectures.Select(Row));
         double mean = targets.Average();
         var colMeans = x.ColumnSums() / x.RowCount;
