@@ -90,6 +90,11 @@ internal static class ProxiesCommand
                     tick();
                 }, done: done));
             Print(ProxyStudy.Correlate(measurements, o.Seed), o.Settings);
+            // The costs the table reports need no training: a proxy that ranks worse than them buys nothing.
+            var table = archs.ToDictionary(a => a.ToText(), a => b.Evaluator.Evaluate(a, b.Fidelity));
+            var baselines = new[] { Metrics.Parameters, Metrics.Flops }.Where(m => table.Values.All(e => !e.Failed && e.Metrics.ContainsKey(m)))
+                .Select(m => ProxyStudy.Baseline($"{m} (table)", a => table[a][m], measurements, o.Seed)).ToArray();
+            if (baselines.Length > 0) Print(baselines, header: false);
             if (journal is not null) Console.Error.WriteLine($"{measurements.Count} measurements in {o.Output}");
             return 0;
         }
@@ -110,13 +115,13 @@ internal static class ProxiesCommand
         return seen.Values.ToArray();
     }
 
-    internal static void Print(IReadOnlyList<ProxyCorrelation> rows, IReadOnlyList<ProxySetting>? settings = null)
+    internal static void Print(IReadOnlyList<ProxyCorrelation> rows, IReadOnlyList<ProxySetting>? settings = null, bool header = true)
     {
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine("proxy            fidelity                      cells  tau(bench) [95% CI]     rho(bench)  tau(top)  rho(top)  s/cell   total s");
+        if (header) Console.WriteLine("proxy            fidelity                      cells  tau(bench) [95% CI]     rho(bench)  tau(top)  rho(top)  s/cell   total s");
         foreach (var r in rows)
         {
-            var f = settings?.FirstOrDefault(s => s.Name == r.Proxy)?.Fidelity.ToString() ?? "";
+            var f = settings?.FirstOrDefault(s => s.Name == r.Proxy)?.Fidelity.ToString() ?? (r.TotalSeconds == 0 ? "no training" : "");
             Console.WriteLine(string.Create(inv,
                 $"{r.Proxy,-16} {f,-29} {r.Cells,5}  {r.KendallVsBenchmark,6:0.000} [{r.KendallCi.Low:0.00}, {r.KendallCi.High:0.00}]  {r.SpearmanVsBenchmark,10:0.000}  {r.KendallVsMostExpensive,8:0.000}  {r.SpearmanVsMostExpensive,8:0.000}  {r.SecondsPerCell,6:0.00}  {r.TotalSeconds,8:0.0}"));
         }

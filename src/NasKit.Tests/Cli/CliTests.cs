@@ -176,6 +176,7 @@ public class CliTests
             Assert.True(code == 0, stderr);
             var lines = File.ReadAllLines(output);
             Assert.Equal(2 + 3, lines.Length); // settings, header, one line per measurement
+            Assert.Matches(@"params_m \(table\)\s+no training\s+3 ", stdout); // the free baseline, on the same 3 cells
             File.WriteAllLines(output, lines[..^1]); // as if killed before the third finished
             (code, var again, stderr) = CliRunner.Run(args);
             Assert.True(code == 0, stderr);

@@ -83,4 +83,17 @@ public static class ProxyStudy
                 kv.Value.Values.Average(m => m.Seconds), kv.Value.Values.Sum(m => m.Seconds));
         }).OrderBy(c => c.TotalSeconds).ToArray();
     }
+
+    /// <summary>
+    /// How a score that costs no training (the benchmark's parameter count or FLOPs of each architecture) ranks the same
+    /// architectures as <paramref name="measurements"/>, against the benchmark and against the most expensive proxy: the
+    /// bar a trained proxy must clear (Abdelfattah et al. 2021 report these baselines next to every zero-cost proxy).
+    /// </summary>
+    public static ProxyCorrelation Baseline(string name, Func<string, double> score, IReadOnlyList<ProxyMeasurement> measurements, int seed = 0)
+    {
+        if (measurements.Any(m => m.Proxy == name)) throw new ArgumentException($"A proxy is already named '{name}'; give the baseline another name.");
+        var free = measurements.DistinctBy(m => m.Architecture)
+            .Select(m => new ProxyMeasurement(name, m.Architecture, score(m.Architecture), 0, false, null, m.Reference));
+        return Correlate([.. measurements, .. free], seed).Single(c => c.Proxy == name);
+    }
 }

@@ -9,7 +9,7 @@ namespace NasKit.Networks;
 /// (decay ρ), a step of √(Δ² average + ε) / √(g² average + ε) · g, a running average of squared steps, times the
 /// learning rate (Kim's CNN: ρ = 0.95, ε = 1e-6, rate 1). Constants are owned Scalars, as <see cref="ExplicitAdam"/>.
 /// </summary>
-public sealed class ExplicitAdadelta : IDisposable
+public sealed class ExplicitAdadelta : IExplicitOptimizer
 {
     private readonly Parameter[] _parameters;
     private readonly Tensor[] _squareAverage, _deltaAverage;

@@ -14,7 +14,7 @@ namespace NasKit.Networks;
 /// threads train models at once). Code that must run on several threads (the predictors BANANAS fits, the LSTM
 /// controller) uses this optimizer and explicit Scalars, so parallel runs give the same numbers as serial ones.
 /// </remarks>
-public sealed class ExplicitAdam : IDisposable
+public sealed class ExplicitAdam : IExplicitOptimizer
 {
     private readonly Parameter[] _parameters;
     private readonly Tensor[] _m, _v;
@@ -71,6 +71,28 @@ public sealed class ExplicitAdam : IDisposable
     }
 
     private static readonly Scalar One = 1.0.ToScalar(); // alive for the process: never finalized mid-call
+
+    /// <summary>Writes the state a resumed run needs (the step count and both moments), so a checkpointed search continues exactly.</summary>
+    public void Save(BinaryWriter w)
+    {
+        w.Write(_step);
+        foreach (var t in _m.Concat(_v)) { using var c = t.cpu(); c.Save(w); }
+    }
+
+    /// <summary>Restores what <see cref="Save"/> wrote for the same parameters.</summary>
+    public void Load(BinaryReader r)
+    {
+        long step = r.ReadInt64();
+        if (step < 0) throw new InvalidDataException($"An Adam state with step {step} is corrupt.");
+        foreach (var t in _m.Concat(_v))
+        {
+            using var saved = TensorExtensionMethods.Load(r);
+            if (!saved.shape.SequenceEqual(t.shape))
+                throw new InvalidDataException($"An Adam moment of shape [{string.Join(", ", saved.shape)}] does not fit a parameter of shape [{string.Join(", ", t.shape)}]: the state is of another model.");
+            t.copy_(saved);
+        }
+        _step = step;
+    }
 
     public void Dispose()
     {

@@ -15,7 +15,7 @@ namespace NasKit.Networks;
 /// to be true ... toFloat"); a garbage collection during the native call can free one first. Every step of every
 /// trained network runs through here, so it owns its constants.
 /// </remarks>
-public sealed class ExplicitSgd : IDisposable
+public sealed class ExplicitSgd : IExplicitOptimizer
 {
     private readonly Parameter[] _parameters;
     private readonly Tensor?[] _momentum;

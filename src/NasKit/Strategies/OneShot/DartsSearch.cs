@@ -64,7 +64,7 @@ public sealed class DartsSearch<TArch> : IDisposable where TArch : class, IArchi
     private readonly BatchLoader _train, _valid;
     private readonly Parameter[] _weights;
     private readonly Tensor?[] _momentum;
-    private readonly ArchitectureAdam _archOptimizer;
+    private readonly ExplicitAdam _archOptimizer; // torch's Adam with L2 decay (DARTS' architecture optimizer), its state checkpointed with the search
     private readonly Generator _gumbel;
     private readonly int _seed, _epochs;
     private readonly NetworkShape _shape;
@@ -120,7 +120,7 @@ public sealed class DartsSearch<TArch> : IDisposable where TArch : class, IArchi
             }).ToArray();
         _weights = Network.Module.parameters().ToArray();
         _momentum = new Tensor?[_weights.Length];
-        _archOptimizer = new ArchitectureAdam(Alphas, _settings.ArchLearningRate, 0.5, 0.999, _settings.ArchWeightDecay);
+        _archOptimizer = new ExplicitAdam(Alphas, _settings.ArchLearningRate, 0.5, 0.999, _settings.ArchWeightDecay);
         _gumbel = new Generator((ulong)seed + 31);
     }
 
@@ -416,59 +416,5 @@ public sealed class DartsSearch<TArch> : IDisposable where TArch : class, IArchi
         _gumbel.Dispose();
         foreach (var a in Alphas) a.Dispose();
         Network.Dispose();
-    }
-}
-
-/// <summary>
-/// PyTorch's Adam with L2 weight decay (not AdamW), by hand so that its state can be checkpointed with the search.
-/// A test pins it to <c>torch.optim.Adam</c>.
-/// </summary>
-public sealed class ArchitectureAdam : IDisposable
-{
-    private readonly IReadOnlyList<Parameter> _parameters;
-    private readonly Tensor[] _m, _v;
-    private readonly double _lr, _beta1, _beta2, _weightDecay, _eps;
-    private long _step;
-
-    public ArchitectureAdam(IReadOnlyList<Parameter> parameters, double lr, double beta1, double beta2, double weightDecay, double eps = 1e-8)
-    {
-        (_parameters, _lr, _beta1, _beta2, _weightDecay, _eps) = (parameters, lr, beta1, beta2, weightDecay, eps);
-        _m = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
-        _v = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
-    }
-
-    public void Step()
-    {
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        _step++;
-        double bias1 = 1 - Math.Pow(_beta1, _step), bias2 = 1 - Math.Pow(_beta2, _step);
-        for (int i = 0; i < _parameters.Count; i++)
-        {
-            var p = _parameters[i];
-            if (p.grad is not { } g || g.IsInvalid) continue;
-            var d = _weightDecay != 0 ? g + p * _weightDecay : g;
-            _m[i].mul_(_beta1).add_(d, alpha: 1 - _beta1);
-            _v[i].mul_(_beta2).addcmul_(d, d, value: 1 - _beta2);
-            var denom = (_v[i].sqrt() / Math.Sqrt(bias2)).add_(_eps);
-            p.addcdiv_(_m[i], denom, value: -_lr / bias1);
-        }
-    }
-
-    public void Save(BinaryWriter w)
-    {
-        w.Write(_step);
-        foreach (var t in _m.Concat(_v)) { using var c = t.cpu(); c.Save(w); }
-    }
-
-    public void Load(BinaryReader r)
-    {
-        _step = r.ReadInt64();
-        foreach (var t in _m.Concat(_v)) { using var s = TensorExtensionMethods.Load(r); t.copy_(s); }
-    }
-
-    public void Dispose()
-    {
-        foreach (var t in _m.Concat(_v)) t.Dispose();
     }
 }
