@@ -50,6 +50,15 @@ $"{front.Length} networks on the front; the most accurate, {best.Arch}, reaches 
 $"the smallest on the front, {front[0].Arch}, {front[0].Acc:0.00}% with {front[0].Params:0.00}M"
 """),
 md("""
+Bigger is better here, up to a point. How far does counting parameters alone go in ranking the table? This is the
+free baseline every cheap estimate must beat: a proxy that trains networks for minutes and ranks them worse than
+their parameter count buys nothing (`naskit proxies` prints it as `params_m (table)` next to each trained proxy).
+"""),
+code("""
+double tauParams = RankCorrelation.KendallTauB(rows.Select(r => r.Params).ToArray(), rows.Select(r => r.Acc).ToArray());
+$"Kendall tau between parameters and test accuracy over all {rows.Length:N0} networks: {tauParams:0.000}"
+"""),
+md("""
 Which layers matter? The mean accuracy of all networks with each op at each layer; the identity row says what
 skipping a layer costs where it is (the first layer of each stage halves the resolution and doubles the width).
 """),

@@ -51,6 +51,27 @@ internal static class Cli
 
     private static string FirstLine(string s) => s.Split('\n')[0].TrimEnd();
 
+    /// <summary>Holds every given output (file or folder) for one writer until disposed; a second naskit process on one of them fails now, before any work.</summary>
+    public static IDisposable HoldOutputs(params string?[] outputs)
+    {
+        var held = new List<Reports.OutputLock>();
+        try
+        {
+            foreach (var o in outputs.OfType<string>().Distinct()) held.Add(Reports.OutputLock.Acquire(o));
+        }
+        catch
+        {
+            foreach (var h in held) h.Dispose();
+            throw;
+        }
+        return new Released(held);
+    }
+
+    private sealed class Released(List<Reports.OutputLock> held) : IDisposable
+    {
+        public void Dispose() { foreach (var h in held) h.Dispose(); }
+    }
+
     /// <summary>The user-facing error inside <paramref name="e"/> (parallel runs wrap it), or null for a bug.</summary>
     private static Exception? Expected(Exception e) => e switch
     {

@@ -120,6 +120,7 @@ internal static class FederatedCommands
             if (m is not ("darts" or "gdas")) throw new ArgumentException($"--method {m}: use darts or gdas.");
             int batch = r.GetValue(c.Batch);
             var s = Read(r, c, 2 * batch); // each client halves its shard, and each half needs a batch
+            using var writer = Cli.HoldOutputs(s.Out, s.Checkpoint);
             var settings = (m == "gdas" ? DartsSettings.Gdas : new DartsSettings()) with { BatchSize = batch, ArchLearningRate = r.GetValue(archLr) };
             return Problems.WithSpace(s.Space, new SearchOn(m, s, settings));
         }));
@@ -179,6 +180,7 @@ internal static class FederatedCommands
         cmd.SetAction(r => Cli.Run(() =>
         {
             var s = Read(r, c, 1);
+            using var writer = Cli.HoldOutputs(s.Out, s.Checkpoint);
             var hp = new TrainingHyperparameters(BatchSize: s.Batch, LearningRate: r.GetValue(lr));
             return Problems.WithSpace(s.Space, new FedAvgOn(s, r.GetValue(arch)!, r.GetValue(local), hp));
         }));

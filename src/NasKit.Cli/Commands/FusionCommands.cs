@@ -50,7 +50,7 @@ internal static class FusionCommands
             if (noise is { } db0 && !(db0 >= -60 && db0 <= 100)) throw new ArgumentException($"--audio-snr must lie in [-60, 100] dB, got {db0}.");
             var avSettings = new AudioVisualSettings(e, noise, r.GetValue(pairing));
             var settings = new FusionStudySettings(r.GetValue(unimodal), r.GetValue(fusion), r.GetValue(queries));
-            var file = r.GetValue(output) is { } path ? new ResultJournal<FusionComparisonRow>(path, $"{avSettings}; {settings}", "fusion comparisons",
+            using var file = r.GetValue(output) is { } path ? new ResultJournal<FusionComparisonRow>(path, $"{avSettings}; {settings}", "fusion comparisons",
                 // A seed is appended whole; a torn seed (killed mid-write) is dropped and rerun.
                 rows => rows.GroupBy(x => x.Seed).Where(g => g.Count() == 5).SelectMany(g => g).ToArray()) : null;
             TorchRuntime.EnsureLoaded();

@@ -53,7 +53,7 @@ internal static class InheritCommand
                 throw new ArgumentException($"Space '{b.Space.Name}' of benchmark '{b.Name}' cannot say which weights a child shares with its parent; use --benchmark nb201.");
             var (train, test) = DatasetReaders.ByName(dataName);
             var rows = new List<InheritanceRow>();
-            var file = output is null ? null : new ResultJournal<InheritanceRow>(output, $"{b.Name}|{settings}|{dataName}|{shape}|batch={batch}", "inheritance rows");
+            using var file = output is null ? null : new ResultJournal<InheritanceRow>(output, $"{b.Name}|{settings}|{dataName}|{shape}|batch={batch}", "inheritance rows");
             if (file is not null) rows.AddRange(file.Existing.Where(r => r.Seed >= firstSeed && r.Seed < firstSeed + seeds));
             var done = rows.Select(r => r.Seed).ToHashSet();
             if (done.Count > 0) Console.Error.WriteLine($"resuming {output}: seed(s) {string.Join(", ", done.Order())} already done");

@@ -149,7 +149,7 @@ internal static class KwsCommands
         var input = new FeatureMapShape(settings.Frames, settings.FeaturesPerFrame);
         var recipe = KeywordSpottingRecipe.HelloEdge with { Epochs = epochs };
         var config = space.Configure(arch, input, SpokenDigits.Classes);
-        var file = output is null ? null : new ResultJournal<KwsRun>(output, $"arch={arch.ToText()}; features={settings.Kind}; epochs={epochs}", "runs");
+        using var file = output is null ? null : new ResultJournal<KwsRun>(output, $"arch={arch.ToText()}; features={settings.Kind}; epochs={epochs}", "runs");
         TorchRuntime.EnsureLoaded();
         Console.WriteLine($"architecture: {arch.ToText()}");
         Console.WriteLine(string.Create(Inv, $"parameters: {config.TotalParameters:N0}; multiply-accumulates: {config.MultiplyAccumulates:N0} per clip (Hello Edge counts {2 * config.MultiplyAccumulates / 1e6:0.00} M operations); input {input} {settings.Kind}"));

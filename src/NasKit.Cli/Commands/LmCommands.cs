@@ -53,7 +53,7 @@ internal static class LmCommands
         var config = space.Configure(arch, corpus.VocabularySize, recipe.Context);
         // A seed is finished when its final estimate (the row with its training time) is in the file; the rows of a seed
         // cut off mid-run are dropped and that seed trains again.
-        var journal = output is null ? null : new ResultJournal<CurvePoint>(output, $"arch={arch.ToText()}; iterations={iterations}", "learning curves",
+        using var journal = output is null ? null : new ResultJournal<CurvePoint>(output, $"arch={arch.ToText()}; iterations={iterations}", "learning curves",
             rows => rows.Where(r => rows.Any(f => f.Seed == r.Seed && f.TrainSeconds > 0)).ToArray());
         var resumed = journal?.Existing.Where(r => r.TrainSeconds > 0 && r.Seed >= seed && r.Seed < seed + seeds).ToDictionary(r => r.Seed) ?? [];
         if (resumed.Count > 0) Console.Error.WriteLine($"resuming {output}: seed(s) {string.Join(", ", resumed.Keys.Order())} read back");

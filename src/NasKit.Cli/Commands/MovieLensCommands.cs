@@ -67,7 +67,7 @@ internal static class MovieLensCommands
                     models.Add((a.ToText(), a));
                 }
             var recipe = new RatingRecipe(r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr), r.GetValue(l2)).Validated();
-            var journal = r.GetValue(output) is { } path ? new ResultJournal<RatingComparisonRow>(path, $"{recipe}", "rating models") : null;
+            using var journal = r.GetValue(output) is { } path ? new ResultJournal<RatingComparisonRow>(path, $"{recipe}", "rating models") : null;
             TorchRuntime.EnsureLoaded();
             var data = RatingData.MovieLens();
             Console.WriteLine(string.Create(Inv, $"MovieLens: {data.Count:N0} ratings of {data.Movies:N0} movies by {data.Users:N0} users, {data.Genres.Count} genres; {recipe}; {TorchRuntime.Describe()}"));

@@ -77,6 +77,7 @@ internal static class OneShotCommands
         cmd.SetAction(r => Cli.Run(() =>
         {
             var s = Read(r, c);
+            using var writer = Cli.HoldOutputs(s.Out);
             var settings = (gdas ? DartsSettings.Gdas : new DartsSettings(Order: r.GetValue(order), PartialChannels: r.GetValue(partial)))
                 with { BatchSize = s.Batch, SkipLimit = r.GetValue(skipLimit), WeightDecay = r.GetValue(weightDecay), ArchLearningRate = r.GetValue(archLr) };
             return Problems.WithSpace(s.Space, new DifferentiableOn(name, s, settings));
@@ -176,6 +177,7 @@ internal static class OneShotCommands
         cmd.SetAction(r => Cli.Run(() =>
         {
             var s = Read(r, c);
+            using var writer = Cli.HoldOutputs(s.Out);
             if (r.GetValue(evaluations) < 1 || r.GetValue(population) < 2 || r.GetValue(rankCells) < 3)
                 throw new ArgumentException("--evaluations must be at least 1, --population at least 2 and --rank-cells at least 3.");
             return Problems.WithSpace(s.Space, new OneShotOn(s, r.GetValue(evaluations), r.GetValue(population), r.GetValue(rankCells)));
@@ -216,6 +218,7 @@ internal static class OneShotCommands
         cmd.SetAction(r => Cli.Run(() =>
         {
             var s = Read(r, c);
+            using var writer = Cli.HoldOutputs(s.Out);
             if (r.GetValue(steps) < 1) throw new ArgumentException("--controller-steps must be at least 1.");
             return Problems.WithSpace(s.Space, new EnasOn(s, r.GetValue(steps)));
         }));

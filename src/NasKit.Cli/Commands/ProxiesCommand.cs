@@ -77,7 +77,7 @@ internal static class ProxiesCommand
             // Opened before any training (an unwritable --out fails now, not after hours) and written a line per
             // measurement, so an interrupted study resumes where it stopped.
             var settingsText = $"{b.Name}|{b.Fidelity}|sample={o.Sample}|seed={o.Seed}|data={train.Name}|{shape}|batch={o.Batch}|proxies={string.Join(";", o.Settings.Select(x => x.ToString()))}";
-            var journal = o.Output is null ? null : new ResultJournal<ProxyRow>(o.Output, settingsText, "proxy measurements");
+            using var journal = o.Output is null ? null : new ResultJournal<ProxyRow>(o.Output, settingsText, "proxy measurements");
             var done = journal?.Existing.Select(r => r.ToMeasurement()).ToArray() ?? [];
             if (done.Length > 0) Console.Error.WriteLine($"resuming {o.Output}: {done.Length} measurement(s) read back");
             Console.Error.WriteLine($"training {archs.Count} {b.Space.Name} architectures (C={shape.Channels}) x {o.Settings.Count} proxies on {train.Name} " +

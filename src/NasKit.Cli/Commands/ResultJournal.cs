@@ -10,10 +10,11 @@ namespace NasKit.Cli.Commands;
 /// of other settings. A torn last line (killed mid-write) is dropped; <paramref name="keep"/> may drop more, such as
 /// the rows of a group that was only partly written, which are then redone.
 /// </summary>
-internal sealed class ResultJournal<TRow>
+internal sealed class ResultJournal<TRow> : IDisposable
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private readonly string _path;
+    private readonly Reports.OutputLock _lock; // one writer: a second process with the same --out is refused
 
     /// <summary>The rows read back from an earlier run with the same settings.</summary>
     public IReadOnlyList<TRow> Existing { get; } = [];
@@ -24,6 +25,9 @@ internal sealed class ResultJournal<TRow>
         if (!path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--out {path}: {what} are written as .csv; give a path ending in .csv.");
         _path = path;
         var header = $"# {settings}";
+        try { _lock = Reports.OutputLock.Acquire(path); }
+        catch (UnauthorizedAccessException e) { throw new ArgumentException($"Cannot use --out {path} ({e.Message}); give a writable path."); }
+        catch (IOException e) { throw new ArgumentException(e.Message); }
         try
         {
             if (File.Exists(path) && new FileInfo(path).Length > 0)
@@ -48,9 +52,17 @@ internal sealed class ResultJournal<TRow>
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            _lock.Dispose();
             throw new ArgumentException($"Cannot use --out {path} ({e.Message}); give a writable path.");
         }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
     }
+
+    public void Dispose() => _lock.Dispose();
 
     private void Rewrite(string header)
     {

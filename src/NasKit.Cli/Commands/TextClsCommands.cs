@@ -51,7 +51,7 @@ internal static class TextClsCommands
         var config = space.Configure(arch, task.VocabularySize, task.Classes);
         var recipe = SentenceClassifierRecipe.Kim with { Epochs = epochs };
         // A seed is finished when all its epochs are in the file; the rows of a seed cut off mid-run are dropped and it trains again.
-        var journal = output is null ? null : new ResultJournal<EpochRow>(output, $"data={task.Name}; arch={arch.ToText()}; epochs={epochs}", "epochs",
+        using var journal = output is null ? null : new ResultJournal<EpochRow>(output, $"data={task.Name}; arch={arch.ToText()}; epochs={epochs}", "epochs",
             rows => rows.Where(r => rows.Any(f => f.Seed == r.Seed && f.Epoch == epochs)).ToArray());
         var resumed = (journal?.Existing ?? []).Where(r => r.Seed >= seed && r.Seed < seed + seeds).GroupBy(r => r.Seed).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Epoch).ToArray());
         if (resumed.Count > 0) Console.Error.WriteLine($"resuming {output}: seed(s) {string.Join(", ", resumed.Keys.Order())} read back");

@@ -21,6 +21,7 @@ public sealed class TrialJournal : IDisposable
     private readonly HashSet<(string, int)> _finished = [];
     private StreamWriter? _rowWriter, _doneWriter;
     private CsvWriter? _csv;
+    private OutputLock? _lock; // one writer: a second process with the same output is refused, not interleaved
 
     /// <summary>Runs finished before this process started, by strategy and run number.</summary>
     public IReadOnlySet<(string Strategy, int Run)> Resumed { get; }
@@ -40,16 +41,23 @@ public sealed class TrialJournal : IDisposable
         {
             throw new IOException($"Cannot create the folder of {output} ({e.Message}); choose a folder you can write to.", e);
         }
+        _lock = OutputLock.Acquire(_output);
         bool resuming = File.Exists(_settings);
         if (!resuming && File.Exists(_output) && !force)
+        {
+            Dispose();
             throw new IOException($"{output} exists; pass --force to overwrite it, or choose another file.");
+        }
         if (resuming)
         {
             var saved = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(_settings)) ?? [];
             var differing = settings.Where(kv => saved.GetValueOrDefault(kv.Key) != kv.Value).Select(kv => $"{kv.Key}: {saved.GetValueOrDefault(kv.Key) ?? "unset"} then, {kv.Value} now").ToArray();
             if (differing.Length > 0)
+            {
+                Dispose();
                 throw new IOException($"{output} has an interrupted comparison with other settings ({string.Join("; ", differing)}). Resume it with the same settings, " +
                                       $"delete {Path.GetFileName(_settings)} and its partial files to start over, or choose another file.");
+            }
             foreach (var line in File.Exists(_done) ? File.ReadAllLines(_done) : [])
             {
                 var parts = line.Split('\t');
@@ -108,16 +116,24 @@ public sealed class TrialJournal : IDisposable
         {
             var order = _all.Select(r => r.Strategy).Distinct().Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i);
             TrialTable.Write(_output, _all.OrderBy(r => order[r.Strategy]).ThenBy(r => r.Run).ThenBy(r => r.Trial).ToArray());
-            Dispose();
+            CloseWriters();
             foreach (var f in new[] { _rows, _done, _settings }) File.Delete(f);
+            Dispose();
         }
     }
 
-    public void Dispose()
+    private void CloseWriters()
     {
         _csv?.Dispose();
         _rowWriter?.Dispose();
         _doneWriter?.Dispose();
         (_csv, _rowWriter, _doneWriter) = (null, null, null);
+    }
+
+    public void Dispose()
+    {
+        CloseWriters();
+        _lock?.Dispose();
+        _lock = null;
     }
 }
