@@ -52,11 +52,15 @@ $"the smallest on the front, {front[0].Arch}, {front[0].Acc:0.00}% with {front[0
 md("""
 Bigger is better here, up to a point. How far does counting parameters alone go in ranking the table? This is the
 free baseline every cheap estimate must beat: a proxy that trains networks for minutes and ranks them worse than
-their parameter count buys nothing (`naskit proxies` prints it as `params_m (table)` next to each trained proxy).
+their parameter count or FLOPs buys nothing (`naskit proxies` prints both, `params_m (table)` and `flops_m (table)`,
+next to each trained proxy). FLOPs see what parameters miss: the same block costs four times the operations at twice
+the resolution.
 """),
 code("""
-double tauParams = RankCorrelation.KendallTauB(rows.Select(r => r.Params).ToArray(), rows.Select(r => r.Acc).ToArray());
-$"Kendall tau between parameters and test accuracy over all {rows.Length:N0} networks: {tauParams:0.000}"
+var accuracy = rows.Select(r => r.Acc).ToArray();
+double tauParams = RankCorrelation.KendallTauB(rows.Select(r => r.Params).ToArray(), accuracy);
+double tauFlops = RankCorrelation.KendallTauB(rows.Select(r => (double)macro[r.Arch].Flops).ToArray(), accuracy);
+$"Kendall tau with the test accuracy over all {rows.Length:N0} networks: parameters {tauParams:0.000}, FLOPs {tauFlops:0.000}"
 """),
 md("""
 Which layers matter? The mean accuracy of all networks with each op at each layer; the identity row says what

@@ -10,6 +10,12 @@ public sealed class OutputLock : IDisposable
 {
     private readonly FileStream _stream;
 
+    /// <summary>
+    /// What .NET reports when another open file holds the lock: the errno of a refused flock on Unix (EWOULDBLOCK: 11 on
+    /// Linux, 35 on macOS), ERROR_SHARING_VIOLATION (32) in the low word on Windows. Any other failure is not a second writer.
+    /// </summary>
+    private static bool HeldByAnother(IOException e) => e.HResult is 11 or 35 || (e.HResult & 0xFFFF) == 32 && e.HResult < 0;
+
     private OutputLock(FileStream stream) => _stream = stream;
 
     /// <summary>Locks <paramref name="output"/> (a file or a folder) or fails with a message naming it.</summary>
@@ -26,13 +32,13 @@ public sealed class OutputLock : IDisposable
         {
             return new OutputLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose));
         }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new IOException($"Cannot write beside {output} ({e.Message}); choose a folder you can write to.", e);
-        }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException and not PathTooLongException)
+        catch (IOException e) when (HeldByAnother(e))
         {
             throw new IOException($"Another naskit process is writing {output}; wait for it to finish (rerunning the same command then resumes), or give another output.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot write beside {output} ({e.Message}); choose a folder you can write to.", e);
         }
     }
 
