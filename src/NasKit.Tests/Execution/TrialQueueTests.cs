@@ -43,16 +43,29 @@ public class TrialQueueTests
     public void Heartbeats_keep_a_slow_trial_from_being_taken(string backend)
     {
         using var q = WithTrials(backend, 1);
-        // 12 heartbeats 150 ms apart outlast the 800 ms lease twice over, so only the heartbeats keep the trial; the
-        // 650 ms margin per beat absorbs a stall of the loaded CI machine (400 ms left 250 ms, and a run failed).
-        var lease = TimeSpan.FromMilliseconds(800);
+        // Heartbeats 200 ms apart for 2.5 leases: only they keep the trial. A claim by another worker is checked after
+        // each beat and must fail whenever the beat and the claim both fell within one lease. A loaded machine that
+        // stalls this thread for longer than the lease between them may see the lease lapse and the trial retaken,
+        // which is the queue doing its job; such a pair is not counted (two CI runs failed on fixed margins).
+        var lease = TimeSpan.FromSeconds(2);
         var t = q.Claim(Spec.Name, "w1", lease, 3)!;
-        for (int i = 0; i < 12; i++)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int checkedBeats = 0;
+        while (clock.Elapsed < 2.5 * lease)
         {
-            Thread.Sleep(150);
+            Thread.Sleep(200);
+            var before = clock.Elapsed;
             Assert.True(q.Heartbeat(t, lease));
-            Assert.Null(q.Claim(Spec.Name, "w2", lease, 3));
+            var stolen = q.Claim(Spec.Name, "w2", lease, 3);
+            if (clock.Elapsed - before >= lease)
+            {
+                if (stolen is not null) return; // stalled past the lease: retaking it was right
+                continue;
+            }
+            Assert.Null(stolen);
+            checkedBeats++;
         }
+        Assert.True(checkedBeats >= 10, $"only {checkedBeats} beats were checked within a lease");
         Assert.True(q.Complete(t, Result(1), 0.9));
     }
 
