@@ -82,16 +82,17 @@ internal static class ProxiesCommand
             if (done.Length > 0) Console.Error.WriteLine($"resuming {o.Output}: {done.Length} measurement(s) read back");
             Console.Error.WriteLine($"training {archs.Count} {b.Space.Name} architectures (C={shape.Channels}) x {o.Settings.Count} proxies on {train.Name} " +
                                     $"({train.Count} train / {test.Count} held-out) on {evaluator.Device}; truth: {b.Name} {b.Outcome} at {b.Fidelity}");
+            // Each architecture looked up once: its outcome is the truth, its costs the free baselines below.
+            var table = archs.ToDictionary(a => a.ToText(), a => b.Evaluator.Evaluate(a, b.Fidelity));
             IReadOnlyList<ProxyMeasurement> measurements = [];
             Cli.WithProgress("training proxies", archs.Count * o.Settings.Count - done.Length, tick =>
-                measurements = ProxyStudy.Measure(evaluator, archs, o.Settings, a => b.Evaluator.Evaluate(a, b.Fidelity)[b.Outcome], m =>
+                measurements = ProxyStudy.Measure(evaluator, archs, o.Settings, a => table[a.ToText()][b.Outcome], m =>
                 {
                     journal?.Append(ProxyRow.Of(m));
                     tick();
                 }, done: done));
             Print(ProxyStudy.Correlate(measurements, o.Seed), o.Settings);
             // The costs the table reports need no training: a proxy that ranks worse than them buys nothing.
-            var table = archs.ToDictionary(a => a.ToText(), a => b.Evaluator.Evaluate(a, b.Fidelity));
             var baselines = new[] { Metrics.Parameters, Metrics.Flops }.Where(m => table.Values.All(e => !e.Failed && e.Metrics.ContainsKey(m)))
                 .Select(m => ProxyStudy.Baseline($"{m} (table)", a => table[a][m], measurements, o.Seed)).ToArray();
             if (baselines.Length > 0) Print(baselines, header: false);

@@ -26,8 +26,7 @@ internal sealed class ResultJournal<TRow> : IDisposable
         _path = path;
         var header = $"# {settings}";
         try { _lock = Reports.OutputLock.Acquire(path); }
-        catch (UnauthorizedAccessException e) { throw new ArgumentException($"Cannot use --out {path} ({e.Message}); give a writable path."); }
-        catch (IOException e) { throw new ArgumentException(e.Message); }
+        catch (IOException e) { throw new ArgumentException(e.Message); } // already one line naming the output and what to do
         try
         {
             if (File.Exists(path) && new FileInfo(path).Length > 0)
