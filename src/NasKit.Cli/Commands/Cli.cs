@@ -111,7 +111,6 @@ internal static class Cli
         return names;
     }
 
-    /// <summary>Runs work with a progress bar on stderr; without a terminal, a plain line every few seconds.</summary>
     /// <summary>What "all" strategies means on a space: those that can run on it; each one left out is named with its reason.</summary>
     public static IReadOnlyList<NasKit.Strategies.IStrategyFactory> Runnable<TArch>(IReadOnlyList<NasKit.Strategies.IStrategyFactory> factories,
         NasKit.Spaces.ISearchSpace<TArch> space, NasKit.Estimation.Objective signal) where TArch : class, NasKit.Spaces.IArchitecture
@@ -158,6 +157,7 @@ internal static class Cli
         Console.Error.WriteLine(progressLine);
     }
 
+    /// <summary>Runs work with a progress bar on stderr; without a terminal, a plain line every few seconds.</summary>
     public static void WithProgress(string label, int total, Action<Action> work)
     {
         if (!Err.Profile.Capabilities.Interactive)

@@ -3,8 +3,10 @@ using System.Globalization;
 using CsvHelper;
 using NasKit.Analysis;
 using NasKit.Benchmarks;
+using NasKit.Catalogs;
 using NasKit.Data;
 using NasKit.Estimation;
+using NasKit.Estimation.ZeroCost;
 using NasKit.Experiments;
 using NasKit.Networks;
 using NasKit.SearchSpaces.Nb201;
@@ -29,10 +31,11 @@ internal static class ProxiesCommand
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 128 }.AtLeast(1);
         var output = new Option<string?>("--out") { Description = "CSV file for every measurement, a line as each finishes; a rerun with the same options resumes, training only what is missing." };
         var tensorboard = new Option<string?>("--tensorboard") { Description = "Folder for TensorBoard logs of every training run." };
+        var zeroCost = new Option<string?>("--zero-cost") { Description = "Also score the same architectures with zero-cost proxies (all, or comma-separated names of: " + Catalog<IZeroCostProxy>.Names() + ") at the space's reference width on one minibatch of 64, and rank them beside the trained proxies." };
         var tables = new Option<bool>("--tables") { Description = "Instead of training: the free example from the tables, NB201 12-epoch vs 200-epoch accuracy." };
         var cmd = new Command("proxies", "Train sampled architectures of a benchmark's space under cheap proxy settings and report each proxy's Kendall tau and Spearman rho against the benchmark's outcome (NB201: 200-epoch CIFAR-10 test accuracy) and against the most expensive setting, with its cost.\nExamples:\n  naskit proxies --sample 50 --seed 0 --data cifar10-subset\n  naskit proxies --benchmark nasbench-macro --sample 32 --proxies e2:epochs=2")
         {
-            sample, seed, benchmark, data, settings, channels, cells, batch, output, tensorboard, tables,
+            sample, seed, benchmark, data, settings, channels, cells, batch, output, tensorboard, zeroCost, tables,
         };
         cmd.SetAction(r => Cli.Run(() =>
         {
@@ -43,14 +46,15 @@ internal static class ProxiesCommand
                 return Tables(r.GetValue(sample), r.GetValue(seed));
             }
             var options = new ProxyOptions(r.GetValue(sample), r.GetValue(seed), r.GetValue(data)!, ParseSettings(r.GetValue(settings)!), r.GetValue(channels),
-                                           r.GetValue(cells), r.GetValue(batch), r.GetValue(output), r.GetValue(tensorboard));
+                                           r.GetValue(cells), r.GetValue(batch), r.GetValue(output), r.GetValue(tensorboard),
+                                           r.GetValue(zeroCost) is { } names ? Catalog<IZeroCostProxy>.Parse(names) : []);
             return Problems.WithBenchmark(r.GetValue(benchmark)!, new OnBenchmark(options));
         }));
         return cmd;
     }
 
     private sealed record ProxyOptions(int Sample, int Seed, string Data, IReadOnlyList<ProxySetting> Settings, int? Channels, int Cells, int Batch,
-                                       string? Output, string? TensorBoard);
+                                       string? Output, string? TensorBoard, IReadOnlyList<IZeroCostProxy> ZeroCost);
 
     private static ProxySetting[] ParseSettings(string text)
     {
@@ -96,8 +100,26 @@ internal static class ProxiesCommand
             var baselines = new[] { Metrics.Parameters, Metrics.Flops }.Where(m => table.Values.All(e => !e.Failed && e.Metrics.ContainsKey(m)))
                 .Select(m => ProxyStudy.Baseline($"{m} (table)", a => table[a][m], measurements, o.Seed)).ToArray();
             if (baselines.Length > 0) Print(baselines, header: false);
+            if (o.ZeroCost.Count > 0) Print(ZeroCostAlongside(buildable, archs, train, evaluator.Device, measurements), header: false, fidelity: "at initialisation");
             if (journal is not null) Console.Error.WriteLine($"{measurements.Count} measurements in {o.Output}");
             return 0;
+        }
+
+        /// <summary>The same architectures scored at initialisation: the full-width network the benchmark trained, one seeded minibatch.</summary>
+        private IReadOnlyList<ProxyCorrelation> ZeroCostAlongside<TArch>(IBuildableSpace<TArch> space, IReadOnlyList<TArch> archs, ImageDataset train,
+            TorchSharp.torch.Device device, IReadOnlyList<ProxyMeasurement> measurements) where TArch : class, IArchitecture
+        {
+            using var scorer = new ZeroCostScorer<TArch>(space, train, o.ZeroCost, o.Seed, batchSize: 64, space.ReferenceShape, device);
+            var scores = new Dictionary<string, ZeroCostScores>();
+            Cli.WithProgress("zero-cost proxies", archs.Count, tick =>
+            {
+                foreach (var a in archs)
+                {
+                    scores[a.ToText()] = scorer.Score(a);
+                    tick();
+                }
+            });
+            return o.ZeroCost.Select(p => ProxyStudy.Alongside($"{p.Name} (zero-cost)", a => (scores[a].Scores[p.Name], scores[a].Seconds[p.Name]), measurements, o.Seed)).ToArray();
         }
     }
 
@@ -116,15 +138,15 @@ internal static class ProxiesCommand
         return seen.Values.ToArray();
     }
 
-    internal static void Print(IReadOnlyList<ProxyCorrelation> rows, IReadOnlyList<ProxySetting>? settings = null, bool header = true)
+    internal static void Print(IReadOnlyList<ProxyCorrelation> rows, IReadOnlyList<ProxySetting>? settings = null, bool header = true, string? fidelity = null)
     {
         var inv = CultureInfo.InvariantCulture;
-        if (header) Console.WriteLine("proxy            fidelity                      cells  tau(bench) [95% CI]     rho(bench)  tau(top)  rho(top)  s/cell   total s");
+        if (header) Console.WriteLine("proxy                  fidelity                      cells  tau(bench) [95% CI]     rho(bench)  tau(top)  rho(top)  s/cell   total s");
         foreach (var r in rows)
         {
-            var f = settings?.FirstOrDefault(s => s.Name == r.Proxy)?.Fidelity.ToString() ?? (r.TotalSeconds == 0 ? "no training" : "");
+            var f = fidelity ?? settings?.FirstOrDefault(s => s.Name == r.Proxy)?.Fidelity.ToString() ?? (r.TotalSeconds == 0 ? "no training" : "");
             Console.WriteLine(string.Create(inv,
-                $"{r.Proxy,-16} {f,-29} {r.Cells,5}  {r.KendallVsBenchmark,6:0.000} [{r.KendallCi.Low:0.00}, {r.KendallCi.High:0.00}]  {r.SpearmanVsBenchmark,10:0.000}  {r.KendallVsMostExpensive,8:0.000}  {r.SpearmanVsMostExpensive,8:0.000}  {r.SecondsPerCell,6:0.00}  {r.TotalSeconds,8:0.0}"));
+                $"{r.Proxy,-22} {f,-29} {r.Cells,5}  {r.KendallVsBenchmark,6:0.000} [{r.KendallCi.Low:0.00}, {r.KendallCi.High:0.00}]  {r.SpearmanVsBenchmark,10:0.000}  {r.KendallVsMostExpensive,8:0.000}  {r.SpearmanVsMostExpensive,8:0.000}  {r.SecondsPerCell,6:0.00}  {r.TotalSeconds,8:0.0}"));
         }
     }
 

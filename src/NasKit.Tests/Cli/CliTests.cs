@@ -72,6 +72,7 @@ public class CliTests
     [InlineData("--top '5' is not a fraction in (0, 1)", "transfer", "--top", "5")]
     [InlineData("whose architectures cannot be built", "proxies", "--benchmark", "nbnlp", "--sample", "3")]
     [InlineData("--tables compares NB201's 12- and 200-epoch tables", "proxies", "--benchmark", "nasbench-macro", "--tables")]
+    [InlineData("Unknown zero-cost proxy 'synflo'. Known: grad_norm, snip", "proxies", "--sample", "3", "--zero-cost", "synflo")]
     [InlineData("decision 'width' has no option '100'", "lm", "train", "--arch", "layers=1, width=100, attention=full, position=learned, dropout=0, l1.heads=4, l1.mlp=4")]
     [InlineData("give a path ending in .csv", "lm", "train", "--iterations", "1", "--out", "curve.txt")]
     [InlineData("--iterations must be >= 1, got 0", "lm", "train", "--iterations", "0")]
@@ -190,6 +191,21 @@ public class CliTests
             Assert.Contains("other settings", stderr);
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Proxies_rank_zero_cost_scores_of_the_same_architectures_beside_the_trained_ones()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("proxies", "--benchmark", "nasbench-macro", "--sample", "5", "--seed", "0", "--channels", "4", "--batch", "64",
+                                                   "--proxies", "tiny:epochs=1,res=8,data=0.05", "--zero-cost", "fisher,synflow,params");
+        Assert.True(code == 0, stderr);
+        string Row(string proxy) => stdout.Split('\n').Single(l => l.StartsWith(proxy + " ", StringComparison.Ordinal));
+        foreach (var proxy in new[] { "fisher (zero-cost)", "synflow (zero-cost)", "params (zero-cost)" })
+            Assert.Matches(@"^\S+ \(zero-cost\)\s+at initialisation\s+5 ", Row(proxy)); // all 5 architectures scored (fisher failed on Sequential blocks)
+        // The network built at the benchmark's width counts the parameters the table lists, so both rank alike.
+        string Tau(string proxy) => System.Text.RegularExpressions.Regex.Match(Row(proxy), @"(-?\d+\.\d{3}) \[").Groups[1].Value;
+        Assert.NotEqual("", Tau("params_m (table)"));
+        Assert.Equal(Tau("params_m (table)"), Tau("params (zero-cost)"));
     }
 
     [Fact]

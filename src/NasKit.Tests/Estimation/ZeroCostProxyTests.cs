@@ -92,6 +92,28 @@ public class ZeroCostProxyTests
     }
 
     [Fact]
+    public void Fisher_holds_the_layer_outputs_a_sequential_network_frees()
+    {
+        // TorchSharp's Sequential disposes each layer's output once the next layer has run (NAS-Bench-Macro's blocks
+        // are Sequentials); Fisher reads the outputs after backward, so it must keep its own.
+        var x = randn(new long[] { 6, 3, 4, 4 }, generator: new Generator(3));
+        var labels = tensor(new long[] { 0, 1, 1, 0, 1, 0 });
+        var input = new ProxyInput(new Named("test"), new NetworkShape(), x, labels, CPU,
+            _ => nn.Sequential(nn.Conv2d(3, 4, 1, bias: false), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 2, hasBias: false)), 7);
+        double score = new Fisher().Score(input);
+
+        using var net = (Sequential)input.Network();
+        var (conv, fc) = ((Conv2d)net.children().First(), (Linear)net.children().Last());
+        var a1 = conv.call(x);
+        var a2 = fc.call(nn.functional.adaptive_avg_pool2d(a1, 1).flatten(1));
+        var g = autograd.grad([nn.functional.cross_entropy(a2, labels)], [a1, a2]);
+        double F(Tensor a, Tensor grad) => (a.dim() > 2 ? (a * grad).sum(new long[] { 2, 3 }) : a * grad).pow(2).mean(new long[] { 0 }).mul(0.5).sum().item<float>();
+        double expected = 3 * F(a1.detach(), g[0]) + 4 * F(a2.detach(), g[1]);
+        Assert.True(expected > 0);
+        Assert.Equal(expected, score, expected * 1e-5);
+    }
+
+    [Fact]
     public void Every_proxy_scores_real_and_dead_cells_deterministically()
     {
         var data = DatasetReaders.Cifar10SubsetTrain();

@@ -40,4 +40,19 @@ public class ProxyStudyTests
         Assert.Equal(0, baseline.TotalSeconds);
         Assert.Contains("already named", Assert.Throws<ArgumentException>(() => ProxyStudy.Baseline("cheap", a => 0, measurements)).Message);
     }
+
+    [Fact]
+    public void A_scored_alongside_proxy_keeps_its_cost_and_a_nan_score_is_left_out()
+    {
+        var measurements = Measurements();
+        // synflow-like: ranks as "cheap" does, 0.5 s per architecture, and one network it cannot score.
+        var scores = Archs.Zip(Cheap).ToDictionary(x => x.First, x => x.First == "f" ? double.NaN : x.Second);
+        var row = ProxyStudy.Alongside("synflow", a => (scores[a], 0.5), measurements);
+        Assert.Equal(5, row.Cells);
+        // scipy.stats.kendalltau([1,3,2,5,4], [10,20,30,40,50]) = 0.6; spearmanr = 0.8.
+        Assert.Equal(0.6, row.KendallVsBenchmark, 5);
+        Assert.Equal(0.8, row.SpearmanVsBenchmark, 5);
+        Assert.Equal(3.0, row.TotalSeconds, 12);
+        Assert.Equal(0.5, row.SecondsPerCell, 12);
+    }
 }

@@ -89,13 +89,23 @@ public static class ProxyStudy
     /// architectures as <paramref name="measurements"/>, against the benchmark and against the most expensive proxy: the
     /// bar a trained proxy must clear (Abdelfattah et al. 2021 report these baselines next to every zero-cost proxy).
     /// </summary>
-    public static ProxyCorrelation Baseline(string name, Func<string, double> score, IReadOnlyList<ProxyMeasurement> measurements, int seed = 0)
+    public static ProxyCorrelation Baseline(string name, Func<string, double> score, IReadOnlyList<ProxyMeasurement> measurements, int seed = 0) =>
+        Alongside(name, a => (score(a), 0), measurements, seed);
+
+    /// <summary>
+    /// How another score of the same architectures as <paramref name="measurements"/> (a zero-cost proxy, a table's
+    /// cost) ranks them, against the benchmark and against the most expensive proxy, with what it cost per architecture.
+    /// </summary>
+    public static ProxyCorrelation Alongside(string name, Func<string, (double Score, double Seconds)> score, IReadOnlyList<ProxyMeasurement> measurements, int seed = 0)
     {
-        if (measurements.Any(m => m.Proxy == name)) throw new ArgumentException($"A proxy is already named '{name}'; give the baseline another name.");
-        var free = measurements.DistinctBy(m => m.Architecture)
-            .Select(m => new ProxyMeasurement(name, m.Architecture, score(m.Architecture), 0, false, null, m.Reference));
-        // Only the most expensive proxy is needed beside the baseline (its row's tau(top)); the others are not re-correlated.
+        if (measurements.Any(m => m.Proxy == name)) throw new ArgumentException($"A proxy is already named '{name}'; give the other score another name.");
+        var other = measurements.DistinctBy(m => m.Architecture).Select(m =>
+        {
+            var (value, seconds) = score(m.Architecture);
+            return new ProxyMeasurement(name, m.Architecture, value, seconds, false, null, m.Reference);
+        }).ToArray();
+        // Only the most expensive proxy is needed beside it (its row's tau(top)); the others are not re-correlated.
         var expensive = measurements.GroupBy(m => m.Proxy).MaxBy(g => g.Sum(m => m.Seconds))?.Key;
-        return Correlate([.. measurements.Where(m => m.Proxy == expensive), .. free], seed).Single(c => c.Proxy == name);
+        return Correlate([.. measurements.Where(m => m.Proxy == expensive), .. other], seed).Single(c => c.Proxy == name);
     }
 }

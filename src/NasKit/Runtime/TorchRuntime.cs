@@ -40,7 +40,6 @@ public static class TorchRuntime
 
 #pragma warning restore CA2255
 
-    /// <summary>Prepares the native libraries (idempotent) and initialises TorchSharp.</summary>
     /// <summary>
     /// Sets libtorch's intra-op threads for work started on the calling thread. The setting is per thread (libtorch
     /// passes it to OpenMP, whose thread count is a per-thread variable): a .NET worker thread that never set it uses
@@ -54,6 +53,7 @@ public static class TorchRuntime
         TorchSharp.torch.set_num_threads(threads);
     }
 
+    /// <summary>Prepares the native libraries (idempotent) and initialises TorchSharp.</summary>
     public static void EnsureLoaded()
     {
         Prepare();

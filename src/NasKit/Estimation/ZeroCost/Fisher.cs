@@ -25,11 +25,11 @@ public sealed class Fisher : IZeroCostProxy
                {
                    output.retain_grad();
                    // Held here, not by the module's own dispose scope: a network that frees its intermediates (a
-                   // Transformer's attention) must not free what this proxy reads after backward.
+                   // Transformer's attention, a Sequential's layer outputs) must not free what this proxy reads after backward.
                    output.DetachFromDisposeScope();
                    var w = ProxyInput.Weight(layer)!;
                    activations.Add((output, w.numel() / w.shape[0]));
-               }))
+               }, keepOutputs: true))
             nn.functional.cross_entropy(net.call(input.Images), input.Labels).backward();
         double total = 0;
         foreach (var (a, fanIn) in activations)

@@ -63,14 +63,16 @@ public sealed class ProxyInput(IArchitecture architecture, NetworkShape shape, T
 
     /// <summary>
     /// Calls <paramref name="observe"/> with the module, input and output of every call of <paramref name="modules"/>
-    /// until disposed (forward hooks; the networks run their submodules through <c>call</c>).
+    /// until disposed (forward hooks; the networks run their submodules through <c>call</c>). With
+    /// <paramref name="keepOutputs"/> the network goes on with an alias of each output, so an observer may hold the
+    /// output past the forward pass: TorchSharp's <c>Sequential</c> disposes each intermediate once the next layer ran.
     /// </summary>
-    public static IDisposable Observe(IEnumerable<nn.Module> modules, Action<nn.Module, Tensor, Tensor> observe)
+    public static IDisposable Observe(IEnumerable<nn.Module> modules, Action<nn.Module, Tensor, Tensor> observe, bool keepOutputs = false)
     {
         var removers = new List<Action>();
         foreach (var m in modules.OfType<nn.Module<Tensor, Tensor>>())
         {
-            var hook = m.register_forward_hook((module, x, y) => { observe(module, x, y); return y; });
+            var hook = m.register_forward_hook((module, x, y) => { observe(module, x, y); return keepOutputs ? y.alias() : y; });
             removers.Add(hook.remove);
         }
         return new Removal(removers);
