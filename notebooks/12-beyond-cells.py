@@ -63,6 +63,33 @@ double tauFlops = RankCorrelation.KendallTauB(rows.Select(r => (double)macro[r.A
 $"Kendall tau with the test accuracy over all {rows.Length:N0} networks: parameters {tauParams:0.000}, FLOPs {tauFlops:0.000}"
 """),
 md("""
+## Scoring at initialisation
+Chapter 4's zero-cost proxies need no change to run here: they see a network, not a cell. Each sampled network is
+built at the benchmark's width, given the same seeded initialisation and one minibatch of 64 CIFAR-10 images, and
+scored. Are they better than the counts above, on the same networks? (`naskit proxies --benchmark nasbench-macro
+--zero-cost all` puts every proxy beside trained ones; docs/measurements.md has that table for 36 networks.)
+"""),
+code("""
+using NasKit.Data;
+using NasKit.Estimation.ZeroCost;
+using NasKit.Experiments;
+
+var sample = ArchitectureSample.Draw(space, Sized(quick: 20, full: 200), seed: 0);
+IZeroCostProxy[] proxies = [new Naswot(), new GradNorm(), new Synflow()];
+var sampleAcc = sample.Select(a => macro[a].MeanAccuracy).ToArray();
+double[] zcScores(string name, IEnumerable<IReadOnlyDictionary<string, double>> scores) =>
+    scores.Select(s => double.IsNaN(s[name]) ? double.NegativeInfinity : s[name]).ToArray(); // an unscorable network ranks last
+IReadOnlyDictionary<string, double>[] scored;
+using (var scorer = new ZeroCostScorer<MacroArchitecture>(space, DatasetReaders.Cifar10SubsetTrain(), proxies, seed: 0, batchSize: 64, space.ReferenceShape))
+    scored = sample.Select(a => scorer.Score(a).Scores).ToArray();
+var zcTau = proxies.Select(p => (Score: p.Name, Tau: RankCorrelation.KendallTauB(zcScores(p.Name, scored), sampleAcc)))
+    .Append((Score: "params (table)", Tau: RankCorrelation.KendallTauB(sample.Select(a => (double)macro[a].Parameters).ToArray(), sampleAcc)))
+    .Append((Score: "FLOPs (table)", Tau: RankCorrelation.KendallTauB(sample.Select(a => (double)macro[a].Flops).ToArray(), sampleAcc))).ToArray();
+Show(Chart.Column<double, string, string>(values: zcTau.Select(t => t.Tau), Keys: new Plotly.NET.CSharp.Optional<IEnumerable<string>>(zcTau.Select(t => t.Score).ToArray(), true)),
+     yTitle: $"Kendall tau with test accuracy ({sample.Length} networks)", height: 320);
+string.Join(", ", zcTau.Select(t => $"{t.Score} {t.Tau:0.00}"))
+"""),
+md("""
 Which layers matter? The mean accuracy of all networks with each op at each layer; the identity row says what
 skipping a layer costs where it is (the first layer of each stage halves the resolution and doubles the width).
 """),

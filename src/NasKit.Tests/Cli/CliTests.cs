@@ -126,32 +126,29 @@ public class CliTests
     [Fact]
     public void Search_with_objectives_prints_a_front_no_trial_of_it_dominates_and_records_them()
     {
-        var dir = Directory.CreateTempSubdirectory("naskit-mo").FullName;
-        try
+        using var temp = new TempFolder("naskit-mo");
+        var dir = temp.Path;
+        var output = Path.Combine(dir, "trials.csv");
+        var (code, stdout, stderr) = CliRunner.Run("search", "--benchmark", "nb201", "--objectives", "valid_acc,pixel3_latency", "--strategy", "nsga2,random",
+            "--queries", "40", "--runs", "2", "--seed", "0", "--out", output);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("front of valid_acc vs pixel3_latency", stdout);
+        Assert.DoesNotContain("note:", stderr); // both strategies weigh every objective (random ignores them all)
+        var rows = NasKit.Reports.TrialTable.Read(output);
+        Assert.Equal(160, rows.Count);
+        foreach (var strategy in new[] { "nsga2", "random" })
         {
-            var output = Path.Combine(dir, "trials.csv");
-            var (code, stdout, stderr) = CliRunner.Run("search", "--benchmark", "nb201", "--objectives", "valid_acc,pixel3_latency", "--strategy", "nsga2,random",
-                "--queries", "40", "--runs", "2", "--seed", "0", "--out", output);
-            Assert.True(code == 0, stderr);
-            Assert.Contains("front of valid_acc vs pixel3_latency", stdout);
-            Assert.DoesNotContain("note:", stderr); // both strategies weigh every objective (random ignores them all)
-            var rows = NasKit.Reports.TrialTable.Read(output);
-            Assert.Equal(160, rows.Count);
-            foreach (var strategy in new[] { "nsga2", "random" })
-            {
-                var points = rows.Where(r => r.Strategy == strategy).Select(r => r.ObjectiveValues().Select(v => v.Value).ToArray()).ToArray();
-                // The front as printed: (accuracy, latency) pairs under this strategy's heading, up to the next strategy.
-                var block = stdout[stdout.IndexOf($"{strategy}: ", StringComparison.Ordinal)..];
-                var printed = System.Text.RegularExpressions.Regex.Matches(block.Split("\n" + (strategy == "nsga2" ? "random" : "\0"))[0], @"valid_acc=([\d.]+) pixel3_latency=([\d.]+)")
-                    .Select(m => (Acc: double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Lat: double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToArray();
-                Assert.NotEmpty(printed);
-                foreach (var (acc, lat) in printed)
-                    Assert.DoesNotContain(points, p => p[0] > acc + 1e-3 && p[1] < lat - 1e-3); // printed to 4 decimals
-                // Every trial off the front is dominated by (or equal to) a printed point.
-                Assert.All(points, p => Assert.Contains(printed, f => f.Acc >= p[0] - 1e-3 && f.Lat <= p[1] + 1e-3));
-            }
+            var points = rows.Where(r => r.Strategy == strategy).Select(r => r.ObjectiveValues().Select(v => v.Value).ToArray()).ToArray();
+            // The front as printed: (accuracy, latency) pairs under this strategy's heading, up to the next strategy.
+            var block = stdout[stdout.IndexOf($"{strategy}: ", StringComparison.Ordinal)..];
+            var printed = System.Text.RegularExpressions.Regex.Matches(block.Split("\n" + (strategy == "nsga2" ? "random" : "\0"))[0], @"valid_acc=([\d.]+) pixel3_latency=([\d.]+)")
+                .Select(m => (Acc: double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Lat: double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToArray();
+            Assert.NotEmpty(printed);
+            foreach (var (acc, lat) in printed)
+                Assert.DoesNotContain(points, p => p[0] > acc + 1e-3 && p[1] < lat - 1e-3); // printed to 4 decimals
+            // Every trial off the front is dominated by (or equal to) a printed point.
+            Assert.All(points, p => Assert.Contains(printed, f => f.Acc >= p[0] - 1e-3 && f.Lat <= p[1] + 1e-3));
         }
-        finally { Directory.Delete(dir, true); }
     }
 
     [Fact]
@@ -168,29 +165,26 @@ public class CliTests
     [Fact]
     public void Proxies_write_each_measurement_as_it_finishes_and_a_rerun_trains_only_what_is_missing()
     {
-        var dir = Directory.CreateTempSubdirectory("naskit-proxies").FullName;
-        try
-        {
-            var output = Path.Combine(dir, "proxies.csv");
-            string[] args = ["proxies", "--sample", "3", "--seed", "1", "--channels", "4", "--batch", "64", "--proxies", "tiny:epochs=1,res=8,data=0.05", "--out", output];
-            var (code, stdout, stderr) = CliRunner.Run(args);
-            Assert.True(code == 0, stderr);
-            var lines = File.ReadAllLines(output);
-            Assert.Equal(2 + 3, lines.Length); // settings, header, one line per measurement
-            Assert.Matches(@"params_m \(table\)\s+no training\s+3 ", stdout); // the free baseline, on the same 3 cells
-            File.WriteAllLines(output, lines[..^1]); // as if killed before the third finished
-            (code, var again, stderr) = CliRunner.Run(args);
-            Assert.True(code == 0, stderr);
-            Assert.Contains("2 measurement(s) read back", stderr);
-            Assert.Equal(5, File.ReadAllLines(output).Length);
-            Assert.Equal(lines[..^1], File.ReadAllLines(output)[..^1]);
-            var tau = (string text) => text.Split('\n').Single(l => l.StartsWith("tiny", StringComparison.Ordinal));
-            Assert.Equal(tau(stdout).Split(' ', StringSplitOptions.RemoveEmptyEntries)[..5], tau(again).Split(' ', StringSplitOptions.RemoveEmptyEntries)[..5]);
-            (code, _, stderr) = CliRunner.Run("proxies", "--sample", "3", "--seed", "2", "--channels", "4", "--batch", "64", "--proxies", "tiny:epochs=1,res=8,data=0.05", "--out", output);
-            Assert.Equal(2, code);
-            Assert.Contains("other settings", stderr);
-        }
-        finally { Directory.Delete(dir, true); }
+        using var temp = new TempFolder("naskit-proxies");
+        var dir = temp.Path;
+        var output = Path.Combine(dir, "proxies.csv");
+        string[] args = ["proxies", "--sample", "3", "--seed", "1", "--channels", "4", "--batch", "64", "--proxies", "tiny:epochs=1,res=8,data=0.05", "--out", output];
+        var (code, stdout, stderr) = CliRunner.Run(args);
+        Assert.True(code == 0, stderr);
+        var lines = File.ReadAllLines(output);
+        Assert.Equal(2 + 3, lines.Length); // settings, header, one line per measurement
+        Assert.Matches(@"params_m \(table\)\s+no training\s+3 ", stdout); // the free baseline, on the same 3 cells
+        File.WriteAllLines(output, lines[..^1]); // as if killed before the third finished
+        (code, var again, stderr) = CliRunner.Run(args);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("2 measurement(s) read back", stderr);
+        Assert.Equal(5, File.ReadAllLines(output).Length);
+        Assert.Equal(lines[..^1], File.ReadAllLines(output)[..^1]);
+        var tau = (string text) => text.Split('\n').Single(l => l.StartsWith("tiny", StringComparison.Ordinal));
+        Assert.Equal(tau(stdout).Split(' ', StringSplitOptions.RemoveEmptyEntries)[..5], tau(again).Split(' ', StringSplitOptions.RemoveEmptyEntries)[..5]);
+        (code, _, stderr) = CliRunner.Run("proxies", "--sample", "3", "--seed", "2", "--channels", "4", "--batch", "64", "--proxies", "tiny:epochs=1,res=8,data=0.05", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains("other settings", stderr);
     }
 
     [Fact]
@@ -211,180 +205,162 @@ public class CliTests
     [Fact]
     public void Lm_train_resumes_the_seeds_it_finished_and_retrains_one_cut_off()
     {
-        var dir = Directory.CreateTempSubdirectory("naskit-lm").FullName;
-        try
-        {
-            var output = Path.Combine(dir, "curves.csv");
-            string[] args = ["lm", "train", "--arch", "layers=1, width=64, attention=full, position=learned, dropout=0, l1.heads=2, l1.mlp=1",
-                             "--iterations", "10", "--seeds", "2", "--sample", "0", "--out", output];
-            var (code, stdout, stderr) = CliRunner.Run(args);
-            Assert.True(code == 0, stderr);
-            var summary = stdout.Split('\n').Single(l => l.StartsWith("valid loss:", StringComparison.Ordinal));
-            var lines = File.ReadAllLines(output);
-            // Cut the file inside seed 1's run, after its first estimate: seed 1 must train again, seed 0 is read back.
-            int seed1Final = Array.FindLastIndex(lines, l => l.StartsWith("1,10,", StringComparison.Ordinal));
-            int seed1First = Array.FindIndex(lines, l => l.StartsWith("1,0,", StringComparison.Ordinal));
-            Assert.True(seed1First > 0 && seed1Final > seed1First, string.Join("\n", lines));
-            File.WriteAllLines(output, lines[..(seed1First + 1)]);
-            (code, var again, stderr) = CliRunner.Run(args);
-            Assert.True(code == 0, stderr);
-            Assert.Contains("seed(s) 0 read back", stderr);
-            Assert.Contains("seed 1 iteration 10", stderr); // trained again
-            Assert.Contains(summary.Split(";")[0], again); // the same losses (a seed's run is deterministic on the CPU); the times differ
-            Assert.Equal(lines.Length, File.ReadAllLines(output).Length); // seed 1's estimates written once more, nothing twice
-            (code, _, stderr) = CliRunner.Run("lm", "train", "--arch", "layers=1, width=64, attention=full, position=learned, dropout=0, l1.heads=2, l1.mlp=1",
-                                              "--iterations", "11", "--seeds", "2", "--sample", "0", "--out", output);
-            Assert.Equal(2, code);
-            Assert.Contains("other settings", stderr);
-        }
-        finally { Directory.Delete(dir, true); }
+        using var temp = new TempFolder("naskit-lm");
+        var dir = temp.Path;
+        var output = Path.Combine(dir, "curves.csv");
+        string[] args = ["lm", "train", "--arch", "layers=1, width=64, attention=full, position=learned, dropout=0, l1.heads=2, l1.mlp=1",
+                         "--iterations", "10", "--seeds", "2", "--sample", "0", "--out", output];
+        var (code, stdout, stderr) = CliRunner.Run(args);
+        Assert.True(code == 0, stderr);
+        var summary = stdout.Split('\n').Single(l => l.StartsWith("valid loss:", StringComparison.Ordinal));
+        var lines = File.ReadAllLines(output);
+        // Cut the file inside seed 1's run, after its first estimate: seed 1 must train again, seed 0 is read back.
+        int seed1Final = Array.FindLastIndex(lines, l => l.StartsWith("1,10,", StringComparison.Ordinal));
+        int seed1First = Array.FindIndex(lines, l => l.StartsWith("1,0,", StringComparison.Ordinal));
+        Assert.True(seed1First > 0 && seed1Final > seed1First, string.Join("\n", lines));
+        File.WriteAllLines(output, lines[..(seed1First + 1)]);
+        (code, var again, stderr) = CliRunner.Run(args);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("seed(s) 0 read back", stderr);
+        Assert.Contains("seed 1 iteration 10", stderr); // trained again
+        Assert.Contains(summary.Split(";")[0], again); // the same losses (a seed's run is deterministic on the CPU); the times differ
+        Assert.Equal(lines.Length, File.ReadAllLines(output).Length); // seed 1's estimates written once more, nothing twice
+        (code, _, stderr) = CliRunner.Run("lm", "train", "--arch", "layers=1, width=64, attention=full, position=learned, dropout=0, l1.heads=2, l1.mlp=1",
+                                          "--iterations", "11", "--seeds", "2", "--sample", "0", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains("other settings", stderr);
     }
 
     [Fact]
     public void Textcls_train_resumes_the_seeds_it_finished_and_retrains_one_cut_off()
     {
-        var dir = Directory.CreateTempSubdirectory("naskit-textcls").FullName;
-        try
-        {
-            var output = Path.Combine(dir, "epochs.csv");
-            string[] args = ["textcls", "train", "--data", "trec", "--arch", "layers=1, embed=64, width=48, readout=max, dropout=0.5, l1.op=conv3, l1.skip=none",
-                             "--epochs", "2", "--seeds", "2", "--out", output];
-            var (code, stdout, stderr) = CliRunner.Run(args);
-            Assert.True(code == 0, stderr);
-            var summary = stdout.Split('\n').Single(l => l.StartsWith("test accuracy:", StringComparison.Ordinal));
-            var lines = File.ReadAllLines(output);
-            int cut = Array.FindIndex(lines, l => l.StartsWith("1,1,", StringComparison.Ordinal)); // seed 1 after its first epoch
-            Assert.True(cut > 0, string.Join("\n", lines));
-            File.WriteAllLines(output, lines[..(cut + 1)]);
-            (code, var again, stderr) = CliRunner.Run(args);
-            Assert.True(code == 0, stderr);
-            Assert.Contains("seed(s) 0 read back", stderr);
-            Assert.Contains("seed 1 epoch 2", stderr);
-            Assert.Contains(summary.Split(';')[0], again); // the same accuracies; times differ
-            Assert.Equal(lines.Length, File.ReadAllLines(output).Length);
-        }
-        finally { Directory.Delete(dir, true); }
+        using var temp = new TempFolder("naskit-textcls");
+        var dir = temp.Path;
+        var output = Path.Combine(dir, "epochs.csv");
+        string[] args = ["textcls", "train", "--data", "trec", "--arch", "layers=1, embed=64, width=48, readout=max, dropout=0.5, l1.op=conv3, l1.skip=none",
+                         "--epochs", "2", "--seeds", "2", "--out", output];
+        var (code, stdout, stderr) = CliRunner.Run(args);
+        Assert.True(code == 0, stderr);
+        var summary = stdout.Split('\n').Single(l => l.StartsWith("test accuracy:", StringComparison.Ordinal));
+        var lines = File.ReadAllLines(output);
+        int cut = Array.FindIndex(lines, l => l.StartsWith("1,1,", StringComparison.Ordinal)); // seed 1 after its first epoch
+        Assert.True(cut > 0, string.Join("\n", lines));
+        File.WriteAllLines(output, lines[..(cut + 1)]);
+        (code, var again, stderr) = CliRunner.Run(args);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("seed(s) 0 read back", stderr);
+        Assert.Contains("seed 1 epoch 2", stderr);
+        Assert.Contains(summary.Split(';')[0], again); // the same accuracies; times differ
+        Assert.Equal(lines.Length, File.ReadAllLines(output).Length);
     }
 
     [Fact]
     public void Kws_train_reports_the_speaker_gap_and_resumes_from_its_file()
     {
-        var dir = Directory.CreateTempSubdirectory("naskit-kws").FullName;
-        try
-        {
-            var output = Path.Combine(dir, "runs.csv");
-            string[] args = ["kws", "train", "--arch", "stem.kernel=10x4, stem.stride=2x2, stem.width=16, layers=1, l1.op=dsconv, l1.kernel=3, l1.stride=1, l1.width=16, l1.pool=none",
-                             "--split", "official,speaker:theo", "--epochs", "1", "--out", output];
-            var (code, stdout, stderr) = CliRunner.Run(args);
-            Assert.True(code == 0, stderr);
-            Assert.Matches(@"official seed 0: test \d+\.\d\d% at epoch 1", stdout);
-            Assert.Matches(@"theo\s+\d+\.\d\d%\s+\d+\.\d\d%", stdout);
-            Assert.Contains("mean gap over 1 speaker(s)", stdout);
-            var lines = File.ReadAllLines(output);
-            Assert.Equal(4, lines.Length); // settings, header, two runs
-            // A run killed while appending leaves a torn line: the resume drops it and retrains nothing that finished.
-            File.AppendAllText(output, "speaker:theo,1,1,99");
-            (code, stdout, stderr) = CliRunner.Run(args);
-            Assert.True(code == 0, stderr);
-            Assert.Contains("2 finished run(s) read back, 0 to train", stderr);
-            Assert.Equal(lines, File.ReadAllLines(output));
-            // Other settings never mix into the same file.
-            (code, _, stderr) = CliRunner.Run([.. args.Select(a => a == "1" ? "2" : a)]);
-            Assert.Equal(2, code);
-            Assert.Contains("holds runs with other settings", stderr);
-        }
-        finally { Directory.Delete(dir, true); }
+        using var temp = new TempFolder("naskit-kws");
+        var dir = temp.Path;
+        var output = Path.Combine(dir, "runs.csv");
+        string[] args = ["kws", "train", "--arch", "stem.kernel=10x4, stem.stride=2x2, stem.width=16, layers=1, l1.op=dsconv, l1.kernel=3, l1.stride=1, l1.width=16, l1.pool=none",
+                         "--split", "official,speaker:theo", "--epochs", "1", "--out", output];
+        var (code, stdout, stderr) = CliRunner.Run(args);
+        Assert.True(code == 0, stderr);
+        Assert.Matches(@"official seed 0: test \d+\.\d\d% at epoch 1", stdout);
+        Assert.Matches(@"theo\s+\d+\.\d\d%\s+\d+\.\d\d%", stdout);
+        Assert.Contains("mean gap over 1 speaker(s)", stdout);
+        var lines = File.ReadAllLines(output);
+        Assert.Equal(4, lines.Length); // settings, header, two runs
+        // A run killed while appending leaves a torn line: the resume drops it and retrains nothing that finished.
+        File.AppendAllText(output, "speaker:theo,1,1,99");
+        (code, stdout, stderr) = CliRunner.Run(args);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("2 finished run(s) read back, 0 to train", stderr);
+        Assert.Equal(lines, File.ReadAllLines(output));
+        // Other settings never mix into the same file.
+        (code, _, stderr) = CliRunner.Run([.. args.Select(a => a == "1" ? "2" : a)]);
+        Assert.Equal(2, code);
+        Assert.Contains("holds runs with other settings", stderr);
     }
 
     [Fact]
     public void Fusion_compare_prints_the_five_models_and_resumes_by_seed()
     {
-        var dir = Directory.CreateTempSubdirectory("naskit-fusion").FullName;
-        try
-        {
-            var output = Path.Combine(dir, "fusion.csv");
-            string[] args = ["fusion", "compare", "--seeds", "1", "--queries", "1", "--unimodal-epochs", "1", "--fusion-epochs", "1", "--out", output];
-            var (code, stdout, stderr) = CliRunner.Run(args);
-            Assert.True(code == 0, stderr);
-            foreach (var model in new[] { "image only", "audio only", "early fusion", "late fusion", "searched fusion" })
-                Assert.Matches(model + @"\s+\d+\.\d\d\s+\d+\.\d\d\s+\d+\.\d\d", stdout);
-            Assert.Contains("seed 0 found: layers=", stdout);
-            (code, stdout, stderr) = CliRunner.Run(args);
-            Assert.True(code == 0, stderr);
-            Assert.Contains("1 finished seed(s) read back, 0 to run", stderr);
-            Assert.Contains("searched fusion", stdout);
-        }
-        finally { Directory.Delete(dir, true); }
+        using var temp = new TempFolder("naskit-fusion");
+        var dir = temp.Path;
+        var output = Path.Combine(dir, "fusion.csv");
+        string[] args = ["fusion", "compare", "--seeds", "1", "--queries", "1", "--unimodal-epochs", "1", "--fusion-epochs", "1", "--out", output];
+        var (code, stdout, stderr) = CliRunner.Run(args);
+        Assert.True(code == 0, stderr);
+        foreach (var model in new[] { "image only", "audio only", "early fusion", "late fusion", "searched fusion" })
+            Assert.Matches(model + @"\s+\d+\.\d\d\s+\d+\.\d\d\s+\d+\.\d\d", stdout);
+        Assert.Contains("seed 0 found: layers=", stdout);
+        (code, stdout, stderr) = CliRunner.Run(args);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("1 finished seed(s) read back, 0 to run", stderr);
+        Assert.Contains("searched fusion", stdout);
     }
 
     [Fact]
     public void Movielens_baselines_resume_and_a_search_gives_a_front()
     {
-        var dir = Directory.CreateTempSubdirectory("naskit-movielens").FullName;
-        try
-        {
-            var output = Path.Combine(dir, "baselines.csv");
-            string[] args = ["movielens", "baselines", "--seeds", "1", "--factors", "2", "--epochs", "1", "--out", output];
-            var (code, stdout, stderr) = CliRunner.Run(args);
-            Assert.True(code == 0, stderr);
-            foreach (var model in new[] { "global mean", "movie\\+user effects", "biased MF k=2" })
-                Assert.Matches(model + @"\s+\d\.\d{4}\s+\d\.\d{4}", stdout);
-            Assert.Equal(5, File.ReadAllLines(output).Length); // settings, header, three models
-            var (again, stdout2, stderr2) = CliRunner.Run(args);
-            Assert.True(again == 0, stderr2);
-            Assert.Contains("3 model run(s) read back", stderr2);
-            Assert.Equal(stdout.Split('\n').Skip(1), stdout2.Split('\n').Skip(1)); // the same table, nothing retrained
+        using var temp = new TempFolder("naskit-movielens");
+        var dir = temp.Path;
+        var output = Path.Combine(dir, "baselines.csv");
+        string[] args = ["movielens", "baselines", "--seeds", "1", "--factors", "2", "--epochs", "1", "--out", output];
+        var (code, stdout, stderr) = CliRunner.Run(args);
+        Assert.True(code == 0, stderr);
+        foreach (var model in new[] { "global mean", "movie\\+user effects", "biased MF k=2" })
+            Assert.Matches(model + @"\s+\d\.\d{4}\s+\d\.\d{4}", stdout);
+        Assert.Equal(5, File.ReadAllLines(output).Length); // settings, header, three models
+        var (again, stdout2, stderr2) = CliRunner.Run(args);
+        Assert.True(again == 0, stderr2);
+        Assert.Contains("3 model run(s) read back", stderr2);
+        Assert.Equal(stdout.Split('\n').Skip(1), stdout2.Split('\n').Skip(1)); // the same table, nothing retrained
 
-            var search = Path.Combine(dir, "search.csv");
-            (code, _, stderr) = CliRunner.Run("search", "--space", "recommendation", "--evaluator", "movielens", "--epochs", "1", "--strategy", "random",
-                                              "--queries", "3", "--runs", "1", "--out", search);
-            Assert.True(code == 0, stderr);
-            (code, stdout, stderr) = CliRunner.Run("movielens", "front", "--in", search);
-            Assert.True(code == 0, stderr);
-            Assert.Matches(@"\d distinct architectures from 3 successful trials; \d on the front", stdout);
-            Assert.Matches(@"\d\.\d{4}\s+[\d,]+\s+[\d,]+\s+user=", stdout);
-        }
-        finally { Directory.Delete(dir, true); }
+        var search = Path.Combine(dir, "search.csv");
+        (code, _, stderr) = CliRunner.Run("search", "--space", "recommendation", "--evaluator", "movielens", "--epochs", "1", "--strategy", "random",
+                                          "--queries", "3", "--runs", "1", "--out", search);
+        Assert.True(code == 0, stderr);
+        (code, stdout, stderr) = CliRunner.Run("movielens", "front", "--in", search);
+        Assert.True(code == 0, stderr);
+        Assert.Matches(@"\d distinct architectures from 3 successful trials; \d on the front", stdout);
+        Assert.Matches(@"\d\.\d{4}\s+[\d,]+\s+[\d,]+\s+user=", stdout);
     }
 
     [Fact]
     public void Federated_search_reports_the_derived_cell_and_the_traffic()
     {
-        var dir = Directory.CreateTempSubdirectory("naskit-federated").FullName;
-        try
-        {
-            var output = Path.Combine(dir, "rounds.csv");
-            var (code, stdout, stderr) = CliRunner.Run("federated", "search", "--method", "gdas", "--clients", "2", "--alpha", "iid", "--rounds", "1",
-                                                       "--train-images", "256", "--batch", "32", "--channels", "4", "--out", output);
-            Assert.True(code == 0, stderr);
-            Assert.Matches(@"derived: \|[a-z_0-9]+~0\|\+", stdout);
-            Assert.Matches(@"benchmark test accuracy \(nb201 benchmark\): \d+\.\d\d%", stdout);
-            Assert.Matches(@"traffic per client: [\d,]+ bytes up and [\d,]+ down per round", stdout);
-            Assert.Equal(2, File.ReadAllLines(output).Length);
-            // Without a checkpoint a rerun would replace the rounds: it is refused before any work.
-            var (refused, _, why) = CliRunner.Run("federated", "search", "--method", "gdas", "--clients", "2", "--alpha", "iid", "--rounds", "1",
-                                                  "--train-images", "256", "--batch", "32", "--channels", "4", "--out", output);
-            Assert.Equal(2, refused);
-            Assert.Contains("already exists", why);
-            Assert.Equal(2, File.ReadAllLines(output).Length);
-            // With a checkpoint folder a rerun resumes: the finished round is read back, not searched again.
-            var ckpt = Path.Combine(dir, "ckpt");
-            output = Path.Combine(dir, "resumable.csv");
-            string[] resumable = ["federated", "search", "--method", "gdas", "--clients", "2", "--alpha", "iid", "--rounds", "1", "--train-images", "256", "--batch", "32", "--channels", "4", "--checkpoint", ckpt, "--out", output];
-            (code, stdout, stderr) = CliRunner.Run(resumable);
-            Assert.True(code == 0, stderr);
-            var first = File.ReadAllLines(output);
-            (code, var again, stderr) = CliRunner.Run(resumable);
-            Assert.True(code == 0, stderr);
-            Assert.Contains("resuming from", stderr);
-            Assert.Contains("1 of 1 rounds done", stderr);
-            Assert.Equal(first, File.ReadAllLines(output));
-            Assert.Equal(stdout.Split('\n').Skip(1), again.Split('\n').Skip(1));
-            (code, stdout, stderr) = CliRunner.Run("federated", "shards", "--clients", "4", "--alpha", "0.1", "--train-images", "1000");
-            Assert.True(code == 0, stderr);
-            Assert.Matches(@"1,000 images, 4 clients, Dirichlet α = 0.1", stdout);
-        }
-        finally { Directory.Delete(dir, true); }
+        using var temp = new TempFolder("naskit-federated");
+        var dir = temp.Path;
+        var output = Path.Combine(dir, "rounds.csv");
+        var (code, stdout, stderr) = CliRunner.Run("federated", "search", "--method", "gdas", "--clients", "2", "--alpha", "iid", "--rounds", "1",
+                                                   "--train-images", "256", "--batch", "32", "--channels", "4", "--out", output);
+        Assert.True(code == 0, stderr);
+        Assert.Matches(@"derived: \|[a-z_0-9]+~0\|\+", stdout);
+        Assert.Matches(@"benchmark test accuracy \(nb201 benchmark\): \d+\.\d\d%", stdout);
+        Assert.Matches(@"traffic per client: [\d,]+ bytes up and [\d,]+ down per round", stdout);
+        Assert.Equal(2, File.ReadAllLines(output).Length);
+        // Without a checkpoint a rerun would replace the rounds: it is refused before any work.
+        var (refused, _, why) = CliRunner.Run("federated", "search", "--method", "gdas", "--clients", "2", "--alpha", "iid", "--rounds", "1",
+                                              "--train-images", "256", "--batch", "32", "--channels", "4", "--out", output);
+        Assert.Equal(2, refused);
+        Assert.Contains("already exists", why);
+        Assert.Equal(2, File.ReadAllLines(output).Length);
+        // With a checkpoint folder a rerun resumes: the finished round is read back, not searched again.
+        var ckpt = Path.Combine(dir, "ckpt");
+        output = Path.Combine(dir, "resumable.csv");
+        string[] resumable = ["federated", "search", "--method", "gdas", "--clients", "2", "--alpha", "iid", "--rounds", "1", "--train-images", "256", "--batch", "32", "--channels", "4", "--checkpoint", ckpt, "--out", output];
+        (code, stdout, stderr) = CliRunner.Run(resumable);
+        Assert.True(code == 0, stderr);
+        var first = File.ReadAllLines(output);
+        (code, var again, stderr) = CliRunner.Run(resumable);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("resuming from", stderr);
+        Assert.Contains("1 of 1 rounds done", stderr);
+        Assert.Equal(first, File.ReadAllLines(output));
+        Assert.Equal(stdout.Split('\n').Skip(1), again.Split('\n').Skip(1));
+        (code, stdout, stderr) = CliRunner.Run("federated", "shards", "--clients", "4", "--alpha", "0.1", "--train-images", "1000");
+        Assert.True(code == 0, stderr);
+        Assert.Matches(@"1,000 images, 4 clients, Dirichlet α = 0.1", stdout);
     }
 
     [Fact]

@@ -57,18 +57,15 @@ public class SpokenDigitsTests
     [Fact]
     public void Bad_files_are_named()
     {
-        var dir = Directory.CreateTempSubdirectory("naskit-fsdd").FullName;
-        try
-        {
-            File.WriteAllText(Path.Combine(dir, "hello.wav"), "x");
-            Assert.Contains("digit_speaker_index", Assert.Throws<InvalidDataException>(() => SpokenDigits.Read(dir)).Message);
-            File.Delete(Path.Combine(dir, "hello.wav"));
-            File.WriteAllBytes(Path.Combine(dir, "3_ann_0.wav"), [1, 2, 3, 4, 5, 6, 7, 8]);
-            var e = Assert.Throws<InvalidDataException>(() => SpokenDigits.Read(dir));
-            Assert.Contains("3_ann_0.wav", e.Message);
-            Assert.Contains("WAV", e.Message);
-        }
-        finally { Directory.Delete(dir, true); }
+        using var temp = new TempFolder("naskit-fsdd");
+        var dir = temp.Path;
+        File.WriteAllText(Path.Combine(dir, "hello.wav"), "x");
+        Assert.Contains("digit_speaker_index", Assert.Throws<InvalidDataException>(() => SpokenDigits.Read(dir)).Message);
+        File.Delete(Path.Combine(dir, "hello.wav"));
+        File.WriteAllBytes(Path.Combine(dir, "3_ann_0.wav"), [1, 2, 3, 4, 5, 6, 7, 8]);
+        var e = Assert.Throws<InvalidDataException>(() => SpokenDigits.Read(dir));
+        Assert.Contains("3_ann_0.wav", e.Message);
+        Assert.Contains("WAV", e.Message);
     }
 
     [Fact]

@@ -108,71 +108,65 @@ public class FederatedTests
     [Fact]
     public void A_resumed_fednas_continues_exactly_as_an_uninterrupted_one()
     {
-        var dir = Directory.CreateTempSubdirectory("naskit-fednas-").FullName;
-        try
+        using var temp = new TempFolder("naskit-fednas-");
+        var dir = temp.Path;
+        var shards = ClientShards.Split(Noise(64, 3), 2, null, 0);
+        var settings = DartsSettings.Gdas with { BatchSize = 8 }; // Gumbel noise: every client's generator state must survive
+        var privacy = new PrivacySettings(5, 0.01); // and the server's noise generator
+        double[] Flat(IReadOnlyList<double[][]> p) => p.SelectMany(m => m.SelectMany(r => r)).ToArray();
+        double[] straight;
+        using (var a = new FederatedDarts<Nb201Cell>(Space, shards, new NetworkShape(8, 1), 3, 1, settings, privacy, CPU))
         {
-            var shards = ClientShards.Split(Noise(64, 3), 2, null, 0);
-            var settings = DartsSettings.Gdas with { BatchSize = 8 }; // Gumbel noise: every client's generator state must survive
-            var privacy = new PrivacySettings(5, 0.01); // and the server's noise generator
-            double[] Flat(IReadOnlyList<double[][]> p) => p.SelectMany(m => m.SelectMany(r => r)).ToArray();
-            double[] straight;
-            using (var a = new FederatedDarts<Nb201Cell>(Space, shards, new NetworkShape(8, 1), 3, 1, settings, privacy, CPU))
-            {
-                a.Run();
-                straight = Flat(a.Probabilities());
-            }
-            using (var b = new FederatedDarts<Nb201Cell>(Space, shards, new NetworkShape(8, 1), 3, 1, settings, privacy, CPU))
-            {
-                b.RunRound();
-                b.Save(dir);
-            }
-            using (var c = new FederatedDarts<Nb201Cell>(Space, shards, new NetworkShape(8, 1), 3, 1, settings, privacy, CPU))
-            {
-                c.Run(checkpoint: dir);
-                Assert.Equal(3, c.History.Count);
-                Assert.Equal(straight, Flat(c.Probabilities()));
-            }
-            using var other = new FederatedDarts<Nb201Cell>(Space, shards, new NetworkShape(8, 1), 4, 1, settings, privacy, CPU);
-            Assert.Contains("different federation", Assert.Throws<InvalidDataException>(() => other.Load(dir)).Message);
+            a.Run();
+            straight = Flat(a.Probabilities());
         }
-        finally { Directory.Delete(dir, true); }
+        using (var b = new FederatedDarts<Nb201Cell>(Space, shards, new NetworkShape(8, 1), 3, 1, settings, privacy, CPU))
+        {
+            b.RunRound();
+            b.Save(dir);
+        }
+        using (var c = new FederatedDarts<Nb201Cell>(Space, shards, new NetworkShape(8, 1), 3, 1, settings, privacy, CPU))
+        {
+            c.Run(checkpoint: dir);
+            Assert.Equal(3, c.History.Count);
+            Assert.Equal(straight, Flat(c.Probabilities()));
+        }
+        using var other = new FederatedDarts<Nb201Cell>(Space, shards, new NetworkShape(8, 1), 4, 1, settings, privacy, CPU);
+        Assert.Contains("different federation", Assert.Throws<InvalidDataException>(() => other.Load(dir)).Message);
     }
 
     [Fact]
     public void A_resumed_fedavg_continues_exactly_as_an_uninterrupted_one_and_refuses_a_fednas_checkpoint()
     {
-        var dir = Directory.CreateTempSubdirectory("naskit-fedavg-").FullName;
-        try
+        using var temp = new TempFolder("naskit-fedavg-");
+        var dir = temp.Path;
+        var shards = ClientShards.Split(Noise(64, 5), 2, null, 0);
+        var test = Noise(32, 6);
+        var cell = Space.Parse("|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|none~2|");
+        var hp = new TrainingHyperparameters(BatchSize: 16, LearningRate: 0.05, Augment: false);
+        var privacy = new PrivacySettings(5, 0.01); // the server's noise and each client's own batch-norm statistics must survive
+        FederatedTraining<Nb201Cell> Make(int rounds = 3) => new(Space, cell, shards, test, new NetworkShape(8, 1), rounds, 1, 2, hp, privacy, CPU);
+        (double, double)[] Curve(FederatedTraining<Nb201Cell> f) => f.History.Select(h => (h.TrainLoss, h.TestAccuracy)).ToArray();
+        (double, double)[] straight;
+        using (var a = Make())
         {
-            var shards = ClientShards.Split(Noise(64, 5), 2, null, 0);
-            var test = Noise(32, 6);
-            var cell = Space.Parse("|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|none~2|");
-            var hp = new TrainingHyperparameters(BatchSize: 16, LearningRate: 0.05, Augment: false);
-            var privacy = new PrivacySettings(5, 0.01); // the server's noise and each client's own batch-norm statistics must survive
-            FederatedTraining<Nb201Cell> Make(int rounds = 3) => new(Space, cell, shards, test, new NetworkShape(8, 1), rounds, 1, 2, hp, privacy, CPU);
-            (double, double)[] Curve(FederatedTraining<Nb201Cell> f) => f.History.Select(h => (h.TrainLoss, h.TestAccuracy)).ToArray();
-            (double, double)[] straight;
-            using (var a = Make())
-            {
-                a.Run();
-                straight = Curve(a);
-            }
-            using (var b = Make())
-            {
-                b.RunRound();
-                b.Save(dir);
-            }
-            using (var c = Make())
-            {
-                c.Run(checkpoint: dir);
-                Assert.Equal(straight, Curve(c));
-            }
-            using var longer = Make(4);
-            Assert.Contains("different federation", Assert.Throws<InvalidDataException>(() => longer.Load(dir)).Message);
-            using var search = new FederatedDarts<Nb201Cell>(Space, shards, new NetworkShape(8, 1), 3, 2, DartsSettings.Gdas with { BatchSize = 8 }, privacy, CPU);
-            Assert.Contains("not 'naskit-fednas-checkpoint-v1'", Assert.Throws<InvalidDataException>(() => search.Load(dir)).Message);
+            a.Run();
+            straight = Curve(a);
         }
-        finally { Directory.Delete(dir, true); }
+        using (var b = Make())
+        {
+            b.RunRound();
+            b.Save(dir);
+        }
+        using (var c = Make())
+        {
+            c.Run(checkpoint: dir);
+            Assert.Equal(straight, Curve(c));
+        }
+        using var longer = Make(4);
+        Assert.Contains("different federation", Assert.Throws<InvalidDataException>(() => longer.Load(dir)).Message);
+        using var search = new FederatedDarts<Nb201Cell>(Space, shards, new NetworkShape(8, 1), 3, 2, DartsSettings.Gdas with { BatchSize = 8 }, privacy, CPU);
+        Assert.Contains("not 'naskit-fednas-checkpoint-v1'", Assert.Throws<InvalidDataException>(() => search.Load(dir)).Message);
     }
 
     [Fact]

@@ -82,94 +82,85 @@ public class EstimationStudyTests
     [Fact]
     public void An_estimation_study_refuses_a_storage_it_would_not_use()
     {
-        var dir = Directory.CreateTempSubdirectory("naskit-estimation-");
-        try
-        {
-            var e = Assert.Throws<ArgumentException>(() => ManifestRunner.Run(ExperimentManifest.Parse(ZeroCost), dir.FullName,
-                new StudyHooks { Storage = Path.Combine(dir.FullName, "studies.db") }));
-            Assert.Contains("A zero-cost study keeps its results in the results folder only", e.Message);
-        }
-        finally { dir.Delete(recursive: true); }
+        using var temp = new TempFolder("naskit-estimation-");
+        var dir = temp.Path;
+        var e = Assert.Throws<ArgumentException>(() => ManifestRunner.Run(ExperimentManifest.Parse(ZeroCost), dir,
+            new StudyHooks { Storage = Path.Combine(dir, "studies.db") }));
+        Assert.Contains("A zero-cost study keeps its results in the results folder only", e.Message);
     }
 
     [Fact]
     public void A_zero_cost_study_ranks_each_proxy_against_the_benchmark_and_verifies()
     {
-        var dir = Directory.CreateTempSubdirectory("naskit-zc-");
-        try
+        using var temp = new TempFolder("naskit-zc-");
+        var dir = temp.Path;
+        var m = ExperimentManifest.Parse(ZeroCost);
+        var record = ManifestRunner.Run(m, dir);
+        var p = Assert.Single(record.Problems);
+        Assert.Equal("test_acc", p.Estimation!.Truth);
+        var rows = TrialTable.Read(Path.Combine(dir, p.Trials));
+        Assert.Equal(3 * 2 * 8, rows.Count);
+
+        // Run r scores the seeded sample 'naskit zerocost --seed 4+r' scores, and the truth is NB201's table.
+        var bench = Nb201Benchmark.Load();
+        for (int run = 0; run < 2; run++)
         {
-            var m = ExperimentManifest.Parse(ZeroCost);
-            var record = ManifestRunner.Run(m, dir.FullName);
-            var p = Assert.Single(record.Problems);
-            Assert.Equal("test_acc", p.Estimation!.Truth);
-            var rows = TrialTable.Read(Path.Combine(dir.FullName, p.Trials));
-            Assert.Equal(3 * 2 * 8, rows.Count);
-
-            // Run r scores the seeded sample 'naskit zerocost --seed 4+r' scores, and the truth is NB201's table.
-            var bench = Nb201Benchmark.Load();
-            for (int run = 0; run < 2; run++)
-            {
-                var cells = ZeroCostStudy.Sample(bench, 8, m.Seed + run);
-                var synflow = rows.Where(r => r.Strategy == "synflow" && r.Run == run).OrderBy(r => r.Trial).ToArray();
-                Assert.Equal(cells.Select(c => c.ToText()), synflow.Select(r => r.Architecture));
-                Assert.Equal(cells.Select(c => bench.TestAccuracy(c)), synflow.Select(r => r.Outcome));
-            }
-            // params counts the network's parameters: the same cell, the same count, whatever the run.
-            foreach (var g in rows.Where(r => r.Strategy == "params").GroupBy(r => r.Architecture))
-                Assert.Single(g.Select(r => r.Signal).Distinct());
-
-            var report = SearchStudyReport.Load(dir.FullName);
-            Assert.True(report.IsEstimation);
-            var section = Assert.Single(report.Problems);
-            foreach (var method in section.Methods)
-            {
-                var taus = rows.Where(r => r.Strategy == method.Strategy).GroupBy(r => r.Run).OrderBy(g => g.Key)
-                    .Select(g => RankCorrelation.KendallTauB(g.Select(r => r.Signal).ToArray(), g.Select(r => r.Outcome).ToArray())).ToArray();
-                Assert.Equal(taus, section.RunOutcomes[method.Strategy]);
-                Assert.Equal(Statistics.Mean(taus), method.Mean, 12);
-            }
-            Assert.Equal(3, section.Tests.Count);
-            Assert.Equal(8, section.Scatter!["synflow"].Rank.Length);
-            Assert.True(Verification.Verify(dir.FullName, report, 2).Identical);
-
-            var html = HtmlReport.Render(report, "/* plotly */");
-            Assert.Contains("Plotly.newPlot('scatter-c10'", html);
-            Assert.Contains("Kendall τ is 0 in expectation", html);
-            Assert.DoesNotContain("Anytime performance", html); // a zero-cost score has no budget axis
-            var md = MarkdownReport.Render(report);
-            var best = section.Methods[0];
-            Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"| {best.Strategy} | {best.Mean:0.000} ± {best.Std:0.000} |"), md);
+            var cells = ZeroCostStudy.Sample(bench, 8, m.Seed + run);
+            var synflow = rows.Where(r => r.Strategy == "synflow" && r.Run == run).OrderBy(r => r.Trial).ToArray();
+            Assert.Equal(cells.Select(c => c.ToText()), synflow.Select(r => r.Architecture));
+            Assert.Equal(cells.Select(c => bench.TestAccuracy(c)), synflow.Select(r => r.Outcome));
         }
-        finally { dir.Delete(recursive: true); }
+        // params counts the network's parameters: the same cell, the same count, whatever the run.
+        foreach (var g in rows.Where(r => r.Strategy == "params").GroupBy(r => r.Architecture))
+            Assert.Single(g.Select(r => r.Signal).Distinct());
+
+        var report = SearchStudyReport.Load(dir);
+        Assert.True(report.IsEstimation);
+        var section = Assert.Single(report.Problems);
+        foreach (var method in section.Methods)
+        {
+            var taus = rows.Where(r => r.Strategy == method.Strategy).GroupBy(r => r.Run).OrderBy(g => g.Key)
+                .Select(g => RankCorrelation.KendallTauB(g.Select(r => r.Signal).ToArray(), g.Select(r => r.Outcome).ToArray())).ToArray();
+            Assert.Equal(taus, section.RunOutcomes[method.Strategy]);
+            Assert.Equal(Statistics.Mean(taus), method.Mean, 12);
+        }
+        Assert.Equal(3, section.Tests.Count);
+        Assert.Equal(8, section.Scatter!["synflow"].Rank.Length);
+        Assert.True(Verification.Verify(dir, report, 2).Identical);
+
+        var html = HtmlReport.Render(report, "/* plotly */");
+        Assert.Contains("Plotly.newPlot('scatter-c10'", html);
+        Assert.Contains("Kendall τ is 0 in expectation", html);
+        Assert.DoesNotContain("Anytime performance", html); // a zero-cost score has no budget axis
+        var md = MarkdownReport.Render(report);
+        var best = section.Methods[0];
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"| {best.Strategy} | {best.Mean:0.000} ± {best.Std:0.000} |"), md);
     }
 
     [Fact]
     public void A_predictor_study_gives_the_tau_of_the_predictor_protocol_at_every_training_size()
     {
-        var dir = Directory.CreateTempSubdirectory("naskit-predictors-");
-        try
-        {
-            var m = ExperimentManifest.Parse(Predictors);
-            var record = ManifestRunner.Run(m, dir.FullName);
-            var report = SearchStudyReport.Load(dir.FullName);
-            var section = Assert.Single(report.Problems);
+        using var temp = new TempFolder("naskit-predictors-");
+        var dir = temp.Path;
+        var m = ExperimentManifest.Parse(Predictors);
+        var record = ManifestRunner.Run(m, dir);
+        var report = SearchStudyReport.Load(dir);
+        var section = Assert.Single(report.Problems);
 
-            // The same protocol through PredictorStudy (the one 'naskit predictors' runs): the same τ, seed by seed.
-            var bench = Nb201Benchmark.Load();
-            var makers = PredictorStudy.Makers(bench.Space, Catalog<IPredictorFactory>.Parse("ridge-onehot,ridge-path"), null);
-            var fits = PredictorStudy.Run(bench.Cells, c => bench.TestAccuracy(c), makers, [10, 30], seeds: 2, testSize: 40, firstSeed: m.Seed);
-            foreach (var method in new[] { "ridge-onehot", "ridge-path" })
-            {
-                var expected = fits.Where(f => f.Predictor == method && f.TrainSize == 30).OrderBy(f => f.Seed).Select(f => f.Kendall).ToArray();
-                Assert.Equal(expected, section.RunOutcomes[method]);
-                var curve = section.Anytime.Single(a => a.Strategy == method);
-                Assert.Equal([10.0, 30.0], curve.Budget);
-                var at10 = fits.Where(f => f.Predictor == method && f.TrainSize == 10).Select(f => f.Kendall).Order().ToArray();
-                Assert.Equal(Statistics.Quantile(at10, 0.5), curve.Median[0], 12);
-            }
-            Assert.True(Verification.Verify(dir.FullName, report, 2).Identical);
-            Assert.Contains("Plotly.newPlot('curve-c10'", HtmlReport.Render(report, "/* plotly */"));
+        // The same protocol through PredictorStudy (the one 'naskit predictors' runs): the same τ, seed by seed.
+        var bench = Nb201Benchmark.Load();
+        var makers = PredictorStudy.Makers(bench.Space, Catalog<IPredictorFactory>.Parse("ridge-onehot,ridge-path"), null);
+        var fits = PredictorStudy.Run(bench.Cells, c => bench.TestAccuracy(c), makers, [10, 30], seeds: 2, testSize: 40, firstSeed: m.Seed);
+        foreach (var method in new[] { "ridge-onehot", "ridge-path" })
+        {
+            var expected = fits.Where(f => f.Predictor == method && f.TrainSize == 30).OrderBy(f => f.Seed).Select(f => f.Kendall).ToArray();
+            Assert.Equal(expected, section.RunOutcomes[method]);
+            var curve = section.Anytime.Single(a => a.Strategy == method);
+            Assert.Equal([10.0, 30.0], curve.Budget);
+            var at10 = fits.Where(f => f.Predictor == method && f.TrainSize == 10).Select(f => f.Kendall).Order().ToArray();
+            Assert.Equal(Statistics.Quantile(at10, 0.5), curve.Median[0], 12);
         }
-        finally { dir.Delete(recursive: true); }
+        Assert.True(Verification.Verify(dir, report, 2).Identical);
+        Assert.Contains("Plotly.newPlot('curve-c10'", HtmlReport.Render(report, "/* plotly */"));
     }
 }

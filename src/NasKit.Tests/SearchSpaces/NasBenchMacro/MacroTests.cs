@@ -113,20 +113,17 @@ public class MacroTests
     [Fact]
     public void A_corrupt_table_fails_the_load_naming_the_network()
     {
-        var dir = Directory.CreateTempSubdirectory("naskit-macro-");
-        try
-        {
-            var json = JsonNode.Parse(File.ReadAllText(DataLocator.Default.Find(MacroBenchmark.File)))!.AsObject();
-            json["02012100"]!["test_acc"]![1] = 120.0;
-            Directory.CreateDirectory(Path.Combine(dir.FullName, "nasbench-macro"));
-            File.WriteAllText(Path.Combine(dir.FullName, MacroBenchmark.File), json.ToJsonString());
-            var e = Assert.Throws<BenchmarkDataException>(() => MacroBenchmark.Load(new DataLocator(dir.FullName)));
-            Assert.Contains("network '02012100': test_acc must be 3 accuracies in 0-100", e.Message);
+        using var temp = new TempFolder("naskit-macro-");
+        var dir = temp.Path;
+        var json = JsonNode.Parse(File.ReadAllText(DataLocator.Default.Find(MacroBenchmark.File)))!.AsObject();
+        json["02012100"]!["test_acc"]![1] = 120.0;
+        Directory.CreateDirectory(Path.Combine(dir, "nasbench-macro"));
+        File.WriteAllText(Path.Combine(dir, MacroBenchmark.File), json.ToJsonString());
+        var e = Assert.Throws<BenchmarkDataException>(() => MacroBenchmark.Load(new DataLocator(dir)));
+        Assert.Contains("network '02012100': test_acc must be 3 accuracies in 0-100", e.Message);
 
-            json.Remove("02012100");
-            File.WriteAllText(Path.Combine(dir.FullName, MacroBenchmark.File), json.ToJsonString());
-            Assert.Contains("the table holds 6560", Assert.Throws<BenchmarkDataException>(() => MacroBenchmark.Load(new DataLocator(dir.FullName))).Message);
-        }
-        finally { dir.Delete(recursive: true); }
+        json.Remove("02012100");
+        File.WriteAllText(Path.Combine(dir, MacroBenchmark.File), json.ToJsonString());
+        Assert.Contains("the table holds 6560", Assert.Throws<BenchmarkDataException>(() => MacroBenchmark.Load(new DataLocator(dir))).Message);
     }
 }

@@ -64,9 +64,8 @@ public static class ManifestRunner
         {
             throw new IOException($"Cannot create the results folder {folder} ({e.Message}); choose one you can write to.");
         }
-        // One writer per results folder: a second 'naskit run' into it would interleave two journals. The lock is the
-        // kernel's (flock), so a killed run leaves none behind.
-        using var writerLock = AcquireLock(folder);
+        // One writer per results folder: a second 'naskit run' into it would interleave two journals.
+        using var writerLock = OutputLock.Acquire(folder);
         var copy = Path.Combine(folder, RunRecord.ManifestFileName);
         if (File.Exists(copy) && ExperimentManifest.Load(copy).Sha256 != m.Sha256)
             throw new IOException($"{folder} holds the results of a different manifest (its {RunRecord.ManifestFileName} differs from {source}); " +
@@ -100,16 +99,6 @@ public static class ManifestRunner
             record.Write(folder);
         }
         return record;
-    }
-
-    private static FileStream AcquireLock(string folder)
-    {
-        var path = Path.Combine(folder, ".naskit-run.lock");
-        try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose); }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
-        {
-            throw new IOException($"Another 'naskit run' is writing to {folder}; wait for it to finish (it resumes from the same folder), or give another results folder.");
-        }
     }
 
     /// <summary>
