@@ -24,6 +24,38 @@ public class RankCorrelationTests
     public void Kendall_tau_b_handles_ties_like_scipy() => Assert.Equal(0.8095238095238095, RankCorrelation.KendallTauB(X, Y), 12);
 
     [Fact]
+    public void Kendall_tau_b_equals_counting_every_pair()
+    {
+        // The definition, pair by pair, against the O(n log n) algorithm: many ties, infinities, both orders.
+        static double ByPairs(double[] x, double[] y)
+        {
+            long c = 0, d = 0, tx = 0, ty = 0;
+            for (int i = 0; i < x.Length; i++)
+                for (int j = i + 1; j < x.Length; j++)
+                {
+                    int sx = x[i].CompareTo(x[j]), sy = y[i].CompareTo(y[j]);
+                    if (sx == 0 && sy == 0) continue;
+                    if (sx == 0) tx++;
+                    else if (sy == 0) ty++;
+                    else if (sx == sy) c++;
+                    else d++;
+                }
+            return (c - d) / Math.Sqrt((double)(c + d + tx) * (c + d + ty));
+        }
+        var rng = new Random(7);
+        double[] values = [double.NegativeInfinity, -1, 0, 0.5, 1, 2, double.PositiveInfinity];
+        for (int trial = 0; trial < 300; trial++)
+        {
+            int n = rng.Next(2, 60);
+            var x = Enumerable.Range(0, n).Select(_ => values[rng.Next(trial % 2 == 0 ? 3 : values.Length)]).ToArray();
+            var y = Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.5 ? values[rng.Next(values.Length)] : rng.NextDouble()).ToArray();
+            double expected = ByPairs(x, y), actual = RankCorrelation.KendallTauB(x, y);
+            if (double.IsNaN(expected)) Assert.True(double.IsNaN(actual), $"trial {trial}: {actual}");
+            else Assert.Equal(expected, actual, 12);
+        }
+    }
+
+    [Fact]
     public void Spearman_uses_average_ranks_like_scipy() => Assert.Equal(0.9309749095084011, RankCorrelation.Spearman(X, Y), 12);
 
     [Fact]

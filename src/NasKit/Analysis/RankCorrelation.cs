@@ -7,23 +7,58 @@ namespace NasKit.Analysis;
 /// </summary>
 public static class RankCorrelation
 {
+    /// <summary>
+    /// Kendall τ-b by Knight's O(n log n) algorithm, as scipy computes it: sort by x (ties by y), then the discordant
+    /// pairs are the inversions of y, counted by a merge sort. τ-b = (n₀ − n_x − n_y + n_xy − 2·discordant) /
+    /// √((n₀ − n_x)(n₀ − n_y)), with n₀ all pairs and n_x, n_y, n_xy the pairs tied in x, in y and in both.
+    /// Counting pairs one by one is quadratic: 122 million pairs for NB201's 15,625 cells, 89.7 billion for NAS-Bench-101's 423,624.
+    /// </summary>
     public static double KendallTauB(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
         Check(x, y);
         int n = x.Count;
-        long concordant = 0, discordant = 0, tiesX = 0, tiesY = 0;
-        for (int i = 0; i < n; i++)
-            for (int j = i + 1; j < n; j++)
-            {
-                // CompareTo, not the sign of a difference: −∞ − (−∞) is NaN, but two −∞ are a tie.
-                int sx = x[i].CompareTo(x[j]), sy = y[i].CompareTo(y[j]);
-                if (sx == 0 && sy == 0) continue;          // tied in both: counts in neither
-                if (sx == 0) { tiesX++; continue; }
-                if (sy == 0) { tiesY++; continue; }
-                if (sx == sy) concordant++; else discordant++;
-            }
-        double denom = Math.Sqrt((double)(concordant + discordant + tiesX) * (concordant + discordant + tiesY));
-        return denom == 0 ? double.NaN : (concordant - discordant) / denom;
+        // CompareTo, not the sign of a difference: −∞ − (−∞) is NaN, but two −∞ are a tie.
+        var order = Enumerable.Range(0, n).ToArray();
+        Array.Sort(order, (a, b) => x[a].CompareTo(x[b]) is var c and not 0 ? c : y[a].CompareTo(y[b]));
+        long tiedX = TiedPairs(order, (a, b) => x[a].CompareTo(x[b]) == 0);
+        long tiedBoth = TiedPairs(order, (a, b) => x[a].CompareTo(x[b]) == 0 && y[a].CompareTo(y[b]) == 0);
+        var ys = order.Select(i => y[i]).ToArray();
+        long discordant = SortCountingInversions(ys, new double[n], 0, n);
+        long tiedY = TiedPairs(Enumerable.Range(0, n).ToArray(), (a, b) => ys[a].CompareTo(ys[b]) == 0);
+        long pairs = (long)n * (n - 1) / 2;
+        double denom = Math.Sqrt((double)(pairs - tiedX) * (pairs - tiedY));
+        return denom == 0 ? double.NaN : (pairs - tiedX - tiedY + tiedBoth - 2 * discordant) / denom;
+    }
+
+    /// <summary>Pairs within runs of consecutive equal items of a sorted sequence: t(t−1)/2 per run of t.</summary>
+    private static long TiedPairs(int[] sorted, Func<int, int, bool> equal)
+    {
+        long pairs = 0, run = 1;
+        for (int i = 1; i <= sorted.Length; i++)
+        {
+            if (i < sorted.Length && equal(sorted[i - 1], sorted[i])) { run++; continue; }
+            pairs += run * (run - 1) / 2;
+            run = 1;
+        }
+        return pairs;
+    }
+
+    /// <summary>Sorts v[lo..hi) and returns how many pairs i &lt; j had v[i] &gt; v[j] (strictly: equal values are ties, not inversions).</summary>
+    private static long SortCountingInversions(double[] v, double[] buffer, int lo, int hi)
+    {
+        if (hi - lo < 2) return 0;
+        int mid = (lo + hi) / 2;
+        long inversions = SortCountingInversions(v, buffer, lo, mid) + SortCountingInversions(v, buffer, mid, hi);
+        int i = lo, j = mid, k = lo;
+        while (i < mid && j < hi)
+        {
+            if (v[j].CompareTo(v[i]) < 0) { inversions += mid - i; buffer[k++] = v[j++]; }
+            else buffer[k++] = v[i++];
+        }
+        while (i < mid) buffer[k++] = v[i++];
+        while (j < hi) buffer[k++] = v[j++];
+        Array.Copy(buffer, lo, v, lo, hi - lo);
+        return inversions;
     }
 
     public static double Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y)
