@@ -13,7 +13,7 @@ ICML 2021) instead asks how differently the untrained network's ReLUs carve up a
 
 Each proxy in NasKit is one class implementing `IZeroCostProxy`; the catalog finds them all. This chapter scores
 random NB201 cells with every proxy, plots each against the benchmark's 200-epoch CIFAR-10 test accuracy, sets the
-rank correlations next to the published ones, and combines proxies by a vote. It scores 200 cells when the size
+rank correlations next to the published ones, and combines proxies by a vote. It scores 120 cells when the size
 setting is quick (CI) and 1,000 when full, with a minibatch of 16; the CLI's protocol (1,000 cells, minibatch 64) is
 `naskit zerocost --proxy all --space nb201 --sample 1000 --seed 0`.
 """),
@@ -41,7 +41,7 @@ of networks). The networks are the benchmark's own: C=16, N=5. synflow is comput
 batch norm, in float64, with absolute weights and an all-ones input.
 """),
 code("""
-var cells = ZeroCostStudy.Sample(bench, Sized(quick: 200, full: 1000), seed: 0);
+var cells = ZeroCostStudy.Sample(bench, Sized(quick: 120, full: 1000), seed: 0);
 var scorer = new ZeroCostScorer<Nb201Cell>(bench.Space, DatasetReaders.Cifar10SubsetTrain(), Catalog<IZeroCostProxy>.All, seed: 0, batchSize: 16);
 var started = DateTime.UtcNow;
 var rows = ZeroCostStudy.Score(scorer, bench, cells);
