@@ -79,7 +79,8 @@ public class RobustnessTests
     public void A_pytorch_peer_on_the_reference_blas_is_refused_with_how_to_install_openblas()
     {
         // A stand-in for python3 that answers like the peer script on a machine without an optimised BLAS.
-        var fake = Path.Combine(Directory.CreateTempSubdirectory("naskit-peer-").FullName, "python3");
+        using var temp = new TempFolder("naskit-peer-");
+        var fake = Path.Combine(temp.Path, "python3");
         File.WriteAllText(fake, "#!/bin/sh\necho '{\"arch\": \"x\", \"median_ms\": 1, \"forward_ms\": 1, \"backward_ms\": 1, \"optimizer_ms\": 0, " +
                                 "\"torch\": \"1.13.0a0\", \"threads\": 2, \"blas\": \"reference BLAS (netlib)\", \"dnnl_max_cpu_isa\": \"(default)\"}'\n");
         File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

@@ -13,7 +13,8 @@ public class ZeroCostScoreFileTests
     [Fact]
     public void Rows_survive_a_reopen_and_a_half_written_last_line_is_dropped()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("naskit-zcfile-").FullName, "scores.csv");
+        using var temp = new TempFolder("naskit-zcfile-");
+        var path = Path.Combine(temp.Path, "scores.csv");
         using (var file = new ZeroCostScoreFile(path, ["synflow", "jacob_cov"], Settings, TestData.Nb201))
         {
             file.Append(Row(5, 1.5e30));
@@ -30,7 +31,8 @@ public class ZeroCostScoreFileTests
     [Fact]
     public void Other_settings_or_a_foreign_file_are_refused()
     {
-        var dir = Directory.CreateTempSubdirectory("naskit-zcfile-").FullName;
+        using var temp = new TempFolder("naskit-zcfile-");
+        var dir = temp.Path;
         var path = Path.Combine(dir, "scores.csv");
         using (var file = new ZeroCostScoreFile(path, ["synflow", "jacob_cov"], Settings, TestData.Nb201)) file.Append(Row(5, 1));
         var e = Assert.Throws<IOException>(() => new ZeroCostScoreFile(path, ["synflow", "jacob_cov"], new Dictionary<string, string> { ["seed"] = "1", ["batch"] = "64" }, TestData.Nb201));
