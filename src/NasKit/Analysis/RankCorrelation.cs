@@ -20,23 +20,24 @@ public static class RankCorrelation
         // CompareTo, not the sign of a difference: −∞ − (−∞) is NaN, but two −∞ are a tie.
         var order = Enumerable.Range(0, n).ToArray();
         Array.Sort(order, (a, b) => x[a].CompareTo(x[b]) is var c and not 0 ? c : y[a].CompareTo(y[b]));
-        long tiedX = TiedPairs(order, (a, b) => x[a].CompareTo(x[b]) == 0);
-        long tiedBoth = TiedPairs(order, (a, b) => x[a].CompareTo(x[b]) == 0 && y[a].CompareTo(y[b]) == 0);
+        bool SameX(int i) => x[order[i - 1]].CompareTo(x[order[i]]) == 0;
+        long tiedX = TiedPairs(n, SameX);
+        long tiedBoth = TiedPairs(n, i => SameX(i) && y[order[i - 1]].CompareTo(y[order[i]]) == 0);
         var ys = order.Select(i => y[i]).ToArray();
         long discordant = SortCountingInversions(ys, new double[n], 0, n);
-        long tiedY = TiedPairs(Enumerable.Range(0, n).ToArray(), (a, b) => ys[a].CompareTo(ys[b]) == 0);
+        long tiedY = TiedPairs(n, i => ys[i - 1].CompareTo(ys[i]) == 0);
         long pairs = (long)n * (n - 1) / 2;
         double denom = Math.Sqrt((double)(pairs - tiedX) * (pairs - tiedY));
         return denom == 0 ? double.NaN : (pairs - tiedX - tiedY + tiedBoth - 2 * discordant) / denom;
     }
 
-    /// <summary>Pairs within runs of consecutive equal items of a sorted sequence: t(t−1)/2 per run of t.</summary>
-    private static long TiedPairs(int[] sorted, Func<int, int, bool> equal)
+    /// <summary>Pairs within runs of equal items of a sorted sequence of n (item i equals item i − 1): t(t−1)/2 per run of t.</summary>
+    private static long TiedPairs(int n, Func<int, bool> equalsPrevious)
     {
         long pairs = 0, run = 1;
-        for (int i = 1; i <= sorted.Length; i++)
+        for (int i = 1; i <= n; i++)
         {
-            if (i < sorted.Length && equal(sorted[i - 1], sorted[i])) { run++; continue; }
+            if (i < n && equalsPrevious(i)) { run++; continue; }
             pairs += run * (run - 1) / 2;
             run = 1;
         }
