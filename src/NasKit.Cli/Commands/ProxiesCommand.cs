@@ -41,6 +41,8 @@ internal static class ProxiesCommand
         {
             if (r.GetValue(tables))
             {
+                if (r.GetValue(zeroCost) is not null)
+                    throw new ArgumentException("--zero-cost scores the architectures a run trains; --tables trains none. Leave one of them out.");
                 if (EvaluatorDescriptor.Parse(r.GetValue(benchmark)!).Name != "nb201")
                     throw new ArgumentException("--tables compares NB201's 12- and 200-epoch tables, which only NB201 has; leave --benchmark out.");
                 return Tables(r.GetValue(sample), r.GetValue(seed));

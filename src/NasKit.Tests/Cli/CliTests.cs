@@ -73,6 +73,8 @@ public class CliTests
     [InlineData("whose architectures cannot be built", "proxies", "--benchmark", "nbnlp", "--sample", "3")]
     [InlineData("--tables compares NB201's 12- and 200-epoch tables", "proxies", "--benchmark", "nasbench-macro", "--tables")]
     [InlineData("Unknown zero-cost proxy 'synflo'. Known: grad_norm, snip", "proxies", "--sample", "3", "--zero-cost", "synflo")]
+    [InlineData("--tables trains none", "proxies", "--tables", "--zero-cost", "all")]
+    [InlineData("No zero-cost proxy named", "proxies", "--sample", "3", "--zero-cost", ",")]
     [InlineData("decision 'width' has no option '100'", "lm", "train", "--arch", "layers=1, width=100, attention=full, position=learned, dropout=0, l1.heads=4, l1.mlp=4")]
     [InlineData("give a path ending in .csv", "lm", "train", "--iterations", "1", "--out", "curve.txt")]
     [InlineData("--iterations must be >= 1, got 0", "lm", "train", "--iterations", "0")]
